@@ -1,0 +1,44 @@
+import type { SipMessage } from '../message/types.js';
+
+/** The SIP transports Atende speaks. */
+export type TransportProtocol = 'udp' | 'tcp' | 'tls' | 'ws' | 'wss';
+
+export interface TransportAddress {
+  protocol: TransportProtocol;
+  /** IP address as a plain string ("127.0.0.1", "::1"), never bracketed. */
+  address: string;
+  port: number;
+}
+
+/** A message as it arrived: who sent it, on which of our sockets, on which connection. */
+export interface InboundMessage {
+  message: SipMessage;
+  source: TransportAddress;
+  local: TransportAddress;
+  /** Set for stream transports (tcp, tls, ws, wss): the connection it came on (a "flow", RFC 5626). */
+  connectionId?: string;
+  /** Clock time of arrival, ms. */
+  receivedAt: number;
+}
+
+/** Where to send a message. With connectionId the message goes on that connection if it is still open. */
+export interface SendTarget {
+  protocol: TransportProtocol;
+  address: string;
+  port: number;
+  connectionId?: string;
+}
+
+/** What the transaction layer needs from the transport layer. */
+export interface MessageSender {
+  /** Sends a request or response; rejects with TransportError when it cannot be sent. */
+  send(message: SipMessage, target: SendTarget): Promise<void>;
+  /** Sends a response where RFC 3261 18.2.2 and RFC 3581 say (Via received/rport, or the connection it came on). */
+  sendResponse(message: SipMessage, inbound?: InboundMessage): Promise<void>;
+  /** Reliable transports (tcp, tls, ws, wss) need no retransmissions. */
+  isReliable(protocol: TransportProtocol): boolean;
+}
+
+export function isReliableProtocol(protocol: TransportProtocol): boolean {
+  return protocol !== 'udp';
+}
