@@ -1,0 +1,1 @@
+export { startHttpServer, sendApiError, type HttpApiDeps, type HttpServerOptions } from './http-server.js';
