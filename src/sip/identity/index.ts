@@ -1,0 +1,1 @@
+export { LocalIdentity } from './local-identity.js';
