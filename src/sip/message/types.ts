@@ -89,6 +89,13 @@ export interface CSeq {
 export interface ParseError {
   readonly type: 'parse-error';
   reason: string;
+  /**
+   * Set by parseMessage when a request failed but its start line and Via/From/To/Call-ID/CSeq
+   * could still be read (body empty), so the edge can answer 400 with a Warning.
+   */
+  request?: SipRequest;
+  /** Set by parseMessage when the SIP version is not SIP/2.0: the edge answers 505. */
+  versionNotSupported?: boolean;
 }
 
 export function isParseError(x: unknown): x is ParseError {

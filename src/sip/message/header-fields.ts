@@ -1,0 +1,100 @@
+/**
+ * Reading and editing the ordered header field list of a message. Names are matched
+ * case-insensitively and compact-form aware; written names use the canonical long form.
+ */
+import { canonicalHeaderName, isListValuedHeader } from './header-names.js';
+import type { SipMessage } from './types.js';
+
+function key(name: string): string {
+  return canonicalHeaderName(name).toLowerCase();
+}
+
+/** Value of the first field with that name, or undefined. */
+export function getHeader(msg: SipMessage, name: string): string | undefined {
+  const k = key(name);
+  for (const h of msg.headers) if (key(h.name) === k) return h.value;
+  return undefined;
+}
+
+/** All values of that header, comma-split for list-valued headers (quotes and <...> respected). */
+export function getHeaderValues(msg: SipMessage, name: string): string[] {
+  const canonical = canonicalHeaderName(name);
+  const k = canonical.toLowerCase();
+  const split = isListValuedHeader(canonical);
+  const out: string[] = [];
+  for (const h of msg.headers) {
+    if (key(h.name) !== k) continue;
+    if (split) out.push(...splitHeaderList(h.value));
+    else out.push(h.value);
+  }
+  return out;
+}
+
+/** Replaces all fields of that name by one, at the position of the first (else at the bottom). */
+export function setHeader(msg: SipMessage, name: string, value: string): void {
+  const k = key(name);
+  const field = { name: canonicalHeaderName(name), value };
+  const first = msg.headers.findIndex((h) => key(h.name) === k);
+  if (first < 0) {
+    msg.headers.push(field);
+    return;
+  }
+  msg.headers = msg.headers.filter((h, i) => i < first || key(h.name) !== k);
+  msg.headers.splice(first, 0, field);
+}
+
+/**
+ * Adds a field. 'bottom' (default) appends; 'top' inserts before the first field of that
+ * name (prepending a Via or Record-Route), or before the first header when there is none.
+ */
+export function addHeader(
+  msg: SipMessage,
+  name: string,
+  value: string,
+  position: 'top' | 'bottom' = 'bottom',
+): void {
+  const field = { name: canonicalHeaderName(name), value };
+  if (position === 'bottom') {
+    msg.headers.push(field);
+    return;
+  }
+  const k = key(name);
+  const first = msg.headers.findIndex((h) => key(h.name) === k);
+  msg.headers.splice(first < 0 ? 0 : first, 0, field);
+}
+
+/** Removes every field of that name. */
+export function removeHeader(msg: SipMessage, name: string): void {
+  const k = key(name);
+  msg.headers = msg.headers.filter((h) => key(h.name) !== k);
+}
+
+/** Splits a header value on commas that are outside quoted strings and <...>; parts trimmed, empty parts dropped. */
+export function splitHeaderList(value: string): string[] {
+  if (value.indexOf(',') < 0) {
+    const t = value.trim();
+    return t === '' ? [] : [t];
+  }
+  const out: string[] = [];
+  let inQuotes = false;
+  let inAngle = false;
+  let start = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (inQuotes) {
+      if (c === 0x5c /* \ */) i++;
+      else if (c === 0x22 /* " */) inQuotes = false;
+    } else if (inAngle) {
+      if (c === 0x3e /* > */) inAngle = false;
+    } else if (c === 0x22) inQuotes = true;
+    else if (c === 0x3c /* < */) inAngle = true;
+    else if (c === 0x2c /* , */) {
+      const part = value.slice(start, i).trim();
+      if (part !== '') out.push(part);
+      start = i + 1;
+    }
+  }
+  const last = value.slice(start).trim();
+  if (last !== '') out.push(last);
+  return out;
+}
