@@ -1,0 +1,2 @@
+/** The SQL dialects the store speaks. */
+export type SqlDialectName = 'sqlite' | 'postgres';
