@@ -140,7 +140,10 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect(await s.settings.set('domain', 'atende.local', who)).toBe('created');
       expect(await s.settings.set('security', DEFAULT_SECURITY_SETTINGS, who)).toBe('created');
       // Same value, keys in another order: still unchanged.
-      const reordered = { flood: { windowSeconds: 2, requests: 16 }, ...DEFAULT_SECURITY_SETTINGS };
+      const reordered = {
+        ...Object.fromEntries(Object.entries(DEFAULT_SECURITY_SETTINGS).reverse()),
+        flood: { windowSeconds: 2, requests: 16 },
+      } as typeof DEFAULT_SECURITY_SETTINGS;
       expect(await s.settings.set('security', reordered, who)).toBe('unchanged');
       expect(await s.settings.get('security')).toEqual(DEFAULT_SECURITY_SETTINGS);
       expect(await s.settings.set('domain', 'pbx.example', who)).toBe('updated');
