@@ -1,0 +1,13 @@
+/** The SIP transport layer: UDP, TCP, TLS, WS and WSS (RFC 3261 18, RFC 3581, RFC 5626, RFC 7118). */
+export * from './types.js';
+export { TransportError } from './transport-error.js';
+export { TransportLayer } from './transport-layer.js';
+export type { TransportLayerOptions, TransportStats } from './transport-layer.js';
+export type { TlsClientOptions, TlsServerCredentials } from './tls-transport.js';
+export type { WebSocketMountOptions } from './websocket-transport.js';
+export { loadOrCreateCertificate } from './tls-certificate.js';
+export type { CertificatePair } from './tls-certificate.js';
+export { routeResponse, protocolOfViaTransport, viaTransportOf, defaultPort } from './response-routing.js';
+export type { ResponseRoute } from './response-routing.js';
+export { StreamFramer, defaultStreamFramerLimits } from './stream-framer.js';
+export type { StreamFrame, StreamFramerLimits } from './stream-framer.js';

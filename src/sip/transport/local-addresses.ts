@@ -1,0 +1,39 @@
+/** Which addresses a listener answers on, and which host it advertises in Via sent-by. */
+import { isIPv6 } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import type { TransportAddress } from './types.js';
+
+export function isWildcardAddress(address: string): boolean {
+  return address === '0.0.0.0' || address === '::' || address === '';
+}
+
+/** Interface addresses of one family, external ones first. */
+function interfaceAddresses(ipv6: boolean): string[] {
+  const external: string[] = [];
+  const internal: string[] = [];
+  for (const list of Object.values(networkInterfaces())) {
+    for (const info of list ?? []) {
+      if ((info.family === 'IPv6') !== ipv6) continue;
+      // Link-local IPv6 needs a scope id to be usable: not an address to advertise.
+      if (ipv6 && info.address.toLowerCase().startsWith('fe80:')) continue;
+      (info.internal ? internal : external).push(info.address);
+    }
+  }
+  return [...external, ...internal];
+}
+
+/** A bound address with a wildcard host expanded to the machine's interface addresses. */
+export function expandWildcard(bound: TransportAddress): TransportAddress[] {
+  if (!isWildcardAddress(bound.address)) return [bound];
+  const ipv6 = bound.address === '::';
+  // A "::" socket is dual-stack on Linux by default: it answers on IPv4 addresses too.
+  const addresses = ipv6 ? [...interfaceAddresses(false), ...interfaceAddresses(true)] : interfaceAddresses(false);
+  return addresses.map((address) => ({ ...bound, address }));
+}
+
+/** The host to put in Via sent-by: the public host if configured, else the bound (or first interface) address. */
+export function advertisedHost(bound: TransportAddress, publicHost?: string): string {
+  if (publicHost !== undefined && publicHost !== '') return publicHost;
+  const host = isWildcardAddress(bound.address) ? (expandWildcard(bound)[0]?.address ?? '127.0.0.1') : bound.address;
+  return isIPv6(host) ? `[${host}]` : host;
+}

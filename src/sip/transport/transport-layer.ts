@@ -1,0 +1,402 @@
+/**
+ * The SIP transport layer (RFC 3261 18): UDP, TCP, TLS, WS and WSS behind one MessageSender.
+ * Receives and frames messages, stamps received/rport, answers unparseable requests, reuses
+ * connections, and routes responses per Via.
+ */
+import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import { isIPv6, type Server, type Socket } from 'node:net';
+import { systemClock, type Clock } from '../../core/clock.js';
+import { silentLogger, type Logger } from '../../core/logger.js';
+import { cryptoRandom, type RandomSource } from '../../core/random.js';
+import { serializeMessage, topVia, type SipMessage } from '../message/index.js';
+import { ConnectionTable, type Connection } from './connection-table.js';
+import { readInbound, rejectionForBrokenStream } from './inbound-message.js';
+import { advertisedHost, expandWildcard } from './local-addresses.js';
+import { routeResponse, unbracketHost } from './response-routing.js';
+import type { ConnectionEvents } from './stream-connection.js';
+import { connectTcp, listenTcp, type StreamContext } from './tcp-transport.js';
+import { connectTls, listenTls, type TlsClientOptions, type TlsServerCredentials } from './tls-transport.js';
+import { TransportError } from './transport-error.js';
+import {
+  isReliableProtocol,
+  type InboundMessage,
+  type MessageSender,
+  type SendTarget,
+  type TransportAddress,
+  type TransportProtocol,
+} from './types.js';
+import { UdpEndpoint } from './udp-transport.js';
+import { WebSocketEndpoint, type WebSocketMountOptions } from './websocket-transport.js';
+
+export interface TransportLayerOptions {
+  /** Every message that parsed, requests with received/rport already stamped. */
+  onMessage(inbound: InboundMessage): void | Promise<void>;
+  /** Admission before parsing (SBC bans, flood limits): false drops the datagram or destroys the connection. */
+  acceptSource?(source: TransportAddress): boolean;
+  /** A stream connection closed (a registered flow failed, RFC 5626). */
+  onConnectionClosed?(connectionId: string): void;
+  clock?: Clock;
+  random?: RandomSource;
+  logger?: Logger;
+  /** Host advertised in Via sent-by instead of the bound address (NAT'd server, DNS name). */
+  publicHost?: string;
+  /** Largest message accepted on any transport. Default 65535. */
+  maxMessageBytes?: number;
+  /** Stream connections with no traffic are closed after this long unless kept. Default 10 minutes. */
+  idleTimeoutMs?: number;
+  /** Outgoing TCP/TLS connect (and handshake) timeout. Default 10 s. */
+  connectTimeoutMs?: number;
+  tlsClient?: TlsClientOptions;
+}
+
+export interface TransportStats {
+  /** Messages passed to onMessage. */
+  received: number;
+  /** Inbound messages or streams that could not be parsed or framed. */
+  parseErrors: number;
+  /** Inbound input discarded without an answer (refused sources, unanswerable parse errors). */
+  dropped: number;
+  sent: number;
+  sendErrors: number;
+  /** Stream connections open now. */
+  connections: number;
+}
+
+interface StreamListener {
+  protocol: 'tcp' | 'tls';
+  server: Server;
+  address: TransportAddress;
+}
+
+/** True for datagrams that are only keep-alive padding (CRLFs) or STUN (RFC 5626 4.4.2), never SIP. */
+function isUdpKeepAlive(data: Buffer): boolean {
+  if (data.every((b) => b === 0x0d || b === 0x0a || b === 0x00)) return true;
+  // STUN: first two bits zero and the magic cookie 0x2112A442 (RFC 5389 6).
+  return data.length >= 20 && (data[0]! & 0xc0) === 0 && data.readUInt32BE(4) === 0x2112a442;
+}
+
+export class TransportLayer implements MessageSender {
+  private readonly clock: Clock;
+  private readonly random: RandomSource;
+  private readonly logger: Logger;
+  private readonly maxMessageBytes: number;
+  private readonly table: ConnectionTable;
+  private readonly udp: UdpEndpoint[] = [];
+  private readonly streamListeners: StreamListener[] = [];
+  private readonly websockets: WebSocketEndpoint[] = [];
+  private readonly pendingConnects = new Map<string, Promise<Connection>>();
+  private readonly streamContext: StreamContext;
+  private readonly counters = { received: 0, parseErrors: 0, dropped: 0, sent: 0, sendErrors: 0 };
+  private closed = false;
+
+  constructor(private readonly options: TransportLayerOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? cryptoRandom;
+    this.logger = (options.logger ?? silentLogger()).child({ component: 'sip-transport' });
+    this.maxMessageBytes = options.maxMessageBytes ?? 65_535;
+    this.table = new ConnectionTable(this.clock, options.idleTimeoutMs ?? 600_000);
+    const events: ConnectionEvents = {
+      onActivity: (c) => this.table.touch(c.id),
+      onMessage: (c, data) => this.deliver(data, c.remote, c.local, c),
+      onFramingError: (c, reason, head) => this.onFramingError(c, reason, head),
+      onClose: (c) => this.onConnectionClose(c),
+    };
+    this.streamContext = {
+      newConnectionId: (protocol) => `${protocol}-${this.random.token(9)}`,
+      acceptSource: (source) => this.admit(source),
+      adopt: (c) => this.adopt(c),
+      events,
+      limits: { maxMessageBytes: this.maxMessageBytes },
+      logger: this.logger,
+      clock: this.clock,
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      connecting: new Set<Socket>(),
+    };
+  }
+
+  get stats(): TransportStats {
+    return { ...this.counters, connections: this.table.size };
+  }
+
+  /** Binds a UDP socket; resolves with the bound address. */
+  async listenUdp(host: string, port: number): Promise<TransportAddress> {
+    this.assertOpen();
+    const endpoint = await UdpEndpoint.bind(host, port, (data, source, local) => this.onDatagram(data, source, local), this.logger);
+    if (this.closed) {
+      endpoint.close();
+      throw new TransportError('Transport layer closed');
+    }
+    this.udp.push(endpoint);
+    return endpoint.local;
+  }
+
+  async listenTcp(host: string, port: number): Promise<TransportAddress> {
+    this.assertOpen();
+    const { server, address } = await listenTcp(host, port, this.streamContext);
+    return this.addStreamListener('tcp', server, address);
+  }
+
+  async listenTls(host: string, port: number, credentials: TlsServerCredentials): Promise<TransportAddress> {
+    this.assertOpen();
+    const { server, address } = await listenTls(host, port, credentials, this.streamContext);
+    return this.addStreamListener('tls', server, address);
+  }
+
+  /** Serves SIP over WebSocket (RFC 7118) at `options.path` of an HTTP(S) server owned by the caller. */
+  attachWebSocket(server: HttpServer | HttpsServer, options: WebSocketMountOptions): void {
+    this.assertOpen();
+    this.websockets.push(
+      new WebSocketEndpoint(server, options, {
+        newConnectionId: this.streamContext.newConnectionId,
+        acceptSource: (source) => this.admit(source),
+        adopt: (c) => this.adopt(c),
+        events: this.streamContext.events,
+        maxMessageBytes: this.maxMessageBytes,
+        logger: this.logger,
+      }),
+    );
+  }
+
+  isReliable(protocol: TransportProtocol): boolean {
+    return isReliableProtocol(protocol);
+  }
+
+  /** Keeps a connection open while idle (a registered flow) until `untilMs` clock time, or for good. */
+  keepConnection(connectionId: string, untilMs?: number): boolean {
+    return this.table.keep(connectionId, untilMs);
+  }
+
+  isConnectionOpen(connectionId: string): boolean {
+    return this.table.get(connectionId) !== undefined;
+  }
+
+  /** Host and port for Via sent-by on `protocol` (IPv6 hosts bracketed). Throws if not listening on it. */
+  viaSentBy(protocol: TransportProtocol): { host: string; port: number } {
+    const bound = this.boundAddresses().find((a) => a.protocol === protocol);
+    if (!bound) throw new TransportError(`Not listening on ${protocol}`);
+    return { host: advertisedHost(bound, this.options.publicHost), port: bound.port };
+  }
+
+  /** Every address and port we listen on, wildcard binds expanded to interface addresses. */
+  localAddresses(): TransportAddress[] {
+    return this.boundAddresses().flatMap(expandWildcard);
+  }
+
+  async send(message: SipMessage, target: SendTarget): Promise<void> {
+    await this.sendCounted(serializeMessage(message), target);
+  }
+
+  async sendResponse(message: SipMessage, inbound?: InboundMessage): Promise<void> {
+    const fail = (reason: string): Promise<never> => {
+      this.counters.sendErrors++;
+      return Promise.reject(new TransportError(reason));
+    };
+    if (message.type !== 'response') return fail('sendResponse takes a response');
+    const via = topVia(message);
+    if (!via) return fail('Response has no usable Via');
+    const route = routeResponse(via, inbound?.connectionId);
+    if (!route.ok) return fail(route.reason);
+    await this.sendCounted(serializeMessage(message), route.target, inbound?.local);
+  }
+
+  /** Closes every socket, server and connection and clears every timer; safe to call twice. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const endpoint of this.udp) endpoint.close();
+    for (const { server } of this.streamListeners) server.close();
+    for (const ws of this.websockets) ws.close();
+    for (const socket of this.streamContext.connecting) socket.destroy();
+    const connections = this.table.all();
+    this.table.clear();
+    for (const c of connections) c.destroy();
+    this.udp.length = 0;
+    this.streamListeners.length = 0;
+    this.websockets.length = 0;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new TransportError('Transport layer closed');
+  }
+
+  private addStreamListener(protocol: 'tcp' | 'tls', server: Server, address: TransportAddress): TransportAddress {
+    if (this.closed) {
+      server.close();
+      throw new TransportError('Transport layer closed');
+    }
+    this.streamListeners.push({ protocol, server, address });
+    return address;
+  }
+
+  private boundAddresses(): TransportAddress[] {
+    const ws = this.websockets.flatMap((w) => w.localAddress() ?? []);
+    return [...this.udp.map((u) => u.local), ...this.streamListeners.map((l) => l.address), ...ws];
+  }
+
+  private warningHost(protocol: TransportProtocol): string {
+    try {
+      return this.viaSentBy(protocol).host;
+    } catch {
+      return this.options.publicHost ?? 'atende';
+    }
+  }
+
+  private admit(source: TransportAddress): boolean {
+    if (this.closed) return false;
+    const accept = this.options.acceptSource;
+    if (!accept) return true;
+    try {
+      if (accept(source)) return true;
+    } catch (err) {
+      this.logger.error({ err }, 'acceptSource threw; refusing');
+    }
+    this.counters.dropped++;
+    return false;
+  }
+
+  private adopt(connection: Connection): void {
+    if (this.closed) {
+      connection.destroy();
+      return;
+    }
+    this.table.add(connection);
+    this.logger.debug({ connectionId: connection.id, remote: connection.remote }, 'SIP connection open');
+  }
+
+  private onConnectionClose(connection: Connection): void {
+    const known = this.table.has(connection.id);
+    this.table.remove(connection.id);
+    if (!known || this.closed) return;
+    this.logger.debug({ connectionId: connection.id }, 'SIP connection closed');
+    try {
+      this.options.onConnectionClosed?.(connection.id);
+    } catch (err) {
+      this.logger.error({ err }, 'onConnectionClosed threw');
+    }
+  }
+
+  private onDatagram(data: Buffer, source: TransportAddress, local: TransportAddress): void {
+    if (!this.admit(source)) return;
+    if (isUdpKeepAlive(data)) return;
+    this.deliver(data, source, local);
+  }
+
+  /** Parses and hands up one message; a broken request is answered to its source. */
+  private deliver(data: Buffer, source: TransportAddress, local: TransportAddress, connection?: Connection): void {
+    if (this.closed) return;
+    if (this.logger.isLevelEnabled('trace')) this.logger.trace({ source, sip: data.toString('utf8') }, 'SIP in');
+    const result = readInbound(data, source, this.warningHost(local.protocol), { maxMessageBytes: this.maxMessageBytes });
+    if (result.kind === 'rejected') {
+      this.counters.parseErrors++;
+      this.logger.debug({ source, reason: result.reason }, 'SIP message rejected');
+      if (!result.response) {
+        this.counters.dropped++;
+        return;
+      }
+      const target: SendTarget = { ...source };
+      if (connection) target.connectionId = connection.id;
+      this.sendCounted(serializeMessage(result.response), target, local).catch((err: unknown) =>
+        this.logger.debug({ err }, 'Could not answer a broken request'),
+      );
+      return;
+    }
+    this.counters.received++;
+    const inbound: InboundMessage = { message: result.message, source, local, receivedAt: this.clock.now() };
+    if (connection) inbound.connectionId = connection.id;
+    try {
+      const pending = this.options.onMessage(inbound);
+      if (pending instanceof Promise) pending.catch((err: unknown) => this.logger.error({ err }, 'onMessage rejected'));
+    } catch (err) {
+      this.logger.error({ err }, 'onMessage threw');
+    }
+  }
+
+  private onFramingError(connection: Connection, reason: string, head?: Buffer): void {
+    this.counters.parseErrors++;
+    this.logger.debug({ connectionId: connection.id, reason }, 'SIP stream framing error');
+    const response = rejectionForBrokenStream(head, reason, this.warningHost(connection.protocol));
+    if (!response) {
+      this.counters.dropped++;
+      connection.destroy();
+      return;
+    }
+    connection
+      .write(serializeMessage(response))
+      .then(() => {
+        this.counters.sent++;
+        connection.end();
+      })
+      .catch(() => {
+        this.counters.sendErrors++;
+        connection.destroy();
+      });
+  }
+
+  private async sendCounted(data: Buffer, target: SendTarget, localHint?: TransportAddress): Promise<void> {
+    try {
+      if (this.closed) throw new TransportError('Transport layer closed');
+      await this.sendBytes(data, target, localHint);
+      this.counters.sent++;
+      if (this.logger.isLevelEnabled('trace')) this.logger.trace({ target, sip: data.toString('utf8') }, 'SIP out');
+    } catch (err) {
+      this.counters.sendErrors++;
+      throw err instanceof TransportError ? err : new TransportError(`Send failed: ${String(err)}`, { cause: err });
+    }
+  }
+
+  private async sendBytes(data: Buffer, target: SendTarget, localHint?: TransportAddress): Promise<void> {
+    if (target.protocol === 'udp') {
+      const address = unbracketHost(target.address);
+      const endpoint = this.pickUdp(address, localHint);
+      if (!endpoint) throw new TransportError('Not listening on udp');
+      await endpoint.send(data, address, target.port);
+      return;
+    }
+    const connection = await this.connectionFor(target);
+    await connection.write(data);
+    this.table.touch(connection.id);
+  }
+
+  /** The socket the request came in on (symmetric response, RFC 3581), else one of the right family. */
+  private pickUdp(address: string, localHint?: TransportAddress): UdpEndpoint | undefined {
+    if (localHint?.protocol === 'udp') {
+      const same = this.udp.find((u) => u.local.port === localHint.port && u.local.address === localHint.address);
+      if (same) return same;
+    }
+    const ipv6 = isIPv6(address);
+    return this.udp.find((u) => u.isIPv6 === ipv6) ?? this.udp[0];
+  }
+
+  /** The given connection if open, an open one to that address, or a new TCP/TLS one. */
+  private async connectionFor(target: SendTarget): Promise<Connection> {
+    if (target.connectionId !== undefined) {
+      const byId = this.table.get(target.connectionId);
+      if (byId) return byId;
+    }
+    const { protocol, port } = target;
+    const address = unbracketHost(target.address);
+    const existing = this.table.findByRemote(protocol, address, port);
+    if (existing) return existing;
+    if (protocol !== 'tcp' && protocol !== 'tls') {
+      throw new TransportError(`No open ${protocol} connection to ${address}:${port}`);
+    }
+    const key = `${protocol}|${address}|${port}`;
+    let pending = this.pendingConnects.get(key);
+    if (!pending) {
+      const opening =
+        protocol === 'tcp'
+          ? connectTcp(address, port, this.streamContext)
+          : connectTls(address, port, this.options.tlsClient ?? {}, this.streamContext);
+      pending = opening
+        .then((c) => {
+          // Later sends to the name we were given find this connection too.
+          this.table.alias(c.id, protocol, address, port);
+          return c;
+        })
+        .finally(() => this.pendingConnects.delete(key));
+      this.pendingConnects.set(key, pending);
+    }
+    return pending;
+  }
+}

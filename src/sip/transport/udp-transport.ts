@@ -1,0 +1,76 @@
+/** SIP over UDP (RFC 3261 18): one datagram carries one message. */
+import { createSocket, type Socket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import type { Logger } from '../../core/logger.js';
+import { normalizeAddress } from './stream-connection.js';
+import { TransportError } from './transport-error.js';
+import type { TransportAddress } from './types.js';
+
+/** Largest UDP payload over IPv4 (65535 - 8 UDP - 20 IP). */
+export const maxUdpPayload = 65_507;
+
+/** One bound UDP socket. */
+export class UdpEndpoint {
+  private closed = false;
+
+  private constructor(
+    private readonly socket: Socket,
+    readonly local: TransportAddress,
+  ) {}
+
+  /** Binds host:port (port 0 picks one); each datagram goes to `onDatagram`. */
+  static bind(
+    host: string,
+    port: number,
+    onDatagram: (data: Buffer, source: TransportAddress, local: TransportAddress) => void,
+    logger: Logger,
+  ): Promise<UdpEndpoint> {
+    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', reuseAddr: false });
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => {
+        socket.close();
+        reject(new TransportError(`Cannot bind udp ${host}:${port}: ${err.message}`, { cause: err }));
+      };
+      socket.once('error', onError);
+      socket.bind({ address: host, port }, () => {
+        socket.off('error', onError);
+        const bound = socket.address();
+        const endpoint = new UdpEndpoint(socket, { protocol: 'udp', address: normalizeAddress(bound.address), port: bound.port });
+        socket.on('error', (err) => logger.warn({ err }, 'UDP socket error'));
+        socket.on('message', (data, rinfo) => {
+          onDatagram(data, { protocol: 'udp', address: normalizeAddress(rinfo.address), port: rinfo.port }, endpoint.local);
+        });
+        resolve(endpoint);
+      });
+    });
+  }
+
+  get isIPv6(): boolean {
+    return isIPv6(this.local.address);
+  }
+
+  /** Sends one datagram; rejects with TransportError (too large, unreachable, closed). */
+  send(data: Buffer, address: string, port: number): Promise<void> {
+    if (this.closed) return Promise.reject(new TransportError('UDP socket is closed'));
+    if (data.length > maxUdpPayload) {
+      return Promise.reject(new TransportError(`Message of ${data.length} bytes is too large for UDP`));
+    }
+    return new Promise((resolve, reject) => {
+      try {
+        this.socket.send(data, port, address, (err) => {
+          if (err) reject(new TransportError(`UDP send to ${address}:${port} failed: ${err.message}`, { cause: err }));
+          else resolve();
+        });
+      } catch (err) {
+        // dgram throws synchronously on a bad port or a closed socket.
+        reject(new TransportError(`UDP send to ${address}:${port} failed: ${String(err)}`, { cause: err }));
+      }
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.close();
+  }
+}
