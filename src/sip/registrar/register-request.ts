@@ -2,7 +2,7 @@
  * Reads what the registrar needs from a REGISTER (RFC 3261 10.3, RFC 5626 6, RFC 3327 5.3)
  * into plain values, or says why the request is malformed. Pure: no state, no clock.
  */
-import { formatUri, getHeader, getHeaderValues, isParseError, parseNameAddr } from '../message/index.js';
+import { getHeader, getHeaderValues, isParseError, parseNameAddr } from '../message/index.js';
 import type { SipRequest, Uri } from '../message/index.js';
 
 /** One Contact of the REGISTER, with its binding-relevant parameters read. */
@@ -113,8 +113,7 @@ export function readRegister(req: SipRequest): RegisterView | RegisterRejection 
 function readContact(raw: string): RequestedContact | RegisterRejection {
   const na = parseNameAddr(raw);
   if (isParseError(na)) return { status: 400, reason: 'Invalid Contact' };
-  // formatUri gives back the text parseNameAddr read, so this is the URI as the UA wrote it.
-  const uri = formatUri(na.uri);
+  const uri = contactUriText(raw);
   const c: RequestedContact = { uri, parsed: na.uri };
   const exp = na.params['expires'];
   if (exp !== undefined) c.expires = (exp === null ? undefined : parseDeltaSeconds(exp)) ?? MALFORMED_EXPIRES;
@@ -136,4 +135,23 @@ function readContact(raw: string): RequestedContact | RegisterRejection {
     c.regId = n;
   }
   return c;
+}
+
+/**
+ * The URI text exactly as the UA wrote it (some UAs look for it verbatim in the 200). Called
+ * only after parseNameAddr accepted `raw`: inside <...> after any quoted display name,
+ * otherwise the addr-spec up to the first ';' (RFC 3261 20.10).
+ */
+function contactUriText(raw: string): string {
+  const s = raw.trim();
+  // The form is decided by whichever of '<', '"' or ';' comes first, as in parseNameAddr.
+  const first = s.search(/[<";]/);
+  if (first < 0 || s[first] === ';') return (first < 0 ? s : s.slice(0, first)).trim();
+  let from = first;
+  if (s[first] === '"') {
+    from++;
+    while (from < s.length && s[from] !== '"') from += s[from] === '\\' ? 2 : 1;
+  }
+  const open = s.indexOf('<', from);
+  return s.slice(open + 1, s.indexOf('>', open)).trim();
 }
