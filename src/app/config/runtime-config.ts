@@ -1,0 +1,43 @@
+import type { LogLevel } from '../../core/index.js';
+
+/** How this process runs: addresses, ports, storage. Comes from the environment and `--config FILE`. */
+export interface RuntimeConfig {
+  /** Where `atende.db`, certificates and recordings live. */
+  dataDir: string;
+  sipBind: string;
+  /** UDP and TCP. 0 picks a free port (tests). */
+  sipPort: number;
+  /** TLS; `null` when turned off with `off`. */
+  sipTlsPort: number | null;
+  httpPort: number;
+  httpBind: string;
+  rtpPorts: { min: number; max: number };
+  /** Used on first start only; otherwise a random one is printed once. */
+  adminPassword: string | undefined;
+  logLevel: LogLevel;
+  /** `postgres://...` selects PostgreSQL; absent means SQLite in the data dir. */
+  databaseUrl: string | undefined;
+  tlsCert: string | undefined;
+  tlsKey: string | undefined;
+  /** The host advertised in Contact/Via/SDP when it differs from the bind address (NAT, cloud). */
+  publicHost: string | undefined;
+}
+
+/** Each environment variable and the config-file key (camelCase) it mirrors. */
+export const RUNTIME_CONFIG_ENV = {
+  ATENDE_DATA_DIR: 'dataDir',
+  ATENDE_SIP_BIND: 'sipBind',
+  ATENDE_SIP_PORT: 'sipPort',
+  ATENDE_SIP_TLS_PORT: 'sipTlsPort',
+  ATENDE_HTTP_PORT: 'httpPort',
+  ATENDE_HTTP_BIND: 'httpBind',
+  ATENDE_RTP_PORTS: 'rtpPorts',
+  ATENDE_ADMIN_PASSWORD: 'adminPassword',
+  ATENDE_LOG_LEVEL: 'logLevel',
+  ATENDE_DATABASE_URL: 'databaseUrl',
+  ATENDE_TLS_CERT: 'tlsCert',
+  ATENDE_TLS_KEY: 'tlsKey',
+  ATENDE_PUBLIC_HOST: 'publicHost',
+} as const satisfies Record<string, keyof RuntimeConfig>;
+
+export type RuntimeConfigKey = (typeof RUNTIME_CONFIG_ENV)[keyof typeof RUNTIME_CONFIG_ENV];
