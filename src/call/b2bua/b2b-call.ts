@@ -1,0 +1,242 @@
+import type { TimerHandle } from '../../core/clock.js';
+import { createResponse, cseq, getHeader, type SipRequest } from '../../sip/message/index.js';
+import { nextInDialogRequest, processInDialogRequest, type Dialog } from '../../sip/dialog/index.js';
+import type { ServerTransaction } from '../../sip/transaction/index.js';
+import { AnswerRetransmitter } from './answer-retransmitter.js';
+import { initialCall, transitionCall, type CallEffect, type CallEvent, type CallSnapshot, type Side } from './b2b-call-state.js';
+import { CalleeFork } from './callee-fork.js';
+import { CallerLeg } from './caller-leg.js';
+import { dialogIndexKey, type DialogIndex } from './dialog-index.js';
+import { InDialogRelay, type DialogSide } from './in-dialog-relay.js';
+import type { B2buaDeps, CallPlan } from './types.js';
+
+export interface B2bCallHooks {
+  index: DialogIndex<B2bCall>;
+  onEnded(call: B2bCall): void;
+}
+
+/** One call through the B2BUA: the caller's INVITE, its forks to the callee's devices, and the relay between the winning pair. */
+export class B2bCall {
+  readonly id: string;
+  readonly caller: CallerLeg;
+  private readonly forks = new Map<string, CalleeFork>();
+  private snapshot: CallSnapshot;
+  private ringTimer: TimerHandle | undefined;
+  private answerRetransmitter: AnswerRetransmitter | undefined;
+  private callerAck: SipRequest | undefined;
+  private readonly relay: InDialogRelay;
+  private readonly indexed = new Set<string>();
+  private readonly byes = new Set<Promise<void>>();
+
+  constructor(
+    private readonly deps: B2buaDeps,
+    tx: ServerTransaction,
+    private readonly plan: CallPlan,
+    private readonly hooks: B2bCallHooks,
+  ) {
+    this.id = deps.random.token(9);
+    this.caller = new CallerLeg(tx, deps);
+    this.relay = new InDialogRelay(deps);
+    const req = tx.request;
+    const mf = Number(getHeader(req, 'Max-Forwards') ?? '70');
+    const contentType = getHeader(req, 'Content-Type');
+    const offer = { body: req.body, maxForwards: Math.max(0, (Number.isFinite(mf) ? mf : 70) - 1), ...(contentType ? { contentType } : {}) };
+    plan.forks.forEach((dest, i) => {
+      const id = `f${i}`;
+      this.forks.set(id, new CalleeFork(id, dest.target, deps, plan, dest, offer));
+    });
+    this.snapshot = initialCall([...this.forks.keys()]);
+  }
+
+  get state(): CallSnapshot['state'] {
+    return this.snapshot.state;
+  }
+
+  /** Sends 100 Trying, arms the ring timer and sends the INVITE to every device. */
+  start(): void {
+    this.deps.onCallEvent?.({ type: 'call.started', callId: this.id, caller: this.plan.caller.uri, callee: this.plan.callee.uri, at: this.deps.clock.now() });
+    this.caller.respond(100);
+    this.ringTimer = this.deps.clock.setTimer(this.deps.ringTimeoutMs ?? 120_000, () => this.dispatch({ type: 'ring-timeout' }));
+    for (const fork of this.forks.values()) this.sendFork(fork);
+  }
+
+  private sendFork(fork: CalleeFork): void {
+    fork.tx = this.deps.transactions.sendRequest(fork.request, fork.target, {
+      onProvisional: (res) => {
+        fork.takeProvisional(res);
+        this.indexSide(fork.dialog, 'callee');
+        this.dispatch({ type: 'fork-provisional', fork: fork.id, status: res.status });
+      },
+      onFinal: (res) => {
+        if (res.status >= 200 && res.status < 300) {
+          if (!fork.takeAnswer(res)) return;
+          this.indexSide(fork.dialog, 'callee');
+          this.dispatch({ type: 'fork-answered', fork: fork.id });
+          return;
+        }
+        this.unindexSide(fork.dialog);
+        fork.dialog = undefined;
+        this.dispatch({ type: 'fork-failed', fork: fork.id, status: res.status });
+      },
+    });
+  }
+
+  dispatch(ev: CallEvent): void {
+    const { next, effects } = transitionCall(this.snapshot, ev);
+    this.snapshot = next;
+    for (const e of effects) this.execute(e);
+  }
+
+  private execute(e: CallEffect): void {
+    const fork = 'fork' in e ? this.forks.get(e.fork) : undefined;
+    switch (e.do) {
+      case 'relay-provisional': {
+        const p = fork?.provisional;
+        const ct = fork?.contentType;
+        this.caller.respond(e.status, p?.reason, p && p.body.length > 0 ? { body: p.body, ...(ct ? { contentType: ct } : {}) } : undefined);
+        this.indexSide(this.caller.dialog, 'caller');
+        return;
+      }
+      case 'answer-caller': {
+        if (!fork?.answer) return;
+        this.deps.clock.clearTimer(this.ringTimer);
+        const ct = fork.contentType;
+        const res = this.caller.respond(200, 'OK', { body: fork.answer.body, ...(ct ? { contentType: ct } : {}) });
+        this.indexSide(this.caller.dialog, 'caller');
+        const reliable = this.deps.sender.isReliable(this.caller.target.protocol);
+        this.answerRetransmitter = new AnswerRetransmitter(this.deps, this.caller.tx, res, reliable, () => this.dispatch({ type: 'caller-ack-timeout' }));
+        this.deps.onCallEvent?.({ type: 'call.answered', callId: this.id, at: this.deps.clock.now() });
+        return;
+      }
+      case 'ack-fork': {
+        const ack = e.withCallerAck ? this.callerAck : undefined;
+        const ct = ack ? getHeader(ack, 'Content-Type') : undefined;
+        fork?.sendAck(ack ? { body: ack.body, ...(ct ? { contentType: ct } : {}) } : undefined);
+        return;
+      }
+      case 'cancel-fork':
+        if (fork?.tx) void fork.tx.cancel();
+        return;
+      case 'bye-fork':
+        if (fork) this.sendBye(fork);
+        return;
+      case 'reject-caller':
+        this.caller.respond(e.status);
+        return;
+      case 'bye-caller':
+        this.sendBye(this.caller);
+        return;
+      case 'ended':
+        this.cleanup();
+        this.deps.onCallEvent?.({ type: 'call.ended', callId: this.id, cause: e.cause, at: this.deps.clock.now() });
+        this.hooks.onEnded(this);
+        return;
+    }
+  }
+
+  private sendBye(side: DialogSide): void {
+    const dialog = side.dialog;
+    if (!dialog || dialog.state === 'terminated') return;
+    const { dialog: next, request } = nextInDialogRequest(dialog, 'BYE');
+    side.dialog = next;
+    this.unindexSide(dialog);
+    const done = new Promise<void>((resolve) => {
+      try {
+        this.deps.transactions.sendRequest(request, side.target, { onFinal: () => resolve() });
+      } catch (err) {
+        this.deps.logger.warn({ err }, 'BYE could not be sent');
+        resolve();
+      }
+    });
+    this.byes.add(done);
+    void done.then(() => this.byes.delete(done));
+  }
+
+  /** Resolves when the BYEs we sent have been answered (or timed out). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.byes]);
+  }
+
+  /** A request inside one of this call's dialogs. */
+  onRequest(side: Side, req: SipRequest, tx: ServerTransaction): void {
+    const from = this.sideOf(side);
+    if (req.method === 'BYE') {
+      const dialog = from.dialog;
+      const checked = dialog ? processInDialogRequest(dialog, req, { random: this.deps.random }) : undefined;
+      if (!checked || !checked.accept) {
+        tx.respond(createResponse(req, checked?.status ?? 481, checked?.reason ?? 'Call/Transaction Does Not Exist'));
+        return;
+      }
+      from.dialog = checked.dialog;
+      this.unindexSide(dialog);
+      tx.respond(createResponse(req, 200, 'OK'));
+      this.dispatch({ type: 'bye', from: side });
+      return;
+    }
+    const to = side === 'caller' ? this.winner() : this.caller;
+    if (!to) {
+      tx.respond(createResponse(req, 481, 'Call/Transaction Does Not Exist'));
+      return;
+    }
+    this.relay.relay(side, from, to, req, tx);
+  }
+
+  /** An ACK inside one of this call's dialogs: for our answer to the caller, or for a relayed re-INVITE. */
+  onAck(side: Side, ack: SipRequest): void {
+    if (side === 'caller' && cseq(ack)?.seq === cseq(this.caller.request)?.seq) {
+      if (this.callerAck) return; // a retransmitted ACK
+      this.callerAck = ack;
+      this.answerRetransmitter?.stop();
+      this.dispatch({ type: 'caller-acked' });
+      return;
+    }
+    this.relay.ack(side, ack);
+  }
+
+  /** The caller cancelled its INVITE (RFC 3261 9.2: 200 to the CANCEL, 487 to the INVITE). */
+  onCancel(cancel: SipRequest, cancelTx: ServerTransaction): void {
+    cancelTx.respond(createResponse(cancel, 200, 'OK'));
+    this.dispatch({ type: 'caller-cancelled' });
+  }
+
+  /** A CANCEL for a mid-call request of this call. */
+  onInDialogCancel(cancel: SipRequest, cancelTx: ServerTransaction, cancelled: ServerTransaction): void {
+    cancelTx.respond(createResponse(cancel, this.relay.cancel(cancelled) ? 200 : 481));
+  }
+
+  shutdown(): void {
+    this.dispatch({ type: 'shutdown' });
+  }
+
+  private winner(): CalleeFork | undefined {
+    return this.snapshot.winner === undefined ? undefined : this.forks.get(this.snapshot.winner);
+  }
+
+  private sideOf(side: Side): DialogSide {
+    if (side === 'caller') return this.caller;
+    return this.winner() ?? { dialog: undefined, target: this.caller.target };
+  }
+
+  private indexSide(dialog: Dialog | undefined, side: Side): void {
+    if (!dialog || this.snapshot.state === 'ended') return;
+    const key = dialogIndexKey(dialog.id.callId, dialog.id.localTag, dialog.id.remoteTag);
+    if (this.indexed.has(key)) return;
+    this.indexed.add(key);
+    this.hooks.index.set(key, { call: this, side });
+  }
+
+  private unindexSide(dialog: Dialog | undefined): void {
+    if (!dialog) return;
+    const key = dialogIndexKey(dialog.id.callId, dialog.id.localTag, dialog.id.remoteTag);
+    this.indexed.delete(key);
+    this.hooks.index.delete(key);
+  }
+
+  private cleanup(): void {
+    this.deps.clock.clearTimer(this.ringTimer);
+    this.answerRetransmitter?.stop();
+    this.relay.close();
+    for (const key of this.indexed) this.hooks.index.delete(key);
+    this.indexed.clear();
+  }
+}

@@ -1,0 +1,36 @@
+import { callId, fromTag, toTag, type SipMessage } from '../../sip/message/index.js';
+
+/** Which call and which side an in-dialog request belongs to, by Call-ID and tags. */
+export interface DialogOwner<C> {
+  call: C;
+  side: 'caller' | 'callee';
+}
+
+export function dialogIndexKey(callIdValue: string, localTag: string, remoteTag: string): string {
+  return `${callIdValue}\u0000${localTag}\u0000${remoteTag}`;
+}
+
+/** Finds the owner of an incoming request: To tag is ours, From tag is the peer's. */
+export class DialogIndex<C> {
+  private readonly owners = new Map<string, DialogOwner<C>>();
+
+  set(key: string, owner: DialogOwner<C>): void {
+    this.owners.set(key, owner);
+  }
+
+  delete(key: string): void {
+    this.owners.delete(key);
+  }
+
+  forRequest(msg: SipMessage): DialogOwner<C> | undefined {
+    const id = callId(msg);
+    const local = toTag(msg);
+    const remote = fromTag(msg);
+    if (id === undefined || local === undefined || remote === undefined) return undefined;
+    return this.owners.get(dialogIndexKey(id, local, remote));
+  }
+
+  get size(): number {
+    return this.owners.size;
+  }
+}

@@ -1,0 +1,47 @@
+import type { Clock } from '../../core/clock.js';
+import type { Logger } from '../../core/logger.js';
+import type { RandomSource } from '../../core/random.js';
+import type { TransactionLayer } from '../../sip/transaction/index.js';
+import type { MessageSender, SendTarget, TransportProtocol } from '../../sip/transport/types.js';
+import type { EndCause } from './b2b-call-state.js';
+
+/** What the B2BUA needs from the SIP stack below it. */
+export interface B2buaDeps {
+  transactions: TransactionLayer;
+  /** ACKs for 2xx travel outside transactions (RFC 3261 13.2.2.4). */
+  sender: MessageSender;
+  viaSentBy(protocol: TransportProtocol): { host: string; port: number };
+  /** Our Contact URI on a transport, e.g. `sip:atende@192.0.2.1:5060;transport=tcp`. */
+  localContact(protocol: TransportProtocol): string;
+  clock: Clock;
+  random: RandomSource;
+  logger: Logger;
+  /** T1/T2 for retransmitting our 2xx until the ACK (RFC 3261 13.3.1.4). */
+  timers?: { t1: number; t2: number };
+  /** How long the callee may ring before the caller hears 480 (default 120 s). */
+  ringTimeoutMs?: number;
+  userAgent?: string;
+  onCallEvent?(event: B2buaCallEvent): void;
+}
+
+/** One destination device of the callee: where to send and the Request-URI to use. */
+export interface ForkTarget {
+  requestUri: string;
+  target: SendTarget;
+  /** Route header values for this device (its registered Path). */
+  route?: string[];
+}
+
+/** The routing decision for a call, made by the layer above (the PBX). */
+export interface CallPlan {
+  /** Identity presented to the callee, e.g. `{ displayName: 'Ana Souza', uri: 'sip:1001@atende.local' }`. */
+  caller: { displayName?: string; uri: string };
+  /** The called address written in To, e.g. `sip:1002@atende.local`. */
+  callee: { uri: string };
+  forks: ForkTarget[];
+}
+
+export type B2buaCallEvent =
+  | { type: 'call.started'; callId: string; caller: string; callee: string; at: number }
+  | { type: 'call.answered'; callId: string; at: number }
+  | { type: 'call.ended'; callId: string; cause: EndCause; status?: number; at: number };
