@@ -98,7 +98,14 @@ export class LocationService {
 
   /** Processes an authenticated REGISTER for `aor` (RFC 3261 10.3 steps 5-8). */
   async processRegister(req: SipRequest, inbound: InboundMessage, aor: string): Promise<RegisterOutcome> {
-    await this.start();
+    try {
+      await this.start();
+    } catch (err) {
+      // The store could not be read: answer 500 and let the next REGISTER try loading again.
+      this.started = undefined;
+      this.logger?.error({ err }, 'binding store load failed');
+      return { status: 500, reason: 'Server Internal Error', headers: [] };
+    }
     if (this.closed) return { status: 503, reason: 'Service Unavailable', headers: [] };
     const view = readRegister(req);
     if ('status' in view) return { ...view, headers: [] };

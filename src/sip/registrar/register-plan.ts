@@ -126,7 +126,9 @@ export function planRegister(
     // RFC 5626 6: a reg-id without an instance-id, or where outbound does not apply, is ignored.
     const regId = c.instanceId !== undefined && applicability === 'yes' ? c.regId : undefined;
     if (regId !== undefined) outbound = true;
-    const index = working.findIndex((b) => sameBinding(b, c, regId));
+    let index = working.findIndex((b) => sameBinding(b, c, regId));
+    // A UA that starts sending +sip.instance with the same URI is the same device: take over its binding.
+    if (index < 0 && c.instanceId !== undefined) index = working.findIndex((b) => b.instanceId === undefined && sameUri(b, c));
     const existing = index >= 0 ? working[index] : undefined;
 
     if (existing && outOfOrder(existing, view)) return OUT_OF_ORDER();
@@ -170,7 +172,10 @@ function dropUpsertOf(upserts: PlannedUpsert[], binding: Binding): PlannedUpsert
  */
 function sameBinding(b: Binding, c: RequestedContact, regId: number | undefined): boolean {
   if (c.instanceId !== undefined) return b.instanceId === c.instanceId && b.regId === regId;
-  if (b.instanceId !== undefined) return false;
+  return b.instanceId === undefined && sameUri(b, c);
+}
+
+function sameUri(b: Binding, c: RequestedContact): boolean {
   const stored = parseUri(b.contact);
   return !isParseError(stored) && uriEquivalent(stored, c.parsed);
 }
