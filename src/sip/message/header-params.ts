@@ -28,15 +28,17 @@ function isParamNameChar(c: number): boolean {
 
 /**
  * Reads parameters starting at `start` (which is at a ';' or the end). Stops at the end or at
- * a character in `stop` (e.g. "?" for URI headers). `quoted` allows quoted-string values.
+ * the character `stop` (e.g. "?" before URI headers; "" for none). `quoted` allows quoted-string values.
  */
 export function parseParams(s: string, start: number, stop: string, quoted: boolean): ParamsResult | ParseError {
   const params: UriParams = {};
+  // Only one stop character is ever needed ('?' before URI headers); -1 means none.
+  const stopCode = stop.length > 0 ? stop.charCodeAt(0) : -1;
   let i = start;
   const n = s.length;
   for (;;) {
     while (i < n && isSpace(s.charCodeAt(i))) i++;
-    if (i >= n || stop.includes(s[i] as string)) return { params, end: i };
+    if (i >= n || s.charCodeAt(i) === stopCode) return { params, end: i };
     if (s.charCodeAt(i) !== 0x3b /* ; */) return parseError(`unexpected "${s[i]}" in parameters`);
     i++;
     while (i < n && isSpace(s.charCodeAt(i))) i++;
@@ -59,7 +61,7 @@ export function parseParams(s: string, start: number, stop: string, quoted: bool
         while (j < n) {
           const c = s.charCodeAt(j);
           if (c === 0x3b || isSpace(c) || c < 0x20 || c === 0x22 || c === 0x3c || c === 0x3e || c === 0x2c) break;
-          if (stop.includes(s[j] as string)) break;
+          if (c === stopCode) break;
           j++;
         }
         if (j === valueStart) return parseError(`empty value of parameter ${name}`);
