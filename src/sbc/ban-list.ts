@@ -107,6 +107,11 @@ export class BanList {
     return key !== undefined && this.activeBan(key) !== undefined;
   }
 
+  /** isBanned for an address already in canonical form (formatIpAddress), skipping the re-parse per datagram. */
+  isBannedCanonical(key: string): boolean {
+    return this.activeBan(key) !== undefined;
+  }
+
   /** The active ban of an address, if any. */
   get(address: string): Ban | undefined {
     const key = canonicalIpAddress(address);

@@ -15,22 +15,34 @@ export interface Cidr {
   prefix: number;
 }
 
-const ipv4Pattern = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 const hexGroup = /^[0-9a-fA-F]{1,4}$/;
 
 function parseIpv4(text: string): bigint | undefined {
-  const m = ipv4Pattern.exec(text);
-  if (!m) return undefined;
-  let value = 0n;
-  for (let i = 1; i <= 4; i++) {
-    const part = m[i]!;
-    // Leading zeros are refused: some stacks read them as octal.
-    if (part.length > 1 && part.startsWith('0')) return undefined;
-    const n = Number(part);
-    if (n > 255) return undefined;
-    value = (value << 8n) | BigInt(n);
+  // A hand loop: this runs per datagram, and a regular expression costs several times more.
+  const n = text.length;
+  if (n < 7 || n > 15) return undefined;
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      // Leading zeros are refused: some stacks read them as octal.
+      if (digits === 1 && part === 0) return undefined;
+      part = part * 10 + (c - 48);
+      if (++digits > 3 || part > 255) return undefined;
+    } else if (c === 46) {
+      if (digits === 0 || ++dots > 3) return undefined;
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+    } else {
+      return undefined;
+    }
   }
-  return value;
+  if (dots !== 3 || digits === 0) return undefined;
+  return BigInt(value * 256 + part);
 }
 
 function parseGroups(text: string, allowIpv4Tail: boolean): number[] | undefined {

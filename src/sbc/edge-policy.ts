@@ -5,7 +5,7 @@
  * limits; `deny` still applies to them (see access-list.ts).
  */
 import { ConfigError, type Clock, type Logger } from '../core/index.js';
-import { AccessList } from './access-list.js';
+import { AccessList, type AccessVerdict } from './access-list.js';
 import { BanList, defaultBanThresholds, type Ban, type BanThresholds } from './ban-list.js';
 import { formatIpAddress, parseIpAddress } from './cidr.js';
 import { defaultFloodLimits, FloodLimiter, type FloodLimits } from './flood-limiter.js';
@@ -53,6 +53,15 @@ export const defaultEdgePolicyConfig: EdgePolicyConfig = {
     banAfterWindows: defaultFloodLimits.reportAfterWindows,
   },
 };
+
+interface SourceClass {
+  /** Canonical address: the key of bans and flood windows. */
+  key: string;
+  verdict: AccessVerdict;
+  trusted: boolean;
+}
+
+const sourceCacheSize = 4096;
 
 export type EdgeDropReason = 'bad-address' | 'deny' | 'not-allowed' | 'banned' | 'flood' | 'scanner';
 
@@ -119,6 +128,7 @@ export class EdgePolicy {
   /** Automatic and manual bans; list(), lift() and ban() for the CLI and API. */
   readonly bans: BanList;
   private readonly flood: FloodLimiter;
+  private readonly sources = new Map<string, SourceClass>();
   private accepted = 0;
   private readonly dropped: Record<EdgeDropReason, number> = {
     'bad-address': 0,
@@ -161,14 +171,12 @@ export class EdgePolicy {
 
   /** Per datagram (or new connection), before parsing: deny list, allow list, bans, flood limit. */
   acceptSource(address: string): boolean {
-    const parsed = parseIpAddress(address);
-    if (!parsed) return this.drop('bad-address');
-    const verdict = this.access.check(parsed);
-    if (verdict !== 'pass') return this.drop(verdict);
-    if (!this.access.isTrusted(parsed)) {
-      const key = formatIpAddress(parsed);
-      if (this.bans.isBanned(key)) return this.drop('banned');
-      if (!this.flood.hit(key)) return this.drop('flood');
+    const source = this.classify(address);
+    if (!source) return this.drop('bad-address');
+    if (source.verdict !== 'pass') return this.drop(source.verdict);
+    if (!source.trusted) {
+      if (this.bans.isBannedCanonical(source.key)) return this.drop('banned');
+      if (!this.flood.hit(source.key)) return this.drop('flood');
     }
     this.accepted++;
     return true;
@@ -196,6 +204,7 @@ export class EdgePolicy {
   update(input: EdgePolicyConfigInput): void {
     const config = resolveEdgePolicyConfig(input);
     this.access = new AccessList(config);
+    this.sources.clear();
     this.scanners = new ScannerDetector(config.scannerUserAgents ?? defaultScannerUserAgents);
     this.config = config;
     this.bans.configure(config.bans);
@@ -225,6 +234,23 @@ export class EdgePolicy {
   /** The configuration in force, defaults filled in. */
   currentConfig(): EdgePolicyConfig {
     return structuredClone(this.config);
+  }
+
+  /** Static facts about a source, cached (bounded) because parsing and CIDR scans cost more than the map hit. */
+  private classify(address: string): SourceClass | undefined {
+    const cached = this.sources.get(address);
+    if (cached) return cached;
+    const parsed = parseIpAddress(address);
+    if (!parsed) return undefined;
+    const source: SourceClass = {
+      key: formatIpAddress(parsed),
+      verdict: this.access.check(parsed),
+      trusted: this.access.isTrusted(parsed),
+    };
+    // Evicting everything at the cap is cheap and keeps a flood of distinct sources bounded.
+    if (this.sources.size >= sourceCacheSize) this.sources.clear();
+    this.sources.set(address, source);
+    return source;
   }
 
   private floodLimits(): Partial<FloodLimits> {
