@@ -35,6 +35,13 @@ export interface DigestChallengeRequest {
   algorithms?: readonly DigestAlgorithm[];
 }
 
+/**
+ * Why verification failed. 'stale': the digest is right but the nonce is expired, unknown to
+ * this secret or pushed out of the nonce-count table; answer a fresh challenge with stale=true
+ * and do not count it as a failure. 'bad-response' and 'unknown-user' are the failures to feed
+ * the ban list. 'malformed' covers missing nc/cnonce, qop=auth-int, no qop (unless allowed),
+ * unsupported algorithms and unparsable headers.
+ */
 export type DigestFailureReason =
   | 'no-credentials'
   | 'unknown-user'
