@@ -1,0 +1,1 @@
+export * from './b2bua/index.js';

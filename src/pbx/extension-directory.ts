@@ -1,0 +1,43 @@
+import type { DigestAlgorithm, Store } from '../store/index.js';
+
+interface DirectoryEntry {
+  name: string;
+  ha1: Map<string, string>;
+}
+
+/**
+ * The extensions as the SIP front needs them, held in memory: digest HA1 lookups happen on
+ * every REGISTER and INVITE, so they must not wait on the database. Reloaded whenever the
+ * stored configuration changes.
+ */
+export class ExtensionDirectory {
+  private entries = new Map<string, DirectoryEntry>();
+
+  constructor(private readonly store: Store) {}
+
+  async reload(): Promise<void> {
+    const next = new Map<string, DirectoryEntry>();
+    for (const ext of await this.store.extensions.list()) next.set(ext.number, { name: ext.name, ha1: new Map() });
+    for (const cred of await this.store.extensions.listCredentials()) {
+      next.get(cred.number)?.ha1.set(`${cred.algorithm}\u0000${cred.realm}`, cred.ha1);
+    }
+    this.entries = next;
+  }
+
+  has(number: string): boolean {
+    return this.entries.has(number);
+  }
+
+  displayName(number: string): string | undefined {
+    return this.entries.get(number)?.name;
+  }
+
+  /** HA1 of an extension for a realm and algorithm; undefined for unknown users. */
+  ha1(number: string, realm: string, algorithm: DigestAlgorithm): string | undefined {
+    return this.entries.get(number)?.ha1.get(`${algorithm}\u0000${realm}`);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}

@@ -1,0 +1,3 @@
+export { ExtensionDirectory } from './extension-directory.js';
+export { RequestAuthenticator, type AuthFailureSink, type AuthOutcome } from './request-authenticator.js';
+export { SipRequestRouter, type SipRequestRouterDeps } from './sip-request-router.js';

@@ -1,0 +1,174 @@
+import type { Logger } from '../core/logger.js';
+import {
+  createResponse,
+  getHeader,
+  getHeaderValues,
+  isParseError,
+  parseNameAddr,
+  parseUri,
+  toTag,
+  type SipRequest,
+  type SipUri,
+} from '../sip/message/index.js';
+import type { LocalIdentity } from '../sip/identity/index.js';
+import type { LocationService } from '../sip/registrar/index.js';
+import { contactTarget } from '../sip/registrar/index.js';
+import type { ServerTransaction } from '../sip/transaction/index.js';
+import type { InboundMessage } from '../sip/transport/types.js';
+import { ALLOWED_METHODS, type B2bua } from '../call/index.js';
+import type { ExtensionDirectory } from './extension-directory.js';
+import type { RequestAuthenticator } from './request-authenticator.js';
+
+/** Option tags we implement; a Require naming anything else gets 420 (RFC 3261 8.2.2.3). */
+const SUPPORTED_OPTION_TAGS = new Set(['outbound', 'path']);
+const KNOWN_METHODS = new Set(['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'REGISTER', 'UPDATE', 'INFO', 'MESSAGE', 'NOTIFY', 'SUBSCRIBE', 'PRACK', 'REFER', 'PUBLISH']);
+
+export interface SipRequestRouterDeps {
+  identity: LocalIdentity;
+  directory: ExtensionDirectory;
+  auth: RequestAuthenticator;
+  registrar: LocationService;
+  b2bua: B2bua;
+  logger: Logger;
+  userAgent: string;
+}
+
+function sipUri(value: string): SipUri | undefined {
+  const u = parseUri(value);
+  return !isParseError(u) && 'host' in u ? u : undefined;
+}
+
+/**
+ * The PBX's SIP front: decides what each new request means. REGISTER goes to the registrar
+ * after digest authentication; INVITE from an extension to another extension becomes a
+ * B2BUA call forked to every registered device; OPTIONS is answered (phones and trunks
+ * ping with it); requests inside a call go to the B2BUA.
+ */
+export class SipRequestRouter {
+  private draining = false;
+
+  constructor(private readonly deps: SipRequestRouterDeps) {}
+
+  /** Stop taking new calls (graceful shutdown): new INVITEs get 503. */
+  drain(): void {
+    this.draining = true;
+  }
+
+  /** The transaction layer's onRequest. Never throws. */
+  onRequest(req: SipRequest, tx: ServerTransaction | undefined, inbound: InboundMessage, cancelled?: ServerTransaction): void {
+    this.route(req, tx, inbound, cancelled).catch((err: unknown) => {
+      this.deps.logger.error({ err, method: req.method }, 'request handling failed');
+      if (tx && tx.lastResponse === undefined) tx.respond(createResponse(req, 500, 'Server Internal Error'));
+    });
+  }
+
+  private async route(req: SipRequest, tx: ServerTransaction | undefined, inbound: InboundMessage, cancelled?: ServerTransaction): Promise<void> {
+    if (this.deps.b2bua.handleRequest(req, tx, inbound, cancelled)) return;
+    if (!tx) return; // an ACK for nothing we know: dropped (RFC 3261 17.2.3)
+    const method = req.method;
+    if (method === 'CANCEL') {
+      tx.respond(createResponse(req, 481, 'Call/Transaction Does Not Exist'));
+      return;
+    }
+    if (toTag(req) !== undefined) {
+      // 12.2.2: a request for a dialog we do not have.
+      tx.respond(createResponse(req, 481, 'Call/Transaction Does Not Exist'));
+      return;
+    }
+    const maxForwards = Number(getHeader(req, 'Max-Forwards') ?? '70');
+    if (Number.isFinite(maxForwards) && maxForwards <= 0 && method !== 'OPTIONS' && method !== 'REGISTER') {
+      tx.respond(createResponse(req, 483, 'Too Many Hops'));
+      return;
+    }
+    const unsupported = getHeaderValues(req, 'Require').filter((t) => !SUPPORTED_OPTION_TAGS.has(t.toLowerCase()));
+    if (unsupported.length > 0 && method !== 'CANCEL' && method !== 'ACK') {
+      tx.respond(createResponse(req, 420, 'Bad Extension', { headers: [{ name: 'Unsupported', value: unsupported.join(', ') }] }));
+      return;
+    }
+    switch (method) {
+      case 'OPTIONS':
+        tx.respond(
+          createResponse(req, 200, 'OK', {
+            headers: [
+              { name: 'Allow', value: `${ALLOWED_METHODS}, REGISTER` },
+              { name: 'Accept', value: 'application/sdp' },
+              { name: 'Supported', value: 'outbound, path' },
+              { name: 'User-Agent', value: this.deps.userAgent },
+            ],
+          }),
+        );
+        return;
+      case 'REGISTER':
+        await this.register(req, tx, inbound);
+        return;
+      case 'INVITE':
+        await this.invite(req, tx);
+        return;
+      default:
+        if (KNOWN_METHODS.has(method)) {
+          tx.respond(createResponse(req, 405, 'Method Not Allowed', { headers: [{ name: 'Allow', value: `${ALLOWED_METHODS}, REGISTER` }] }));
+        } else {
+          tx.respond(createResponse(req, 501, 'Not Implemented', { headers: [{ name: 'Allow', value: `${ALLOWED_METHODS}, REGISTER` }] }));
+        }
+    }
+  }
+
+  private async register(req: SipRequest, tx: ServerTransaction, inbound: InboundMessage): Promise<void> {
+    // RFC 3261 10.3 step 1: the registrar serves only our domain (or our addresses).
+    const ruri = sipUri(req.uri);
+    if (!ruri || !this.deps.identity.isUs(ruri.host, ruri.port)) {
+      tx.respond(createResponse(req, 404, 'Not Found', { headers: [{ name: 'Warning', value: `399 ${this.deps.identity.domain} "not our domain"` }] }));
+      return;
+    }
+    const to = parseNameAddr(getHeader(req, 'To') ?? '');
+    const toUri = isParseError(to) ? undefined : to.uri;
+    const aorUri = toUri && 'host' in toUri ? toUri : undefined;
+    if (!aorUri || aorUri.user === undefined) {
+      tx.respond(createResponse(req, 400, 'Bad Request', { headers: [{ name: 'Warning', value: `399 ${this.deps.identity.domain} "To has no user"` }] }));
+      return;
+    }
+    const auth = await this.deps.auth.authenticate(req, tx);
+    if (!auth.ok) return;
+    // 10.3 step 3: the authenticated user may only change its own bindings.
+    if (auth.extension !== aorUri.user || !this.deps.directory.has(aorUri.user)) {
+      tx.respond(createResponse(req, 403, 'Forbidden'));
+      return;
+    }
+    const outcome = await this.deps.registrar.processRegister(req, inbound, aorUri.user);
+    tx.respond(createResponse(req, outcome.status, outcome.reason, { headers: outcome.headers }));
+  }
+
+  private async invite(req: SipRequest, tx: ServerTransaction): Promise<void> {
+    if (this.draining) {
+      tx.respond(createResponse(req, 503, 'Service Unavailable', { headers: [{ name: 'Retry-After', value: '30' }] }));
+      return;
+    }
+    const auth = await this.deps.auth.authenticate(req, tx);
+    if (!auth.ok) return;
+    const ruri = sipUri(req.uri);
+    if (!ruri || ruri.user === undefined || !this.deps.identity.isUs(ruri.host, ruri.port)) {
+      tx.respond(createResponse(req, 404, 'Not Found'));
+      return;
+    }
+    const dialed = ruri.user;
+    if (!this.deps.directory.has(dialed)) {
+      tx.respond(createResponse(req, 404, 'Not Found'));
+      return;
+    }
+    const bindings = this.deps.registrar.lookup(dialed);
+    if (bindings.length === 0) {
+      tx.respond(createResponse(req, 480, 'Temporarily Unavailable'));
+      return;
+    }
+    const domain = this.deps.identity.domain;
+    const name = this.deps.directory.displayName(auth.extension);
+    this.deps.b2bua.startCall(tx, {
+      caller: { uri: `sip:${auth.extension}@${domain}`, ...(name ? { displayName: name } : {}) },
+      callee: { uri: `sip:${dialed}@${domain}` },
+      forks: bindings.map((b) => {
+        const t = contactTarget(b);
+        return { requestUri: t.requestUri, target: t.target, route: t.route };
+      }),
+    });
+  }
+}
