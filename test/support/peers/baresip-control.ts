@@ -43,7 +43,7 @@ interface Waiter { match: (e: BaresipEvent) => boolean; resolve: (e: BaresipEven
 export class BaresipControl {
   /** Every event received so far, oldest first (waitForEvent also looks back here). */
   readonly events: BaresipEvent[] = [];
-  private buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
   private readonly waiters = new Set<Waiter>();
   private readonly pending = new Map<string, (r: BaresipResponse) => void>();
   private tokens = 0;
