@@ -99,7 +99,7 @@ export class SocketConnection implements Connection {
           this.events.onMessage(this, frame.data);
           break;
         case 'error':
-          this.socket.pause();
+          // The framer ignores everything after an error; reading on lets the close handshake finish.
           this.events.onFramingError(this, frame.reason, frame.head);
           break;
       }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findContentLength, StreamFramer, type StreamFrame } from './stream-framer.js';
 
@@ -86,5 +87,44 @@ describe('StreamFramer', () => {
       ok: true,
       value: 3,
     });
+  });
+});
+
+describe('StreamFramer properties', () => {
+  const bodyArb = fc.string({ maxLength: 60 });
+
+  it('yields the same messages and pings however the stream is cut', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(bodyArb.map((b) => message(b)), fc.constant('\r\n\r\n')), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        (parts, cuts) => {
+          const stream = Buffer.from(parts.join(''));
+          const points = [...new Set(cuts.map((c) => c % (stream.length + 1)))].sort((a, b) => a - b);
+          const framer = new StreamFramer();
+          const out: StreamFrame[] = [];
+          let from = 0;
+          for (const p of [...points, stream.length]) {
+            out.push(...framer.push(stream.subarray(from, p)));
+            from = p;
+          }
+          expect(out.map((f) => (f.type === 'message' ? f.data.toString() : f.type))).toEqual(
+            parts.map((p) => (p === '\r\n\r\n' ? 'ping' : p)),
+          );
+        },
+      ),
+    );
+  });
+
+  it('never throws on random bytes and never holds more than the limit', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 8 }), (chunks) => {
+        const framer = new StreamFramer({ maxMessageBytes: 512, maxHeaderBytes: 256 });
+        for (const c of chunks) {
+          framer.push(Buffer.from(c));
+          expect(framer.buffered).toBeLessThanOrEqual(512 + 300);
+        }
+      }),
+    );
   });
 });

@@ -62,7 +62,9 @@ export class StreamFramer {
   private readonly limits: StreamFramerLimits;
 
   constructor(limits: Partial<StreamFramerLimits> = {}) {
-    this.limits = { ...defaultStreamFramerLimits, ...limits };
+    const merged = { ...defaultStreamFramerLimits, ...limits };
+    // A header block can never be larger than a whole message.
+    this.limits = { ...merged, maxHeaderBytes: Math.min(merged.maxHeaderBytes, merged.maxMessageBytes) };
   }
 
   /** Bytes held waiting for the rest of a message. */
