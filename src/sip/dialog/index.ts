@@ -20,3 +20,38 @@ export {
 export { DialogRegistry } from './dialog-registry.js';
 export type { SessionModificationOptions } from './session-modification.js';
 export { buildReInvite, buildUpdate, isTargetRefresh, retryAfterGlareMs } from './session-modification.js';
+export type { DialogEnding, EndDialogOptions } from './dialog-termination.js';
+export { endDialog } from './dialog-termination.js';
+export type {
+  RAck,
+  ReliableProvisionalEffect,
+  ReliableProvisionalEvent,
+  ReliableProvisionalPhase,
+  ReliableProvisionalSenderOptions,
+  ReliableProvisionalState,
+} from './reliable-provisional.js';
+export {
+  initialReliableProvisionalState,
+  parseRAck,
+  parseRSeq,
+  ReliableProvisionalSender,
+  reliableProvisionalTransition,
+  supportsExtension,
+} from './reliable-provisional.js';
+export type { ReliableProvisionalCheck } from './prack-client.js';
+export { acceptReliableProvisional, buildPrack, isReliableProvisional } from './prack-client.js';
+export type { Refresher, SessionExpires, SessionTimerConfig, SessionTimerDecision } from './session-timer-negotiation.js';
+export {
+  DEFAULT_MIN_SE_S,
+  DEFAULT_SESSION_EXPIRES_S,
+  DEFAULT_SESSION_TIMER_CONFIG,
+  formatSessionExpires,
+  negotiateSessionTimerAsUac,
+  negotiateSessionTimerAsUas,
+  parseMinSE,
+  parseSessionExpires,
+  retryAfter422,
+  sessionTimerRequestHeaders,
+} from './session-timer-negotiation.js';
+export type { SessionTimerOptions } from './session-timer.js';
+export { SessionTimer } from './session-timer.js';
