@@ -15,8 +15,9 @@ import { readInbound, rejectionForBrokenStream } from './inbound-message.js';
 import { advertisedHost, expandWildcard } from './local-addresses.js';
 import { routeResponse, unbracketHost } from './response-routing.js';
 import type { ConnectionEvents } from './stream-connection.js';
-import { connectTcp, listenTcp, type StreamContext } from './tcp-transport.js';
-import { connectTls, listenTls, type TlsClientOptions, type TlsServerCredentials } from './tls-transport.js';
+import { ConnectionDialer } from './connection-dialer.js';
+import { listenTcp, type StreamContext } from './tcp-transport.js';
+import { listenTls, type TlsClientOptions, type TlsServerCredentials } from './tls-transport.js';
 import { TransportError } from './transport-error.js';
 import {
   isReliableProtocol,
@@ -26,7 +27,7 @@ import {
   type TransportAddress,
   type TransportProtocol,
 } from './types.js';
-import { UdpEndpoint } from './udp-transport.js';
+import { isUdpKeepAlive, UdpEndpoint } from './udp-transport.js';
 import { WebSocketEndpoint, type WebSocketMountOptions } from './websocket-transport.js';
 
 export interface TransportLayerOptions {
@@ -69,13 +70,6 @@ interface StreamListener {
   address: TransportAddress;
 }
 
-/** True for datagrams that are only keep-alive padding (CRLFs) or STUN (RFC 5626 4.4.2), never SIP. */
-function isUdpKeepAlive(data: Buffer): boolean {
-  if (data.every((b) => b === 0x0d || b === 0x0a || b === 0x00)) return true;
-  // STUN: first two bits zero and the magic cookie 0x2112A442 (RFC 5389 6).
-  return data.length >= 20 && (data[0]! & 0xc0) === 0 && data.readUInt32BE(4) === 0x2112a442;
-}
-
 export class TransportLayer implements MessageSender {
   private readonly clock: Clock;
   private readonly random: RandomSource;
@@ -85,8 +79,8 @@ export class TransportLayer implements MessageSender {
   private readonly udp: UdpEndpoint[] = [];
   private readonly streamListeners: StreamListener[] = [];
   private readonly websockets: WebSocketEndpoint[] = [];
-  private readonly pendingConnects = new Map<string, Promise<Connection>>();
   private readonly streamContext: StreamContext;
+  private readonly dialer: ConnectionDialer;
   private readonly counters = { received: 0, parseErrors: 0, dropped: 0, sent: 0, sendErrors: 0 };
   private closed = false;
 
@@ -113,6 +107,7 @@ export class TransportLayer implements MessageSender {
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
       connecting: new Set<Socket>(),
     };
+    this.dialer = new ConnectionDialer(this.table, this.streamContext, options.tlsClient ?? {});
   }
 
   get stats(): TransportStats {
@@ -353,7 +348,7 @@ export class TransportLayer implements MessageSender {
       await endpoint.send(data, address, target.port);
       return;
     }
-    const connection = await this.connectionFor(target);
+    const connection = await this.dialer.connectionFor(target);
     await connection.write(data);
     this.table.touch(connection.id);
   }
@@ -366,37 +361,5 @@ export class TransportLayer implements MessageSender {
     }
     const ipv6 = isIPv6(address);
     return this.udp.find((u) => u.isIPv6 === ipv6) ?? this.udp[0];
-  }
-
-  /** The given connection if open, an open one to that address, or a new TCP/TLS one. */
-  private async connectionFor(target: SendTarget): Promise<Connection> {
-    if (target.connectionId !== undefined) {
-      const byId = this.table.get(target.connectionId);
-      if (byId) return byId;
-    }
-    const { protocol, port } = target;
-    const address = unbracketHost(target.address);
-    const existing = this.table.findByRemote(protocol, address, port);
-    if (existing) return existing;
-    if (protocol !== 'tcp' && protocol !== 'tls') {
-      throw new TransportError(`No open ${protocol} connection to ${address}:${port}`);
-    }
-    const key = `${protocol}|${address}|${port}`;
-    let pending = this.pendingConnects.get(key);
-    if (!pending) {
-      const opening =
-        protocol === 'tcp'
-          ? connectTcp(address, port, this.streamContext)
-          : connectTls(address, port, this.options.tlsClient ?? {}, this.streamContext);
-      pending = opening
-        .then((c) => {
-          // Later sends to the name we were given find this connection too.
-          this.table.alias(c.id, protocol, address, port);
-          return c;
-        })
-        .finally(() => this.pendingConnects.delete(key));
-      this.pendingConnects.set(key, pending);
-    }
-    return pending;
   }
 }

@@ -9,6 +9,13 @@ import type { TransportAddress } from './types.js';
 /** Largest UDP payload over IPv4 (65535 - 8 UDP - 20 IP). */
 export const maxUdpPayload = 65_507;
 
+/** True for datagrams that are only keep-alive padding (CRLFs) or STUN (RFC 5626 4.4.2), never SIP. */
+export function isUdpKeepAlive(data: Buffer): boolean {
+  if (data.every((b) => b === 0x0d || b === 0x0a || b === 0x00)) return true;
+  // STUN: first two bits zero and the magic cookie 0x2112A442 (RFC 5389 6).
+  return data.length >= 20 && (data[0]! & 0xc0) === 0 && data.readUInt32BE(4) === 0x2112a442;
+}
+
 /** One bound UDP socket. */
 export class UdpEndpoint {
   private closed = false;
