@@ -149,6 +149,20 @@ describe('UDP', () => {
     expect(layer.stats).toMatchObject({ received: 1, parseErrors: 3, dropped: 2 });
   });
 
+  it('ignores CRLF and STUN keep-alive datagrams without counting them as errors', async () => {
+    const { layer, nextInbound } = harness({ answer: false });
+    const local = await layer.listenUdp('127.0.0.1', 0);
+    const client = await udpClient();
+    const stun = Buffer.alloc(20);
+    stun.writeUInt16BE(0x0001, 0);
+    stun.writeUInt32BE(0x2112a442, 4);
+    client.socket.send('\r\n\r\n', local.port, '127.0.0.1');
+    client.socket.send(stun, local.port, '127.0.0.1');
+    client.socket.send(requestText('SIP/2.0/UDP 127.0.0.1;branch=z9hG4bKafter'), local.port, '127.0.0.1');
+    await nextInbound();
+    expect(layer.stats).toMatchObject({ received: 1, parseErrors: 0, dropped: 0 });
+  });
+
   it('drops datagrams silently when acceptSource says no', async () => {
     const seen: string[] = [];
     const { layer, inbound } = harness({
