@@ -1,9 +1,7 @@
 // Proves the peer-side harness (SIPp scenarios, baresip, Goertzel) against Kamailio, a registrar
 // and proxy nobody here wrote. When Atende runs, the same helpers get pointed at it instead.
-import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:tls';
 import type { Server, TLSSocket } from 'node:tls';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +10,7 @@ import type { Baresip } from '../support/peers/baresip.js';
 import { measureToneInFile } from '../support/peers/goertzel.js';
 import { KAMAILIO_DOMAIN, startKamailio } from '../support/peers/kamailio.js';
 import type { KamailioPeer } from '../support/peers/kamailio.js';
-import { stopAllPeers } from '../support/peers/peer-process.js';
+import { makePeerDir, removePeerDirs, stopAllPeers } from '../support/peers/peer-process.js';
 import { freePort } from '../support/peers/ports.js';
 import { runSipp, startSipp } from '../support/peers/sipp.js';
 import type { SippHandle, SippResult } from '../support/peers/sipp.js';
@@ -25,13 +23,15 @@ let work: string;
 const servers: Server[] = [];
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'interop-harness-'));
+  work = await makePeerDir('interop-harness');
   kamailio = await startKamailio({ users: 1300 });
 });
 
 afterAll(async () => {
   await stopAllPeers();
   for (const s of servers) s.close();
+  await removePeerDirs(); // KEEP_PEER_DIRS=1 keeps SIPp traces and baresip recordings
+
 });
 
 function explain(r: SippResult): string {

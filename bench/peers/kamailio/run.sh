@@ -2,7 +2,8 @@
 # run.sh DIR PORT NUSERS [RTPENGINE_NG]: starts Kamailio (Debian package, 5.6) on 127.0.0.1:PORT
 # (UDP and TCP) as an authenticating registrar and proxy for users 1001..1000+NUSERS with password
 # pw-<user> in realm atende.local, and prints its pid (also in DIR/kamailio.pid). With RTPENGINE_NG
-# (e.g. udp:127.0.0.1:22222) media is relayed through rtpengine.
+# (e.g. udp:127.0.0.1:22222) media is relayed through rtpengine. AUTH=dbtext in the environment
+# authenticates from the db_text table instead of deriving the password in the script.
 # Copied from the team's shared peer kit so that a clean clone is self-contained.
 set -e
 DIR=$1 PORT=$2 N=$3 RTPE=${4:-}
@@ -10,9 +11,9 @@ mkdir -p "$DIR/db"
 printf 'table_name(str) table_version(int)\nsubscriber:7\nlocation:9\n' >"$DIR/db/version"
 { echo "id(int,auto) username(str) domain(str) password(str) ha1(str,null) ha1b(str,null)"
   for i in $(seq 1001 $((1000+N))); do echo "$((i-1000)):$i:atende.local:pw-$i::"; done; } >"$DIR/db/subscriber"
-sed -e "s#@DIR@#$DIR#g" -e "s#@PORT@#$PORT#g" -e "s#@RTPENGINE@#$RTPE#g" "$(dirname "$0")/kamailio.cfg.tpl" >"$DIR/kamailio.cfg"
+sed -e "s#@DIR@#$DIR#g" -e "s#@PORT@#$PORT#g" -e "s#@RTPENGINE@#$RTPE#g" -e "s#@LAST@#$((1000+N))#g" "$(dirname "$0")/kamailio.cfg.tpl" >"$DIR/kamailio.cfg"
 rm -f "$DIR/kamailio.pid"
-kamailio ${RTPE:+-A WITH_RTPENGINE} -f "$DIR/kamailio.cfg" -P "$DIR/kamailio.pid" -m 256 -M 16 -u root -g root -Y "$DIR" >"$DIR/kamailio.log" 2>&1
+kamailio ${RTPE:+-A WITH_RTPENGINE} ${AUTH:+-A WITH_DBTEXT_AUTH} -f "$DIR/kamailio.cfg" -P "$DIR/kamailio.pid" -m 256 -M 16 -u root -g root -Y "$DIR" >"$DIR/kamailio.log" 2>&1
 # kamailio daemonizes (fork=yes); the pid file appears once the main process is up.
 for _ in $(seq 1 50); do [ -s "$DIR/kamailio.pid" ] && break; sleep 0.1; done
 cat "$DIR/kamailio.pid"

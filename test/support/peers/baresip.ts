@@ -8,12 +8,11 @@
 // self-signed server certificate works as is; `sip_cafile` (here `caFile`) only adds a CA to
 // the trust store (and `sip_certificate` sets a client certificate). Newer baresip versions
 // verify by default and need `sip_verify_server no` or the CA in `sip_cafile`.
-import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BaresipControl } from './baresip-control.js';
 import type { BaresipEvent, BaresipResponse } from './baresip-control.js';
-import { collectText, spawnPeer } from './peer-process.js';
+import { collectText, makePeerDir, spawnPeer } from './peer-process.js';
 import type { PeerProcess } from './peer-process.js';
 import { freePort, freePortRange } from './ports.js';
 
@@ -112,7 +111,7 @@ export function baresipAccount(o: {
 }
 
 export async function startBaresip(o: BaresipOptions): Promise<Baresip> {
-  const dir = o.dir ?? (await mkdtemp(join(tmpdir(), 'baresip-')));
+  const dir = o.dir ?? (await makePeerDir('baresip'));
   await mkdir(dir, { recursive: true });
   // SIP on sipPort (UDP+TCP) and TLS on sipPort+1.
   const sipPort = o.sipPort ?? (await freePortRange(2));

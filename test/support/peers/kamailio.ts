@@ -2,12 +2,10 @@
 // 1001..1000+N with password pw-<user>), started from the project's own copy in bench/peers/kamailio.
 import { execFile } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { adoptPid } from './peer-process.js';
+import { adoptPid, makePeerDir } from './peer-process.js';
 import type { PeerProcess } from './peer-process.js';
 import { freePort } from './ports.js';
 
@@ -66,7 +64,7 @@ export async function waitForSipOptions(host: string, port: number, timeoutMs = 
 
 export async function startKamailio(options: KamailioOptions): Promise<KamailioPeer> {
   const port = options.port ?? (await freePort());
-  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'kamailio-')));
+  const dir = options.dir ?? (await makePeerDir('kamailio'));
   const args = [dir, String(port), String(options.users)];
   if (options.rtpengine !== undefined) args.push(options.rtpengine);
   const { stdout } = await run(RUN_SH, args, { timeout: 15_000 });

@@ -1,6 +1,9 @@
 // Spawned peer processes (SIPp, baresip, Kamailio): each is tracked so that a test's afterAll can
 // stop every one still alive with stopAllPeers(), even when the test failed half-way.
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 
 export interface PeerExit { code: number | null; signal: NodeJS.Signals | null }
@@ -89,4 +92,20 @@ export function collectText(stream: NodeJS.ReadableStream | null | undefined, li
     if (text.length > limit) text = text.slice(-limit);
   });
   return () => text;
+}
+
+const tempDirs = new Set<string>();
+
+/** A temp directory for a peer's config, logs and traces, removed by removePeerDirs(). */
+export async function makePeerDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), `${prefix}-`));
+  tempDirs.add(dir);
+  return dir;
+}
+
+/** Removes the directories of makePeerDir(), unless KEEP_PEER_DIRS is set (to read traces). */
+export async function removePeerDirs(): Promise<void> {
+  if (process.env['KEEP_PEER_DIRS'] !== undefined) return;
+  await Promise.all([...tempDirs].map((d) => rm(d, { recursive: true, force: true })));
+  tempDirs.clear();
 }

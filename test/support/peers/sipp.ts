@@ -1,12 +1,11 @@
 // SIPp (sip-tester 3.6) as a peer: runSipp() runs one load to its end and parses the statistics;
 // startSipp() keeps a long-running instance (UAS, registered callee) and stops it by pid.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { createSocket } from 'node:dgram';
-import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { collectText, spawnPeer } from './peer-process.js';
+import { collectText, makePeerDir, spawnPeer } from './peer-process.js';
 import type { PeerExit, PeerProcess } from './peer-process.js';
 import { freePort, freePortRange } from './ports.js';
 
@@ -41,6 +40,8 @@ export interface SippOptions {
   service?: string;
   /** Dump response times every N calls (-trace_rtt -rtt_freq N); percentiles in the result. */
   rttFreq?: number;
+  /** Log every message with a microsecond timestamp (-trace_msg); see sipp-message-log.ts. */
+  traceMessages?: boolean;
   /** Statistics dump period in seconds (-fd). */
   statsPeriodS?: number;
   extraArgs?: string[];
@@ -70,6 +71,8 @@ export interface SippResult {
   stderr: string;
   /** Content of the -trace_err file (unexpected messages and the like). */
   errors: string;
+  /** Paths of the -trace_msg logs (when traceMessages was set). */
+  messageLogs: string[];
   durationMs: number;
   dir: string;
   ports: { local: number; media: number; control: number };
@@ -159,7 +162,8 @@ async function readTraceFiles(dir: string, statsFile: string, rtdNames: string[]
   const rttText = await read('_rtt.csv');
   const rttRows = rttText.split('\n').filter((l) => !l.startsWith('Date_ms')).join('\n');
   const rtt = summarizeRtt(parseSippCsv(`Date_ms;response_time_ms;rtd_no\n${rttRows}`), rtdNames);
-  return { statsCsvRows, rtt, errors: await read('_errors.log'), logs: await read('_logs.log') };
+  const messageLogs = files.filter((f) => f.endsWith('_messages.log')).map((f) => join(dir, f));
+  return { statsCsvRows, rtt, errors: await read('_errors.log'), logs: await read('_logs.log'), messageLogs };
 }
 
 async function allocatePorts(o: SippOptions) {
@@ -194,6 +198,7 @@ function buildArgs(o: SippOptions, ports: { local: number; media: number; contro
     args.push('-oocsf', ooc[1] as string);
   }
   if (o.rttFreq !== undefined) args.push('-trace_rtt', '-rtt_freq', String(o.rttFreq));
+  if (o.traceMessages === true) args.push('-trace_msg');
   args.push(...(o.extraArgs ?? []));
   return args;
 }
@@ -206,7 +211,7 @@ function sendControl(port: number, command: string): Promise<void> {
 }
 
 export async function startSipp(o: SippOptions): Promise<SippHandle> {
-  const dir = o.dir ?? (await mkdtemp(join(tmpdir(), 'sipp-')));
+  const dir = o.dir ?? (await makePeerDir('sipp'));
   const ports = await allocatePorts(o);
   const statsFile = join(dir, 'stats.csv');
   const scenario = resolveScenario(o.scenario);
@@ -228,7 +233,8 @@ export async function startSipp(o: SippOptions): Promise<SippHandle> {
       successful: num(stats, 'SuccessfulCall(C)'), failed: num(stats, 'FailedCall(C)'),
       retransmissions: num(stats, 'Retransmissions(C)'), created: num(stats, 'TotalCallCreated'),
       stats, statsCsvRows: traces.statsCsvRows, rtt: traces.rtt,
-      stdout: stdout(), stderr: stderr(), errors: traces.errors, durationMs, dir, ports,
+      stdout: stdout(), stderr: stderr(), errors: traces.errors, messageLogs: traces.messageLogs,
+      durationMs, dir, ports,
     };
   };
   const result = proc.exited.then(finish);

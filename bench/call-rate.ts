@@ -1,0 +1,66 @@
+// Authenticated call setups/s (INVITE, 407, INVITE, 180, 200, ACK, BYE between two extensions)
+// at < 0.1% failure, stepping SIPp's rate up; then INVITE->200 latency p50/p95 at half the best
+// rate, from SIPp's message trace (authenticated INVITE sent -> its 200 received, microseconds).
+//   npx tsx bench/call-rate.ts --kamailio
+//   npx tsx bench/call-rate.ts --target 127.0.0.1:5060 [--hold-ms 0] [--rates 100,200,...] [--step-seconds 5]
+// Callee: user 1001, a registered SIPp answering through -oocsf; callers 1002..1101 call 1001.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { makePeerDir } from '../test/support/peers/peer-process.js';
+import { percentile, runSipp, startSipp } from '../test/support/peers/sipp.js';
+import { inviteTo200LatenciesFromFile } from '../test/support/peers/sipp-message-log.js';
+import { numberedUsers, writeSippCsv } from '../test/support/peers/sipp-csv.js';
+import { benchArgs, judgeStep, machine, printStep, withTarget } from './rate-search.js';
+import type { StepOutcome } from './rate-search.js';
+
+const args = benchArgs([100, 200, 400, 600, 800, 1000, 1200, 1500, 2000], 200);
+const holdMs = args.holdMs;
+const CALLEE = 1001;
+
+await withTarget(args, async (target, kamailio) => {
+  const work = await makePeerDir('bench-call');
+  console.log(`call rate against ${kamailio ? `Kamailio peer ${target}` : target}; ${machine()}; hold ${holdMs} ms`);
+  const calleeCsv = await writeSippCsv(join(work, 'callee.csv'), args.domain, numberedUsers(CALLEE, 1));
+  const callee = await startSipp({
+    scenario: 'registered-callee', oocScenario: 'uas-answer', target, injectCsv: calleeCsv,
+    calls: 1, pauseMs: 3_600_000, timeoutMs: 3_600_000,
+  });
+  await callee.waitForLog(new RegExp(`registered ${CALLEE}`), 5000);
+  const callers = await writeSippCsv(join(work, 'callers.csv'), args.domain,
+    numberedUsers(CALLEE + 1, Math.min(100, args.users - 1), () => String(CALLEE)));
+
+  const step = async (rate: number, seconds: number, precise = false): Promise<StepOutcome> => {
+    const calls = Math.round(rate * seconds);
+    const r = await runSipp({
+      scenario: 'uac-auth-call', target, injectCsv: callers, rate, calls, pauseMs: holdMs, rttFreq: 1,
+      timeoutMs: seconds * 1000 + 8000, traceMessages: precise,
+      // The trace is written per message: on tmpfs so disk writes do not become the latency.
+      ...(precise && existsSync('/dev/shm') ? { dir: await mkdtemp('/dev/shm/bench-call-') } : {}),
+    });
+    const outcome = judgeStep(rate, calls, r, args.maxFailure, 'setup');
+    if (precise) {
+      // Microsecond timestamps of the message trace instead of SIPp's coarse rtd clock.
+      const latencies = (await Promise.all(r.messageLogs.map(inviteTo200LatenciesFromFile))).flat().sort((a, b) => a - b);
+      outcome.p50 = Number(percentile(latencies, 50).toFixed(2));
+      outcome.p95 = Number(percentile(latencies, 95).toFixed(2));
+      if (r.dir.startsWith('/dev/shm/')) await rm(r.dir, { recursive: true, force: true });
+      console.log(`  (latency from -trace_msg over ${latencies.length} calls; rtd clock said p50 ${r.rtt['setup']?.p50} ms p95 ${r.rtt['setup']?.p95} ms)`);
+    }
+    return outcome;
+  };
+
+  let best: StepOutcome | undefined;
+  for (const rate of args.rates) {
+    const s = await step(rate, args.stepSeconds);
+    printStep(s);
+    if (!s.clean) break;
+    best = s;
+  }
+  if (best === undefined) { console.log('no clean step'); return; }
+  const half = await step(Math.max(1, Math.round(best.rate / 2)), args.stepSeconds, true);
+  printStep(half);
+  console.log(`RESULT: ${best.rate} call setups/s clean (achieved ${best.achievedRate.toFixed(0)}/s);`
+    + ` INVITE->200 at ${half.rate}/s: p50 ${half.p50} ms, p95 ${half.p95} ms`);
+  await callee.stop();
+});

@@ -1,0 +1,112 @@
+// Shared by register-rate.ts and call-rate.ts: command line, the optional Kamailio reference peer,
+// and the step search for the highest SIPp rate with < 0.1% failed calls.
+import { parseArgs } from 'node:util';
+import { cpus } from 'node:os';
+import { startKamailio } from '../test/support/peers/kamailio.js';
+import type { KamailioPeer } from '../test/support/peers/kamailio.js';
+import { removePeerDirs, stopAllPeers } from '../test/support/peers/peer-process.js';
+import type { SippResult } from '../test/support/peers/sipp.js';
+
+export interface BenchArgs {
+  target: string;
+  kamailio: boolean;
+  domain: string;
+  users: number;
+  rates: number[];
+  stepSeconds: number;
+  maxFailure: number;
+  /** Call hold time between ACK and BYE (call-rate). */
+  holdMs: number;
+  /** Process whose RSS is measured when the target is not the Kamailio peer. */
+  pid?: number;
+}
+
+export function benchArgs(defaultRates: number[], defaultUsers: number): BenchArgs {
+  const { values } = parseArgs({
+    options: {
+      target: { type: 'string' },
+      kamailio: { type: 'boolean', default: false },
+      domain: { type: 'string', default: 'atende.local' },
+      users: { type: 'string', default: String(defaultUsers) },
+      rates: { type: 'string', default: defaultRates.join(',') },
+      'step-seconds': { type: 'string', default: '5' },
+      pid: { type: 'string' },
+      'hold-ms': { type: 'string', default: '0' },
+    },
+  });
+  if (values.target === undefined && values.kamailio !== true) {
+    console.error('usage: --target host:port (users 1001.. with password pw-<user>) or --kamailio');
+    process.exit(2);
+  }
+  return {
+    target: values.target ?? '',
+    kamailio: values.kamailio === true,
+    domain: values.domain ?? 'atende.local',
+    users: Number(values.users),
+    rates: (values.rates ?? '').split(',').map(Number).filter((n) => n > 0),
+    stepSeconds: Number(values['step-seconds']),
+    maxFailure: 0.001,
+    holdMs: Number(values['hold-ms']),
+    ...(values.pid !== undefined ? { pid: Number(values.pid) } : {}),
+  };
+}
+
+/** Starts Kamailio when asked (its address replaces --target) and stops every peer at exit. */
+export async function withTarget<T>(args: BenchArgs, run: (target: string, kamailio?: KamailioPeer) => Promise<T>): Promise<T> {
+  let kamailio: KamailioPeer | undefined;
+  const cleanup = async () => { await stopAllPeers(); await removePeerDirs(); };
+  process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
+  try {
+    if (args.kamailio) kamailio = await startKamailio({ users: args.users });
+    return await run(kamailio?.target ?? args.target, kamailio);
+  } finally {
+    await cleanup();
+  }
+}
+
+/** SIPp's elapsed time column, "HH:MM:SS:uuuuuu", in seconds. */
+export function elapsedSeconds(r: SippResult): number {
+  const parts = (r.stats['ElapsedTime(C)'] ?? '').split(':').map(Number);
+  if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n))) return r.durationMs / 1000;
+  const [h = 0, m = 0, s = 0, us = 0] = parts;
+  return h * 3600 + m * 60 + s + us / 1e6;
+}
+
+export interface StepOutcome {
+  rate: number;
+  calls: number;
+  successful: number;
+  failed: number;
+  retransmissions: number;
+  achievedRate: number;
+  failureRatio: number;
+  clean: boolean;
+  p50?: number;
+  p95?: number;
+}
+
+export function judgeStep(rate: number, calls: number, r: SippResult, maxFailure: number, rtd?: string): StepOutcome {
+  const finished = r.successful + r.failed;
+  const failureRatio = calls === 0 ? 1 : (calls - r.successful) / calls;
+  const achievedRate = r.successful / Math.max(0.001, elapsedSeconds(r));
+  const rtt = rtd === undefined ? undefined : r.rtt[rtd];
+  const outcome: StepOutcome = {
+    rate, calls, successful: r.successful, failed: r.failed, retransmissions: r.retransmissions,
+    achievedRate, failureRatio,
+    // Clean: every call ended, under 0.1% failed, and the generator kept at least 90% of the rate.
+    clean: finished >= calls && failureRatio < maxFailure && achievedRate >= 0.9 * rate,
+  };
+  if (rtt !== undefined) { outcome.p50 = rtt.p50; outcome.p95 = rtt.p95; }
+  return outcome;
+}
+
+export function printStep(s: StepOutcome): void {
+  const lat = s.p50 === undefined ? '' : ` p50 ${s.p50} ms p95 ${s.p95} ms`;
+  console.log(`rate ${s.rate}/s: ${s.successful}/${s.calls} ok, ${s.failed} failed, ${s.retransmissions} retrans,`
+    + ` achieved ${s.achievedRate.toFixed(0)}/s${lat} -> ${s.clean ? 'clean' : 'NOT clean'}`);
+}
+
+export function machine(): string {
+  const list = cpus();
+  return `${list.length} cores (${list[0]?.model ?? 'unknown cpu'}), Node ${process.version}`;
+}
