@@ -1,6 +1,6 @@
 import type { Logger } from '../core/logger.js';
 import { createResponse, getHeader, type SipRequest } from '../sip/message/index.js';
-import { parseDigestCredentials, type DigestAuthenticator } from '../sip/auth/index.js';
+import { parseDigestCredentials, type DigestAlgorithm, type DigestAuthenticator } from '../sip/auth/index.js';
 import type { ServerTransaction } from '../sip/transaction/index.js';
 import type { ExtensionDirectory } from './extension-directory.js';
 
@@ -24,6 +24,11 @@ export class RequestAuthenticator {
     private readonly realm: () => string,
     private readonly edge: AuthFailureSink,
     private readonly logger: Logger,
+    /**
+     * Challenge order. MD5 first by default: SIPp 3.6 and many deployed phones answer the first
+     * challenge only and know no SHA-256; sites with modern phones can put SHA-256 first.
+     */
+    private readonly algorithms: readonly DigestAlgorithm[] = ['MD5', 'SHA-256'],
   ) {}
 
   /** Verifies the request; when it fails, the response (challenge or 403) has been sent. */
@@ -55,7 +60,7 @@ export class RequestAuthenticator {
   challenge(req: SipRequest, tx: ServerTransaction, stale = false): void {
     const registrar = req.method === 'REGISTER';
     const name = registrar ? 'WWW-Authenticate' : 'Proxy-Authenticate';
-    const headers = this.digest.challenge({ realm: this.realm(), stale }).map((value) => ({ name, value }));
+    const headers = this.digest.challenge({ realm: this.realm(), stale, algorithms: this.algorithms }).map((value) => ({ name, value }));
     tx.respond(createResponse(req, registrar ? 401 : 407, registrar ? 'Unauthorized' : 'Proxy Authentication Required', { headers }));
   }
 }

@@ -28,3 +28,4 @@ export {
 } from './repositories/settings-repository.js';
 export { BanRepository, type Ban } from './repositories/ban-repository.js';
 export { HistoryRepository, type HistoryEntry } from './repositories/history-repository.js';
+export { UserRepository, type User } from './repositories/user-repository.js';

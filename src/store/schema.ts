@@ -72,6 +72,15 @@ export interface ConfigHistoryTable {
   after_json: string | null;
 }
 
+export interface UsersTable {
+  username: string;
+  role: string;
+  /** scrypt hash (see src/auth); null for accounts that log in only through a directory. */
+  password_hash: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 /** The whole database, as Kysely sees it. */
 export interface Database {
   store_meta: StoreMetaTable;
@@ -81,4 +90,5 @@ export interface Database {
   registrations: RegistrationsTable;
   bans: BansTable;
   config_history: ConfigHistoryTable;
+  users: UsersTable;
 }

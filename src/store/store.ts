@@ -8,6 +8,7 @@ import { RegistrationRepository } from './repositories/registration-repository.j
 import { SettingsRepository } from './repositories/settings-repository.js';
 import { BanRepository } from './repositories/ban-repository.js';
 import { HistoryRepository } from './repositories/history-repository.js';
+import { UserRepository } from './repositories/user-repository.js';
 
 /** The typed repositories, bound either to the database or to one transaction. */
 export interface StoreRepositories {
@@ -16,6 +17,7 @@ export interface StoreRepositories {
   readonly settings: SettingsRepository;
   readonly bans: BanRepository;
   readonly history: HistoryRepository;
+  readonly users: UserRepository;
 }
 
 /** The open store: repositories, transactions, a change counter and `close()`. */
@@ -39,6 +41,7 @@ function repositories(ctx: RepositoryContext): StoreRepositories {
     settings: new SettingsRepository(ctx),
     bans: new BanRepository(ctx),
     history: new HistoryRepository(ctx),
+    users: new UserRepository(ctx),
   };
 }
 
@@ -49,6 +52,7 @@ export class KyselyStore implements Store {
   readonly settings: SettingsRepository;
   readonly bans: BanRepository;
   readonly history: HistoryRepository;
+  readonly users: UserRepository;
   private closed = false;
 
   constructor(
@@ -62,6 +66,7 @@ export class KyselyStore implements Store {
     this.settings = repos.settings;
     this.bans = repos.bans;
     this.history = repos.history;
+    this.users = repos.users;
   }
 
   async transaction<T>(fn: (tx: StoreRepositories) => Promise<T>): Promise<T> {

@@ -79,10 +79,11 @@ describe('RFC 7616 section 3.9.1 vectors', () => {
 });
 
 describe('DigestAuthenticator', () => {
-  it('challenges with SHA-256 first, then MD5, qop=auth and an opaque', () => {
+  it('challenges SHA-256 first by default, or in the order asked, with qop=auth and an opaque', () => {
     const { server } = setup();
+    expect(parsedChallenges(server.challenge({ realm })).map((c) => c.algorithm)).toEqual(['SHA-256', 'MD5']);
     const cs = parsedChallenges(server.challenge({ realm, algorithms: ['MD5', 'SHA-256'] }));
-    expect(cs.map((c) => c.algorithm)).toEqual(['SHA-256', 'MD5']);
+    expect(cs.map((c) => c.algorithm)).toEqual(['MD5', 'SHA-256']);
     for (const c of cs) {
       expect(c).toMatchObject({ realm, qop: ['auth'], stale: false });
       expect(c.opaque).toBeTruthy();

@@ -31,7 +31,7 @@ export interface DigestChallengeRequest {
   realm: string;
   /** Set when the previous request failed only because its nonce expired. */
   stale?: boolean;
-  /** Default ['SHA-256', 'MD5']; always emitted strongest first (RFC 8760 section 2.4). */
+  /** Default ['SHA-256', 'MD5'] (RFC 8760 section 2.4: most preferred first); emitted in the order given. */
   algorithms?: readonly DigestAlgorithm[];
 }
 
@@ -103,12 +103,12 @@ export class DigestAuthenticator {
     this.counts = new NonceCountTracker(options.maxTrackedNonces ?? 50_000, this.lifetimeMs);
   }
 
-  /** One WWW-Authenticate / Proxy-Authenticate value per algorithm, SHA-256 first. */
+  /** One WWW-Authenticate / Proxy-Authenticate value per algorithm, in the requested order. */
   challenge(request: DigestChallengeRequest): string[] {
-    const wanted = new Set(request.algorithms ?? digestAlgorithms);
+    // In the caller's order of preference: clients take the first challenge they support.
+    const wanted = [...new Set(request.algorithms ?? digestAlgorithms)].filter((a) => digestAlgorithms.includes(a));
     const opaque = this.opaque(request.realm);
-    return digestAlgorithms
-      .filter((a) => wanted.has(a))
+    return wanted
       .map((algorithm) =>
         formatDigestChallenge({
           realm: request.realm,

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { SqlDialectName } from './dialect-name.js';
 import { initialMigration } from './0001-initial.js';
+import { usersMigration } from './0002-users.js';
 
 /**
  * Every migration, forward-only. Names sort in the order they run (Kysely sorts by name);
@@ -9,6 +10,7 @@ import { initialMigration } from './0001-initial.js';
 export function migrations(dialect: SqlDialectName): Record<string, Migration> {
   return {
     '0001-initial': initialMigration(dialect),
+    '0002-users': usersMigration(),
   };
 }
 

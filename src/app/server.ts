@@ -1,0 +1,211 @@
+import type { Server as HttpServer } from 'node:http';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { systemClock, type Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import { cryptoRandom, type RandomSource } from '../core/random.js';
+import { startHttpServer } from '../api/index.js';
+import { B2bua } from '../call/index.js';
+import { ExtensionDirectory, RequestAuthenticator, SipRequestRouter } from '../pbx/index.js';
+import { EdgePolicy } from '../sbc/index.js';
+import { DigestAuthenticator } from '../sip/auth/index.js';
+import { LocalIdentity } from '../sip/identity/index.js';
+import { getHeader } from '../sip/message/index.js';
+import { LocationService } from '../sip/registrar/index.js';
+import { TransactionLayer } from '../sip/transaction/index.js';
+import { loadOrCreateCertificate, TransportLayer, type TransportAddress, type TransportProtocol } from '../sip/transport/index.js';
+import { DEFAULT_SECURITY_SETTINGS, openDatabase, type Store } from '../store/index.js';
+import type { RuntimeConfig } from './config/index.js';
+import { ConfigWatcher } from './config-watcher.js';
+import { DatabaseBindingStore } from './database-binding-store.js';
+import { loadDigestSecret } from './digest-secret.js';
+import { ensureAdministrator } from './administrator.js';
+
+export const USER_AGENT = 'Atende/0.1';
+export const DEFAULT_DOMAIN = 'atende.local';
+
+export interface StartOptions {
+  logger: Logger;
+  clock?: Clock;
+  random?: RandomSource;
+  /** Called once with the generated administrator password on first start (printed by the CLI). */
+  onAdminPasswordGenerated?(password: string): void;
+  /** How often the running server looks for configuration changes made by other processes. */
+  configPollMs?: number;
+}
+
+export interface RunningServer {
+  readonly listening: { udp: TransportAddress; tcp: TransportAddress; tls?: TransportAddress; http: { address: string; port: number } };
+  readonly store: Store;
+  readonly edge: EdgePolicy;
+  readonly registrar: LocationService;
+  readonly b2bua: B2bua;
+  readonly transactions: TransactionLayer;
+  readonly transport: TransportLayer;
+  /** Re-reads configuration from the store now (the watcher does this by itself). */
+  reloadConfiguration(): Promise<void>;
+  /** Graceful stop: refuse new calls, end calls with BYE, close everything. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** The composition root: storage, edge policy, SIP stack, PBX front and HTTP, wired together. */
+export async function startServer(config: RuntimeConfig, opts: StartOptions): Promise<RunningServer> {
+  const clock = opts.clock ?? systemClock;
+  const random = opts.random ?? cryptoRandom;
+  const logger = opts.logger;
+  await mkdir(config.dataDir, { recursive: true });
+  const store = await openDatabase({ dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), clock, logger });
+  const cleanups: (() => Promise<void> | void)[] = [() => store.close()];
+  try {
+    await ensureAdministrator(store, config.adminPassword, random, opts.onAdminPasswordGenerated);
+    const domain = (await store.settings.get('domain')) ?? DEFAULT_DOMAIN;
+    const security = (await store.settings.get('security')) ?? DEFAULT_SECURITY_SETTINGS;
+
+    const edge = new EdgePolicy({ clock, logger: logger.child({ component: 'sbc' }), config: security });
+    for (const ban of await store.bans.list(clock.now())) {
+      edge.bans.ban(ban.address, Math.max(1, Math.ceil((ban.until - clock.now()) / 1000)), ban.reason);
+    }
+    edge.onBan((ban) => {
+      store.bans.add({ address: ban.address, reason: ban.reason, until: ban.until }).catch((err: unknown) => logger.error({ err }, 'ban not persisted'));
+    });
+
+    const sipLogger = logger.child({ component: 'sip' });
+    let transactions: TransactionLayer | undefined;
+    let registrar: LocationService | undefined;
+    const transport = new TransportLayer({
+      clock,
+      random,
+      logger: sipLogger,
+      ...(config.publicHost ? { publicHost: config.publicHost } : {}),
+      acceptSource: (source) => edge.acceptSource(source.address),
+      onConnectionClosed: (connectionId) => {
+        registrar?.removeFlow(connectionId).catch((err: unknown) => sipLogger.warn({ err }, 'flow removal failed'));
+      },
+      onMessage: (inbound) => {
+        const msg = inbound.message;
+        if (msg.type === 'request' && edge.inspectRequest({ address: inbound.source.address, userAgent: getHeader(msg, 'User-Agent') }) === 'drop') return;
+        if (sipLogger.isLevelEnabled('trace')) sipLogger.trace({ source: inbound.source, message: msg.type === 'request' ? msg.method : msg.status }, 'SIP in');
+        transactions?.receive(inbound);
+      },
+    });
+    cleanups.push(() => transport.close());
+    const udp = await transport.listenUdp(config.sipBind, config.sipPort);
+    const tcp = await transport.listenTcp(config.sipBind, udp.port);
+    let tls: TransportAddress | undefined;
+    let tlsCredentials: { key: string; cert: string } | undefined;
+    if (config.sipTlsPort !== null) {
+      tlsCredentials =
+        config.tlsCert && config.tlsKey
+          ? { cert: await readFile(config.tlsCert, 'utf8'), key: await readFile(config.tlsKey, 'utf8') }
+          : await loadOrCreateCertificate(join(config.dataDir, 'tls'), config.publicHost ?? domain);
+      tls = await transport.listenTls(config.sipBind, config.sipTlsPort, tlsCredentials);
+    }
+
+    const identity = new LocalIdentity(domain, {
+      bindAddress: config.sipBind,
+      ports: [udp.port, tcp.port, ...(tls ? [tls.port] : []), config.httpPort],
+      extraHosts: config.publicHost ? [config.publicHost] : [],
+    });
+    const directory = new ExtensionDirectory(store);
+    await directory.reload();
+    registrar = new LocationService({ clock, store: new DatabaseBindingStore(store), logger: sipLogger.child({ component: 'registrar' }) });
+    await registrar.start();
+    const digest = new DigestAuthenticator({ clock, random, secret: await loadDigestSecret(config.dataDir, random) });
+
+    const localContact = (protocol: TransportProtocol): string => {
+      const { host, port } = transport.viaSentBy(protocol);
+      const h = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+      return `sip:atende@${h}:${port}${protocol === 'udp' ? '' : `;transport=${protocol}`}`;
+    };
+    const txLayer = new TransactionLayer({
+      sender: transport,
+      clock,
+      random,
+      logger: sipLogger,
+      viaSentBy: (p) => transport.viaSentBy(p),
+      onRequest: (req, tx, inbound, cancelled) => router.onRequest(req, tx, inbound, cancelled),
+    });
+    transactions = txLayer;
+    cleanups.push(() => txLayer.close());
+    const b2bua = new B2bua({
+      transactions: txLayer,
+      sender: transport,
+      viaSentBy: (p) => transport.viaSentBy(p),
+      localContact,
+      clock,
+      random,
+      logger: logger.child({ component: 'b2bua' }),
+      userAgent: USER_AGENT,
+      onCallEvent: (ev) => logger.info(ev, ev.type),
+    });
+    const auth = new RequestAuthenticator(digest, directory, () => identity.domain, edge, sipLogger);
+    const router = new SipRequestRouter({ identity, directory, auth, registrar, b2bua, logger: sipLogger, userAgent: USER_AGENT });
+    const reg = registrar;
+    cleanups.push(() => reg.close());
+
+    let ready = false;
+    const http: HttpServer = await startHttpServer(
+      { logger: logger.child({ component: 'http' }), isReady: () => ready },
+      { host: config.httpBind, port: config.httpPort },
+    );
+    cleanups.push(() => new Promise<void>((resolve) => {
+      http.closeAllConnections();
+      http.close(() => resolve());
+    }));
+    transport.attachWebSocket(http, { path: '/sip', secure: false });
+    const httpAddress = http.address();
+    const httpPort = typeof httpAddress === 'object' && httpAddress ? httpAddress.port : config.httpPort;
+    identity.addPort(httpPort);
+
+    const reloadConfiguration = async (): Promise<void> => {
+      await directory.reload();
+      identity.setDomain((await store.settings.get('domain')) ?? DEFAULT_DOMAIN);
+      edge.update((await store.settings.get('security')) ?? DEFAULT_SECURITY_SETTINGS);
+      const stored = new Set((await store.bans.list(clock.now())).map((b) => b.address));
+      // A ban lifted from the CLI is gone from the store; a ban made here a moment ago may not be stored yet.
+      const settled = clock.now() - 5000;
+      for (const ban of edge.bans.list()) if (!stored.has(ban.address) && ban.since < settled) edge.bans.lift(ban.address);
+    };
+    const watcher = new ConfigWatcher(store, clock, opts.configPollMs ?? 1000, reloadConfiguration, logger);
+    await watcher.start();
+    cleanups.push(() => watcher.close());
+
+    ready = true;
+    logger.info({ udp, tcp, tls, http: httpPort, domain: identity.domain, database: store.dialect }, 'Atende started');
+
+    let closing: Promise<void> | undefined;
+    return {
+      listening: { udp, tcp, ...(tls ? { tls } : {}), http: { address: config.httpBind, port: httpPort } },
+      store,
+      edge,
+      registrar: reg,
+      b2bua,
+      transactions: txLayer,
+      transport,
+      reloadConfiguration,
+      close: () => {
+        closing ??= (async () => {
+          ready = false;
+          router.drain();
+          await b2bua.shutdown(3000);
+          await runCleanups(cleanups, logger);
+          logger.info('Atende stopped');
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    await runCleanups(cleanups, logger);
+    throw err;
+  }
+}
+
+async function runCleanups(cleanups: (() => Promise<void> | void)[], logger: Logger): Promise<void> {
+  for (const fn of cleanups.reverse()) {
+    try {
+      await fn();
+    } catch (err) {
+      logger.warn({ err }, 'cleanup step failed');
+    }
+  }
+}
