@@ -55,6 +55,18 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       return s;
     }
 
+    it('keeps user accounts: create once, count, get', async () => {
+      const s = await open(await location());
+      expect(await s.users.count()).toBe(0);
+      expect(await s.users.create({ username: 'admin', role: 'administrator', passwordHash: 'scrypt$x' }, who)).toBe(true);
+      expect(await s.users.create({ username: 'admin', role: 'operator', passwordHash: null }, who)).toBe(false);
+      expect(await s.users.count()).toBe(1);
+      expect(await s.users.get('admin')).toMatchObject({ username: 'admin', role: 'administrator', passwordHash: 'scrypt$x' });
+      const history = await s.history.list({ entity: 'user:admin' });
+      expect(history).toHaveLength(1);
+      expect(JSON.stringify(history[0]?.after)).not.toContain('scrypt');
+    });
+
     it('opens on the selected dialect and migrates once (reopen keeps data)', async () => {
       const where = await location();
       const s1 = await open(where);
@@ -258,7 +270,7 @@ describe('sqlite specifics', () => {
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     const migrations = raw.prepare('select name from schema_migrations order by name').all();
     raw.close();
-    expect(migrations).toEqual([{ name: '0001-initial' }]);
+    expect(migrations).toEqual([{ name: '0001-initial' }, { name: '0002-users' }]);
     await rm(base, { recursive: true, force: true });
   });
 
