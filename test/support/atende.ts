@@ -1,0 +1,107 @@
+// Starts a real Atende server in this process on loopback ephemeral ports, with a temporary
+// data dir and a provisioning file applied first. Interop tests point real peers at it.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger, silentLogger, type Logger } from '../../src/core/logger.js';
+import { loadRuntimeConfig } from '../../src/app/config/index.js';
+import { applyProvisioning } from '../../src/app/provisioning/index.js';
+import { startServer, type RunningServer } from '../../src/app/server.js';
+import { openDatabase } from '../../src/store/index.js';
+
+export interface TestExtension {
+  number: string;
+  name?: string;
+  password: string;
+}
+
+export interface StartAtendeOptions {
+  extensions?: TestExtension[];
+  /** N extensions 1001..1000+N with password `pw-<number>` (the Kamailio peer's convention). */
+  extensionCount?: number;
+  domain?: string;
+  /** CIDRs exempt from flood limits and bans; default 127.0.0.1/32 (the peers' address). */
+  trusted?: string[];
+  /** Extra YAML appended to the provisioning file (e.g. a security section). */
+  security?: { bans?: { failures?: number; windowSeconds?: number; banSeconds?: number }; flood?: { requests?: number; windowSeconds?: number }; deny?: string[] };
+  /** Extra environment (ATENDE_*) for the runtime configuration. */
+  env?: Record<string, string>;
+  /** Log to stderr at this level (default: silent; ATENDE_TEST_LOG=debug overrides). */
+  logLevel?: string;
+  tls?: boolean;
+}
+
+export interface TestAtende {
+  server: RunningServer;
+  dataDir: string;
+  domain: string;
+  sipPort: number;
+  tlsPort: number | undefined;
+  httpPort: number;
+  /** `127.0.0.1:PORT` of UDP/TCP SIP. */
+  sipTarget: string;
+  stop(): Promise<void>;
+}
+
+function yamlString(s: string): string {
+  return JSON.stringify(s);
+}
+
+/** The provisioning YAML a test server starts with. */
+export function provisioningYaml(opts: StartAtendeOptions): string {
+  const domain = opts.domain ?? 'atende.local';
+  const exts: TestExtension[] = [...(opts.extensions ?? [])];
+  for (let i = 1; i <= (opts.extensionCount ?? 0); i++) {
+    const number = String(1000 + i);
+    exts.push({ number, password: `pw-${number}` });
+  }
+  const lines = [`domain: ${domain}`, 'security:', `  trusted: ${JSON.stringify(opts.trusted ?? ['127.0.0.1/32'])}`];
+  const sec = opts.security ?? {};
+  if (sec.deny) lines.push(`  deny: ${JSON.stringify(sec.deny)}`);
+  if (sec.bans) lines.push(`  bans: ${JSON.stringify(sec.bans)}`);
+  if (sec.flood) lines.push(`  flood: ${JSON.stringify(sec.flood)}`);
+  if (exts.length > 0) {
+    lines.push('extensions:');
+    for (const e of exts) {
+      lines.push(`  - number: ${yamlString(e.number)}`, `    name: ${yamlString(e.name ?? `Ramal ${e.number}`)}`, `    password: ${yamlString(e.password)}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Applies the provisioning and starts the server; `stop()` closes it and removes the data dir. */
+export async function startAtende(opts: StartAtendeOptions = {}): Promise<TestAtende> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'atende-test-'));
+  const store = await openDatabase({ dataDir });
+  try {
+    await applyProvisioning(store, provisioningYaml(opts), { actor: 'test', source: 'test' });
+  } finally {
+    await store.close();
+  }
+  const config = loadRuntimeConfig({
+    ATENDE_DATA_DIR: dataDir,
+    ATENDE_SIP_BIND: '127.0.0.1',
+    ATENDE_SIP_PORT: '0',
+    ATENDE_SIP_TLS_PORT: opts.tls === false ? 'off' : '0',
+    ATENDE_HTTP_PORT: '0',
+    ATENDE_ADMIN_PASSWORD: 'admin-test-password',
+    ...(opts.env ?? {}),
+  });
+  const level = process.env['ATENDE_TEST_LOG'] ?? opts.logLevel;
+  const logger: Logger = level ? createLogger(level as 'info', process.stderr) : silentLogger();
+  const server = await startServer(config, { logger, configPollMs: 200 });
+  const sipPort = server.listening.udp.port;
+  return {
+    server,
+    dataDir,
+    domain: opts.domain ?? 'atende.local',
+    sipPort,
+    tlsPort: server.listening.tls?.port,
+    httpPort: server.listening.http.port,
+    sipTarget: `127.0.0.1:${sipPort}`,
+    stop: async () => {
+      await server.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
