@@ -84,7 +84,6 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       onMessage: (inbound) => {
         const msg = inbound.message;
         if (msg.type === 'request' && edge.inspectRequest({ address: inbound.source.address, userAgent: getHeader(msg, 'User-Agent') }) === 'drop') return;
-        if (sipLogger.isLevelEnabled('trace')) sipLogger.trace({ source: inbound.source, message: msg.type === 'request' ? msg.method : msg.status }, 'SIP in');
         transactions?.receive(inbound);
       },
     });
