@@ -11,7 +11,7 @@ import { makePeerDir } from '../test/support/peers/peer-process.js';
 import { percentile, runSipp, startSipp } from '../test/support/peers/sipp.js';
 import { inviteTo200LatenciesFromFile } from '../test/support/peers/sipp-message-log.js';
 import { numberedUsers, writeSippCsv } from '../test/support/peers/sipp-csv.js';
-import { benchArgs, judgeStep, machine, printStep, withTarget } from './rate-search.js';
+import { benchArgs, judgeStep, machine, printStep, settle, withTarget } from './rate-search.js';
 import type { StepOutcome } from './rate-search.js';
 
 const args = benchArgs([100, 200, 400, 600, 800, 1000, 1200, 1500, 2000], 200);
@@ -31,6 +31,7 @@ await withTarget(args, async (target, kamailio) => {
     numberedUsers(CALLEE + 1, Math.min(100, args.users - 1), () => String(CALLEE)));
 
   const step = async (rate: number, seconds: number, precise = false): Promise<StepOutcome> => {
+    await settle();
     const calls = Math.round(rate * seconds);
     const r = await runSipp({
       scenario: 'uac-auth-call', target, injectCsv: callers, rate, calls, pauseMs: holdMs, rttFreq: 1,

@@ -1,7 +1,7 @@
 // Shared by register-rate.ts and call-rate.ts: command line, the optional Kamailio reference peer,
 // and the step search for the highest SIPp rate with < 0.1% failed calls.
 import { parseArgs } from 'node:util';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { startKamailio } from '../test/support/peers/kamailio.js';
 import type { KamailioPeer } from '../test/support/peers/kamailio.js';
 import { removePeerDirs, stopAllPeers } from '../test/support/peers/peer-process.js';
@@ -83,6 +83,8 @@ export interface StepOutcome {
   clean: boolean;
   p50?: number;
   p95?: number;
+  /** First lines of SIPp's error trace, to tell why a step was not clean. */
+  errorSample: string;
 }
 
 export function judgeStep(rate: number, calls: number, r: SippResult, maxFailure: number, rtd?: string): StepOutcome {
@@ -93,6 +95,11 @@ export function judgeStep(rate: number, calls: number, r: SippResult, maxFailure
   const outcome: StepOutcome = {
     rate, calls, successful: r.successful, failed: r.failed, retransmissions: r.retransmissions,
     achievedRate, failureRatio,
+    // SIPp writes events without line breaks; the scenario's deliberate 50 ms wait for a late 180
+    // (a timeout jumping to a label) is not an error.
+    errorSample: r.errors.split(/(?=\d{4}-\d\d-\d\d\t)/)
+      .filter((l) => /\d{4}-\d\d-\d\d\t/.test(l) && !/receive timeout on message .* jumping to label/.test(l))
+      .slice(0, 3).map((l) => l.slice(0, 300)).join('\n'),
     // Clean: every call ended, under 0.1% failed, and the generator kept at least 90% of the rate.
     clean: finished >= calls && failureRatio < maxFailure && achievedRate >= 0.9 * rate,
   };
@@ -103,10 +110,17 @@ export function judgeStep(rate: number, calls: number, r: SippResult, maxFailure
 export function printStep(s: StepOutcome): void {
   const lat = s.p50 === undefined ? '' : ` p50 ${s.p50} ms p95 ${s.p95} ms`;
   console.log(`rate ${s.rate}/s: ${s.successful}/${s.calls} ok, ${s.failed} failed, ${s.retransmissions} retrans,`
-    + ` achieved ${s.achievedRate.toFixed(0)}/s${lat} -> ${s.clean ? 'clean' : 'NOT clean'}`);
+    + ` achieved ${s.achievedRate.toFixed(0)}/s${lat} -> ${s.clean ? 'clean' : 'NOT clean'} (load ${loadavg()[0]?.toFixed(1)})`);
+  if ((!s.clean || s.failed > 0) && s.errorSample !== '') console.log(s.errorSample.replace(/^/gm, '    '));
 }
 
 export function machine(): string {
   const list = cpus();
-  return `${list.length} cores (${list[0]?.model ?? 'unknown cpu'}), Node ${process.version}`;
+  // Other work on the machine skews the numbers: the 1-minute load average is part of the record.
+  return `${list.length} cores (${list[0]?.model ?? 'unknown cpu'}), Node ${process.version}, load ${loadavg()[0]?.toFixed(1)}`;
+}
+
+/** Pause between steps so retransmissions left over from an overloaded step do not spill into the next. */
+export function settle(ms = 2000): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
 }

@@ -12,7 +12,7 @@ import type { KamailioPeer } from '../test/support/peers/kamailio.js';
 import { makePeerDir } from '../test/support/peers/peer-process.js';
 import { runSipp } from '../test/support/peers/sipp.js';
 import { numberedUsers, writeSippCsv } from '../test/support/peers/sipp-csv.js';
-import { benchArgs, judgeStep, machine, printStep, withTarget } from './rate-search.js';
+import { benchArgs, judgeStep, machine, printStep, settle, withTarget } from './rate-search.js';
 import type { StepOutcome } from './rate-search.js';
 
 const run = promisify(execFile);
@@ -52,6 +52,7 @@ await withTarget(args, async (target, kamailio) => {
 
   let best: StepOutcome | undefined;
   for (const rate of args.rates) {
+    await settle();
     const calls = rate * args.stepSeconds;
     const r = await runSipp({
       scenario: 'register-auth', target, injectCsv: csv, rate, calls, rttFreq: 1,
