@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAtende, type TestAtende } from '../support/atende.js';
 import { eventually, randomToken, sdp, SipTestClient } from '../support/sip-test-client.js';
-import { getHeader, getHeaderValues, type SipRequest, type SipResponse } from '../../src/sip/message/index.js';
+import { getHeader, getHeaderValues, type SipResponse } from '../../src/sip/message/index.js';
 
 let atende: TestAtende;
 const clients: SipTestClient[] = [];
@@ -24,27 +24,6 @@ async function registeredPair(): Promise<[SipTestClient, SipTestClient]> {
   expect((await caller.register({ expires: 600 })).status).toBe(200);
   expect((await callee.register({ expires: 600 })).status).toBe(200);
   return [caller, callee];
-}
-
-function invite(caller: SipTestClient, to: string): SipRequest {
-  return caller.request('INVITE', {
-    uri: `sip:${to}@${atende.domain}`,
-    to: `<sip:${to}@${atende.domain}>`,
-    headers: [{ name: 'Contact', value: `<${caller.contactUri('1001')};ob>` }],
-    body: sdp('203.0.113.10', 40000),
-  });
-}
-
-/** Sends an INVITE, answers the 407 challenge, and returns the INVITE that carries credentials. */
-async function placeCall(caller: SipTestClient, to: string): Promise<SipRequest> {
-  const first = invite(caller, to);
-  await caller.send(first);
-  const challenge = await caller.waitForResponse(first, 200);
-  expect(challenge.status).toBe(407);
-  await caller.ackNon2xx(first, challenge);
-  const authed = caller.withCredentials(first, challenge);
-  await caller.send(authed);
-  return authed;
 }
 
 async function settled(): Promise<void> {
@@ -93,7 +72,7 @@ describe('SIP over WebSocket', () => {
 
   it('1001 calls 1002: INVITE reaches the callee over its WebSocket, 200/ACK/BYE flow, topology hidden', async () => {
     const [caller, callee] = await registeredPair();
-    const authed = await placeCall(caller, '1002');
+    const authed = await caller.placeCall('1002');
 
     const incoming = await callee.waitForRequest('INVITE', 3000);
     expect(incoming.body.toString()).toContain('m=audio 40000');
@@ -138,20 +117,13 @@ describe('SIP over WebSocket', () => {
 
   it('CANCEL before answer: callee gets CANCEL, caller gets 487', async () => {
     const [caller, callee] = await registeredPair();
-    const authed = await placeCall(caller, '1002');
+    const authed = await caller.placeCall('1002');
     const incoming = await callee.waitForRequest('INVITE', 3000);
     const toTag = randomToken(4);
     await callee.respond(incoming, 180, { toTag });
     await caller.waitForResponse(authed, 180);
 
-    const cancel = caller.request('CANCEL', {
-      uri: authed.uri,
-      from: getHeader(authed, 'From')!,
-      to: getHeader(authed, 'To')!,
-      callId: getHeader(authed, 'Call-ID')!,
-      cseq: Number(/^\d+/.exec(getHeader(authed, 'CSeq')!)![0]),
-    });
-    cancel.headers[0] = { name: 'Via', value: getHeader(authed, 'Via')! };
+    const cancel = caller.cancelRequest(authed);
     await caller.send(cancel);
     expect((await caller.waitForResponse(cancel)).status).toBe(200);
 
@@ -167,7 +139,7 @@ describe('SIP over WebSocket', () => {
 
   it('486 Busy Here from the callee reaches the caller as 486', async () => {
     const [caller, callee] = await registeredPair();
-    const authed = await placeCall(caller, '1002');
+    const authed = await caller.placeCall('1002');
     const incoming = await callee.waitForRequest('INVITE', 3000);
     await callee.respond(incoming, 486, { toTag: randomToken(4) });
     const busy = await caller.waitForResponse(authed, 300);
@@ -179,7 +151,7 @@ describe('SIP over WebSocket', () => {
 
   it('a call to a provisioned but unregistered extension gets 480', async () => {
     const [caller] = await registeredPair();
-    const authed = await placeCall(caller, '1003');
+    const authed = await caller.placeCall('1003');
     const res = await caller.waitForResponse(authed, 200);
     expect(res.status).toBe(480);
     await caller.ackNon2xx(authed, res);
@@ -188,7 +160,7 @@ describe('SIP over WebSocket', () => {
 
   it('a call to an unknown number gets 404', async () => {
     const [caller] = await registeredPair();
-    const authed = await placeCall(caller, '4999');
+    const authed = await caller.placeCall('4999');
     const res = await caller.waitForResponse(authed, 200);
     expect(res.status).toBe(404);
     await caller.ackNon2xx(authed, res);

@@ -29,6 +29,12 @@ export interface StartAtendeOptions {
   /** Log to stderr at this level (default: silent; ATENDE_TEST_LOG=debug overrides). */
   logLevel?: string;
   tls?: boolean;
+  /** Reuse this data dir (a restart: bindings and bans persisted there survive) instead of a new temp dir. */
+  dataDir?: string;
+  /** Fixed UDP/TCP SIP port (e.g. the previous run's, for a restart); default ephemeral. */
+  sipPort?: number;
+  /** Fixed HTTP port; default ephemeral. */
+  httpPort?: number;
 }
 
 export interface TestAtende {
@@ -71,7 +77,7 @@ export function provisioningYaml(opts: StartAtendeOptions): string {
 
 /** Applies the provisioning and starts the server; `stop()` closes it and removes the data dir. */
 export async function startAtende(opts: StartAtendeOptions = {}): Promise<TestAtende> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'atende-test-'));
+  const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'atende-test-')));
   const store = await openDatabase({ dataDir });
   try {
     await applyProvisioning(store, provisioningYaml(opts), { actor: 'test', source: 'test' });
@@ -81,9 +87,9 @@ export async function startAtende(opts: StartAtendeOptions = {}): Promise<TestAt
   const config = loadRuntimeConfig({
     ATENDE_DATA_DIR: dataDir,
     ATENDE_SIP_BIND: '127.0.0.1',
-    ATENDE_SIP_PORT: '0',
+    ATENDE_SIP_PORT: String(opts.sipPort ?? 0),
     ATENDE_SIP_TLS_PORT: opts.tls === false ? 'off' : '0',
-    ATENDE_HTTP_PORT: '0',
+    ATENDE_HTTP_PORT: String(opts.httpPort ?? 0),
     ATENDE_ADMIN_PASSWORD: 'admin-test-password',
     ...(opts.env ?? {}),
   });

@@ -348,6 +348,47 @@ export class SipTestClient {
     return this.sendWithAuth(this.registerRequest(opts));
   }
 
+  // ---- calls ----
+
+  /** An INVITE to `number` at the domain (or `uri`), with an SDP offer and our Contact. */
+  inviteRequest(number: string, opts: { uri?: string; body?: string } = {}): SipRequest {
+    const uri = opts.uri ?? `sip:${number}@${this.domain}`;
+    return this.request('INVITE', {
+      uri,
+      to: `<${uri}>`,
+      headers: [{ name: 'Contact', value: `<${this.contactUri()}>` }],
+      body: opts.body ?? sdp('203.0.113.10', 40000),
+    });
+  }
+
+  /**
+   * Places a call: INVITE, the expected 407 challenge (ACKed), then the INVITE with
+   * credentials, which is returned without waiting for its answer.
+   */
+  async placeCall(number: string, opts: { uri?: string; body?: string } = {}): Promise<SipRequest> {
+    const first = this.inviteRequest(number, opts);
+    await this.send(first);
+    const challenge = await this.waitForResponse(first, 200);
+    await this.ackNon2xx(first, challenge);
+    if (challenge.status !== 407) throw new Error(`expected 407 to the first INVITE, got ${challenge.status}`);
+    const authed = this.withCredentials(first, challenge);
+    await this.send(authed);
+    return authed;
+  }
+
+  /** A CANCEL for an INVITE we sent (same branch, RFC 3261 9.1). */
+  cancelRequest(invite: SipRequest): SipRequest {
+    const headers: HeaderField[] = [
+      { name: 'Via', value: getHeader(invite, 'Via') ?? '' },
+      { name: 'Max-Forwards', value: '70' },
+      { name: 'From', value: getHeader(invite, 'From') ?? '' },
+      { name: 'To', value: getHeader(invite, 'To') ?? '' },
+      { name: 'Call-ID', value: getHeader(invite, 'Call-ID') ?? '' },
+      { name: 'CSeq', value: `${cseq(invite)?.seq ?? 1} CANCEL` },
+    ];
+    return createRequest({ method: 'CANCEL', uri: invite.uri, headers });
+  }
+
   // ---- transactions ----
 
   /**
