@@ -17,6 +17,8 @@ import type { SippHandle, SippResult } from '../support/peers/sipp.js';
 import { numberedUsers, writeSippCsv } from '../support/peers/sipp-csv.js';
 // test/support is in no vitest project's include: its unit tests run here.
 import '../support/peers/goertzel.test.js';
+import '../support/peers/sipp.test.js';
+import '../support/peers/baresip-control.test.js';
 
 let kamailio: KamailioPeer;
 let work: string;
