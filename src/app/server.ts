@@ -62,11 +62,18 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
     const security = (await store.settings.get('security')) ?? DEFAULT_SECURITY_SETTINGS;
 
     const edge = new EdgePolicy({ clock, logger: logger.child({ component: 'sbc' }), config: security });
+    // Bans known to be in the store: only those can have been lifted there by the CLI.
+    const persistedBans = new Set<string>();
     for (const ban of await store.bans.list(clock.now())) {
       edge.bans.ban(ban.address, Math.max(1, Math.ceil((ban.until - clock.now()) / 1000)), ban.reason);
+      persistedBans.add(ban.address);
     }
     edge.onBan((ban) => {
-      store.bans.add({ address: ban.address, reason: ban.reason, until: ban.until }).catch((err: unknown) => logger.error({ err }, 'ban not persisted'));
+      persistedBans.delete(ban.address);
+      store.bans.add({ address: ban.address, reason: ban.reason, until: ban.until }).then(
+        () => persistedBans.add(ban.address),
+        (err: unknown) => logger.error({ err }, 'ban not persisted'),
+      );
     });
 
     const sipLogger = logger.child({ component: 'sip' });
@@ -160,10 +167,16 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       await directory.reload();
       identity.setDomain((await store.settings.get('domain')) ?? DEFAULT_DOMAIN);
       edge.update((await store.settings.get('security')) ?? DEFAULT_SECURITY_SETTINGS);
+      // A ban lifted from the CLI is gone from the store. One made here a moment ago may not be
+      // written yet: only bans written before the store was read are compared.
+      const written = new Set(persistedBans);
       const stored = new Set((await store.bans.list(clock.now())).map((b) => b.address));
-      // A ban lifted from the CLI is gone from the store; a ban made here a moment ago may not be stored yet.
-      const settled = clock.now() - 5000;
-      for (const ban of edge.bans.list()) if (!stored.has(ban.address) && ban.since < settled) edge.bans.lift(ban.address);
+      const active = new Set<string>();
+      for (const ban of edge.bans.list()) {
+        if (written.has(ban.address) && !stored.has(ban.address)) edge.bans.lift(ban.address);
+        else active.add(ban.address);
+      }
+      for (const address of written) if (!active.has(address)) persistedBans.delete(address);
     };
     const watcher = new ConfigWatcher(store, clock, opts.configPollMs ?? 1000, reloadConfiguration, logger);
     await watcher.start();
