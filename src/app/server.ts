@@ -114,7 +114,9 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
     });
     const directory = new ExtensionDirectory(store);
     await directory.reload();
-    registrar = new LocationService({ clock, store: new DatabaseBindingStore(store), logger: sipLogger.child({ component: 'registrar' }) });
+    const bindingStore = new DatabaseBindingStore(store, clock, sipLogger);
+    cleanups.push(() => bindingStore.close());
+    registrar = new LocationService({ clock, store: bindingStore, logger: sipLogger.child({ component: 'registrar' }) });
     await registrar.start();
     const digest = new DigestAuthenticator({ clock, random, secret: await loadDigestSecret(config.dataDir, random) });
 

@@ -17,6 +17,8 @@ export function isUdpKeepAlive(data: Buffer): boolean {
 }
 
 /** One bound UDP socket. */
+const UDP_BUFFER_BYTES = 4 * 1024 * 1024;
+
 export class UdpEndpoint {
   private closed = false;
 
@@ -32,7 +34,9 @@ export class UdpEndpoint {
     onDatagram: (data: Buffer, source: TransportAddress, local: TransportAddress) => void,
     logger: Logger,
   ): Promise<UdpEndpoint> {
-    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', reuseAddr: false });
+    // A large receive buffer absorbs bursts (a phone fleet re-registering after an outage);
+    // the kernel caps it at net.core.rmem_max.
+    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', reuseAddr: false, recvBufferSize: UDP_BUFFER_BYTES, sendBufferSize: UDP_BUFFER_BYTES });
     return new Promise((resolve, reject) => {
       const onError = (err: Error): void => {
         socket.close();

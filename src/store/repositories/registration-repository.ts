@@ -68,38 +68,74 @@ function toBinding(row: Selectable<RegistrationsTable>): StoredRegistration {
   };
 }
 
+function toRow(binding: RegistrationBinding, now: number) {
+  return {
+    aor: binding.aor,
+    binding_key: registrationKey(binding),
+    contact_uri: binding.contactUri,
+    instance_id: binding.instanceId,
+    reg_id: binding.regId,
+    expires_at: binding.expiresAt,
+    q: binding.q,
+    call_id: binding.callId,
+    cseq: binding.cseq,
+    path: JSON.stringify(binding.path),
+    received_protocol: binding.received?.protocol ?? null,
+    received_address: binding.received?.address ?? null,
+    received_port: binding.received?.port ?? null,
+    connection_id: binding.connectionId,
+    user_agent: binding.userAgent,
+    updated_at: now,
+  };
+}
+
 /** Registrar bindings, persisted so they survive a restart. Runtime state: no history. */
 export class RegistrationRepository {
   constructor(private readonly ctx: RepositoryContext) {}
 
   /** Inserts or replaces the binding with the same AoR and key; returns the key. */
   async upsert(binding: RegistrationBinding): Promise<string> {
-    const key = registrationKey(binding);
-    const row = {
-      aor: binding.aor,
-      binding_key: key,
-      contact_uri: binding.contactUri,
-      instance_id: binding.instanceId,
-      reg_id: binding.regId,
-      expires_at: binding.expiresAt,
-      q: binding.q,
-      call_id: binding.callId,
-      cseq: binding.cseq,
-      path: JSON.stringify(binding.path),
-      received_protocol: binding.received?.protocol ?? null,
-      received_address: binding.received?.address ?? null,
-      received_port: binding.received?.port ?? null,
-      connection_id: binding.connectionId,
-      user_agent: binding.userAgent,
-      updated_at: this.ctx.clock.now(),
-    };
-    const { aor: _aor, binding_key: _key, ...rest } = row;
-    await this.ctx.db
-      .insertInto('registrations')
-      .values(row)
-      .onConflict((oc) => oc.columns(['aor', 'binding_key']).doUpdateSet(rest))
-      .execute();
-    return key;
+    await this.upsertMany([binding]);
+    return registrationKey(binding);
+  }
+
+  /**
+   * Inserts or replaces many bindings in few statements (the registrar flushes its writes in
+   * batches). A later binding with the same AoR and key wins over an earlier one.
+   */
+  async upsertMany(bindings: readonly RegistrationBinding[]): Promise<void> {
+    const now = this.ctx.clock.now();
+    const byKey = new Map<string, ReturnType<typeof toRow>>();
+    for (const b of bindings) {
+      const row = toRow(b, now);
+      byKey.set(`${row.aor}\u0000${row.binding_key}`, row);
+    }
+    const rows = [...byKey.values()];
+    // 16 columns a row: 500 rows stay well under SQLite's and PostgreSQL's parameter limits.
+    for (let i = 0; i < rows.length; i += 500) {
+      await this.ctx.db
+        .insertInto('registrations')
+        .values(rows.slice(i, i + 500))
+        .onConflict((oc) =>
+          oc.columns(['aor', 'binding_key']).doUpdateSet((eb) => ({
+            contact_uri: eb.ref('excluded.contact_uri'),
+            instance_id: eb.ref('excluded.instance_id'),
+            reg_id: eb.ref('excluded.reg_id'),
+            expires_at: eb.ref('excluded.expires_at'),
+            q: eb.ref('excluded.q'),
+            call_id: eb.ref('excluded.call_id'),
+            cseq: eb.ref('excluded.cseq'),
+            path: eb.ref('excluded.path'),
+            received_protocol: eb.ref('excluded.received_protocol'),
+            received_address: eb.ref('excluded.received_address'),
+            received_port: eb.ref('excluded.received_port'),
+            connection_id: eb.ref('excluded.connection_id'),
+            user_agent: eb.ref('excluded.user_agent'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .execute();
+    }
   }
 
   /** Removes one binding; true when it existed. */
