@@ -173,6 +173,7 @@ export class SipTestClient {
       this.onData(buf, { address: this.serverHost, port: this.serverPort });
     });
     this.ws = ws;
+    // ws exposes no local address; its underlying socket (a private field) has it.
     const raw = (ws as unknown as { _socket?: TcpSocket })._socket;
     this.localAddress = raw?.localAddress ?? local;
     this.localPort = raw?.localPort ?? 0;
