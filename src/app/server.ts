@@ -146,7 +146,8 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       userAgent: USER_AGENT,
       onCallEvent: (ev) => logger.info(ev, ev.type),
     });
-    const auth = new RequestAuthenticator(digest, directory, () => identity.domain, edge, sipLogger);
+    let digestAlgorithms = security.digestAlgorithms ?? ['MD5'];
+    const auth = new RequestAuthenticator(digest, directory, () => identity.domain, edge, sipLogger, () => digestAlgorithms);
     const router = new SipRequestRouter({ identity, directory, auth, registrar, b2bua, logger: sipLogger, userAgent: USER_AGENT });
     const reg = registrar;
     cleanups.push(() => reg.close());
@@ -168,7 +169,9 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
     const reloadConfiguration = async (): Promise<void> => {
       await directory.reload();
       identity.setDomain((await store.settings.get('domain')) ?? DEFAULT_DOMAIN);
-      edge.update((await store.settings.get('security')) ?? DEFAULT_SECURITY_SETTINGS);
+      const sec = (await store.settings.get('security')) ?? DEFAULT_SECURITY_SETTINGS;
+      edge.update(sec);
+      digestAlgorithms = sec.digestAlgorithms ?? ['MD5'];
       // A ban lifted from the CLI is gone from the store. One made here a moment ago may not be
       // written yet: only bans written before the store was read are compared.
       const written = new Set(persistedBans);

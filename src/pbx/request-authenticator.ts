@@ -25,10 +25,12 @@ export class RequestAuthenticator {
     private readonly edge: AuthFailureSink,
     private readonly logger: Logger,
     /**
-     * Challenge order. MD5 first by default: SIPp 3.6 and many deployed phones answer the first
-     * challenge only and know no SHA-256; sites with modern phones can put SHA-256 first.
+     * Algorithms challenged, most preferred first (read at each challenge: provisioning may
+     * change it). MD5 alone by default, as Asterisk and Kamailio do: SIPp 3.6 answers only the
+     * first challenge and baresip 1.0 (libre) refuses a response carrying any SHA-256
+     * challenge; sites whose phones all speak RFC 8760 can list SHA-256.
      */
-    private readonly algorithms: readonly DigestAlgorithm[] = ['MD5', 'SHA-256'],
+    private readonly algorithms: () => readonly DigestAlgorithm[] = () => ['MD5'],
   ) {}
 
   /** Verifies the request; when it fails, the response (challenge or 403) has been sent. */
@@ -60,7 +62,7 @@ export class RequestAuthenticator {
   challenge(req: SipRequest, tx: ServerTransaction, stale = false): void {
     const registrar = req.method === 'REGISTER';
     const name = registrar ? 'WWW-Authenticate' : 'Proxy-Authenticate';
-    const headers = this.digest.challenge({ realm: this.realm(), stale, algorithms: this.algorithms }).map((value) => ({ name, value }));
+    const headers = this.digest.challenge({ realm: this.realm(), stale, algorithms: this.algorithms() }).map((value) => ({ name, value }));
     tx.respond(createResponse(req, registrar ? 401 : 407, registrar ? 'Unauthorized' : 'Proxy Authentication Required', { headers }));
   }
 }

@@ -1,3 +1,4 @@
+import type { DigestAlgorithm } from '../schema.js';
 import { canonicalJson } from '../canonical-json.js';
 import { recordHistory, type ChangeContext, type RepositoryContext, type WriteOutcome } from '../change-context.js';
 
@@ -11,6 +12,8 @@ export interface SecuritySettings {
   flood: { requests: number; windowSeconds: number };
   /** User-Agent substrings dropped as scanners; absent means the built-in list. */
   scannerUserAgents?: string[];
+  /** Digest algorithms challenged, most preferred first; absent means MD5 only. */
+  digestAlgorithms?: DigestAlgorithm[];
 }
 
 /** Defaults like fail2ban's Asterisk jail (5 in 600 s, 600 s ban) and Kamailio's pike (16 per 2 s). */

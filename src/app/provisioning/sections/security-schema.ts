@@ -33,5 +33,10 @@ export const securitySchema = z
       .strict()
       .default({}),
     scannerUserAgents: z.array(z.string().trim().min(1, 'must not be empty')).optional(),
+    /** Digest algorithms offered, most preferred first. MD5 alone by default: see docs/sip-core.md. */
+    digestAlgorithms: z
+      .array(z.enum(['MD5', 'SHA-256'], { errorMap: () => ({ message: 'must be "MD5" or "SHA-256"' }) }))
+      .min(1, 'must name at least one algorithm')
+      .optional(),
   })
   .strict();

@@ -13,6 +13,7 @@ export const securityStep: ProvisioningStep = {
       bans: s.bans,
       flood: s.flood,
       ...(s.scannerUserAgents !== undefined ? { scannerUserAgents: s.scannerUserAgents } : {}),
+      ...(s.digestAlgorithms !== undefined ? { digestAlgorithms: s.digestAlgorithms } : {}),
     };
     ctx.recorder.record('setting:security', await ctx.tx.settings.set('security', value, ctx.change));
   },
@@ -27,6 +28,7 @@ export const securityStep: ProvisioningStep = {
       bans: { failures: s.bans.failures, windowSeconds: s.bans.windowSeconds, banSeconds: s.bans.banSeconds },
       flood: { requests: s.flood.requests, windowSeconds: s.flood.windowSeconds },
       ...(s.scannerUserAgents !== undefined ? { scannerUserAgents: s.scannerUserAgents } : {}),
+      ...(s.digestAlgorithms !== undefined ? { digestAlgorithms: s.digestAlgorithms } : {}),
     };
   },
 };
