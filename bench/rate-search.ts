@@ -6,10 +6,13 @@ import { startKamailio } from '../test/support/peers/kamailio.js';
 import type { KamailioPeer } from '../test/support/peers/kamailio.js';
 import { removePeerDirs, stopAllPeers } from '../test/support/peers/peer-process.js';
 import type { SippResult } from '../test/support/peers/sipp.js';
+import { startAtendePeer, type AtendePeer } from './atende-peer.js';
 
 export interface BenchArgs {
   target: string;
   kamailio: boolean;
+  /** Start Atende itself (compiled dist/) with the users, and measure its RSS. */
+  atende: boolean;
   domain: string;
   users: number;
   rates: number[];
@@ -26,6 +29,7 @@ export function benchArgs(defaultRates: number[], defaultUsers: number): BenchAr
     options: {
       target: { type: 'string' },
       kamailio: { type: 'boolean', default: false },
+      atende: { type: 'boolean', default: false },
       domain: { type: 'string', default: 'atende.local' },
       users: { type: 'string', default: String(defaultUsers) },
       rates: { type: 'string', default: defaultRates.join(',') },
@@ -34,13 +38,14 @@ export function benchArgs(defaultRates: number[], defaultUsers: number): BenchAr
       'hold-ms': { type: 'string', default: '0' },
     },
   });
-  if (values.target === undefined && values.kamailio !== true) {
-    console.error('usage: --target host:port (users 1001.. with password pw-<user>) or --kamailio');
+  if (values.target === undefined && values.kamailio !== true && values.atende !== true) {
+    console.error('usage: --target host:port (users 1001.. with password pw-<user>), --atende or --kamailio');
     process.exit(2);
   }
   return {
     target: values.target ?? '',
     kamailio: values.kamailio === true,
+    atende: values.atende === true,
     domain: values.domain ?? 'atende.local',
     users: Number(values.users),
     rates: (values.rates ?? '').split(',').map(Number).filter((n) => n > 0),
@@ -51,14 +56,22 @@ export function benchArgs(defaultRates: number[], defaultUsers: number): BenchAr
   };
 }
 
-/** Starts Kamailio when asked (its address replaces --target) and stops every peer at exit. */
+/**
+ * Starts Kamailio or Atende when asked (its address replaces --target; Atende's pid becomes
+ * args.pid for memory) and stops every peer at exit.
+ */
 export async function withTarget<T>(args: BenchArgs, run: (target: string, kamailio?: KamailioPeer) => Promise<T>): Promise<T> {
   let kamailio: KamailioPeer | undefined;
-  const cleanup = async () => { await stopAllPeers(); await removePeerDirs(); };
+  let atende: AtendePeer | undefined;
+  const cleanup = async () => { await atende?.stop(); await stopAllPeers(); await removePeerDirs(); };
   process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
   try {
     if (args.kamailio) kamailio = await startKamailio({ users: args.users });
-    return await run(kamailio?.target ?? args.target, kamailio);
+    if (args.atende) {
+      atende = await startAtendePeer(args.users);
+      args.pid = atende.pid;
+    }
+    return await run(kamailio?.target ?? atende?.target ?? args.target, kamailio);
   } finally {
     await cleanup();
   }

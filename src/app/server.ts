@@ -12,7 +12,7 @@ import { DigestAuthenticator } from '../sip/auth/index.js';
 import { LocalIdentity } from '../sip/identity/index.js';
 import { getHeader } from '../sip/message/index.js';
 import { LocationService } from '../sip/registrar/index.js';
-import { TransactionLayer } from '../sip/transaction/index.js';
+import { DEFAULT_TIMERS, TransactionLayer, type TimerConfig } from '../sip/transaction/index.js';
 import { loadOrCreateCertificate, TransportLayer, type TransportAddress, type TransportProtocol } from '../sip/transport/index.js';
 import { DEFAULT_SECURITY_SETTINGS, openDatabase, type Store } from '../store/index.js';
 import type { RuntimeConfig } from './config/index.js';
@@ -32,6 +32,8 @@ export interface StartOptions {
   onAdminPasswordGenerated?(password: string): void;
   /** How often the running server looks for configuration changes made by other processes. */
   configPollMs?: number;
+  /** RFC 3261 timer values (T1, T2, T4); tests shorten them so transactions settle quickly. */
+  sipTimers?: Partial<TimerConfig>;
 }
 
 export interface RunningServer {
@@ -132,6 +134,7 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       logger: sipLogger,
       viaSentBy: (p) => transport.viaSentBy(p),
       onRequest: (req, tx, inbound, cancelled) => router.onRequest(req, tx, inbound, cancelled),
+      ...(opts.sipTimers ? { timers: opts.sipTimers } : {}),
     });
     transactions = txLayer;
     cleanups.push(() => txLayer.close());
@@ -144,6 +147,7 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       random,
       logger: logger.child({ component: 'b2bua' }),
       userAgent: USER_AGENT,
+      timers: { t1: opts.sipTimers?.t1 ?? DEFAULT_TIMERS.t1, t2: opts.sipTimers?.t2 ?? DEFAULT_TIMERS.t2 },
       onCallEvent: (ev) => logger.info(ev, ev.type),
     });
     let digestAlgorithms = security.digestAlgorithms ?? ['MD5'];

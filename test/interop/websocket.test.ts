@@ -41,7 +41,8 @@ function allText(c: SipTestClient): string {
 }
 
 beforeAll(async () => {
-  atende = await startAtende({ extensionCount: 3 });
+  // Short timers: answered INVITE transactions linger 64*T1 (RFC 6026 Timer L/M) before counts reach zero.
+  atende = await startAtende({ extensionCount: 3, sipTimers: { t1: 50, t2: 400, t4: 500 } });
 });
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));

@@ -29,6 +29,8 @@ export interface StartAtendeOptions {
   /** Log to stderr at this level (default: silent; ATENDE_TEST_LOG=debug overrides). */
   logLevel?: string;
   tls?: boolean;
+  /** Shorter RFC 3261 timers (e.g. { t1: 50 }) so transactions settle quickly in tests. */
+  sipTimers?: { t1?: number; t2?: number; t4?: number };
   /** Reuse this data dir (a restart: bindings and bans persisted there survive) instead of a new temp dir. */
   dataDir?: string;
   /** Fixed UDP/TCP SIP port (e.g. the previous run's, for a restart); default ephemeral. */
@@ -95,7 +97,7 @@ export async function startAtende(opts: StartAtendeOptions = {}): Promise<TestAt
   });
   const level = process.env['ATENDE_TEST_LOG'] ?? opts.logLevel;
   const logger: Logger = level ? createLogger(level as 'info', process.stderr) : silentLogger();
-  const server = await startServer(config, { logger, configPollMs: 200 });
+  const server = await startServer(config, { logger, configPollMs: 200, ...(opts.sipTimers ? { sipTimers: opts.sipTimers } : {}) });
   const sipPort = server.listening.udp.port;
   return {
     server,

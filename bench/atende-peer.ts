@@ -1,0 +1,58 @@
+// Starts Atende as its own process (the compiled dist/, as `npm start` runs it) with users
+// 1001..1000+N (password pw-<user>, realm atende.local) for the benchmarks, on loopback.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { spawnPeer, type PeerProcess } from '../test/support/peers/peer-process.js';
+import { freePort } from '../test/support/peers/ports.js';
+
+const run = promisify(execFile);
+const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
+
+export interface AtendePeer {
+  target: string;
+  pid: number;
+  process: PeerProcess;
+  stop(): Promise<void>;
+}
+
+export async function startAtendePeer(users: number): Promise<AtendePeer> {
+  if (!existsSync(join(ROOT, 'dist/app/cli.js'))) await run('npm', ['run', 'build'], { cwd: ROOT });
+  const dir = await mkdtemp(join(tmpdir(), 'atende-bench-'));
+  const lines = ['domain: atende.local', 'security:', '  trusted: ["127.0.0.0/8"]', 'extensions:'];
+  for (let i = 1001; i <= 1000 + users; i++) lines.push(`  - number: "${i}"`, `    name: "Ramal ${i}"`, `    password: "pw-${i}"`);
+  await writeFile(join(dir, 'bench.yaml'), `${lines.join('\n')}\n`);
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    ATENDE_DATA_DIR: join(dir, 'data'),
+    ATENDE_SIP_BIND: '127.0.0.1',
+    ATENDE_SIP_PORT: String(port),
+    ATENDE_SIP_TLS_PORT: 'off',
+    ATENDE_HTTP_PORT: String(await freePort()),
+    ATENDE_ADMIN_PASSWORD: 'bench-admin-password',
+    ATENDE_LOG_LEVEL: 'warn',
+  };
+  const cli = join(ROOT, 'bin/atende.js');
+  await run('node', [cli, 'provision', 'apply', join(dir, 'bench.yaml')], { env, maxBuffer: 1 << 24 });
+  const proc = spawnPeer('node', [cli, 'start'], { env });
+  const health = `http://127.0.0.1:${env.ATENDE_HTTP_PORT}/api/health`;
+  for (let i = 0; i < 100; i++) {
+    const ok = await fetch(health).then((r) => r.ok, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    target: `127.0.0.1:${port}`,
+    pid: proc.pid,
+    process: proc,
+    stop: async () => {
+      await proc.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
