@@ -5,8 +5,17 @@
 import { canonicalHeaderName, isListValuedHeader } from './header-names.js';
 import type { SipMessage } from './types.js';
 
+// Header lookups run many times per message on a handful of distinct names: memoize the
+// comparison key (bounded, so odd names from the wire cannot grow it without limit).
+const KEYS = new Map<string, string>();
+
 function key(name: string): string {
-  return canonicalHeaderName(name).toLowerCase();
+  let k = KEYS.get(name);
+  if (k === undefined) {
+    k = canonicalHeaderName(name).toLowerCase();
+    if (KEYS.size < 2048) KEYS.set(name, k);
+  }
+  return k;
 }
 
 /** Value of the first field with that name, or undefined. */
