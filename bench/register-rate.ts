@@ -47,7 +47,11 @@ await withTarget(args, async (target, kamailio) => {
   const after = await memoryBytes(kamailio);
   console.log(`fill: ${fill.successful}/${args.users} bindings registered at ${FILL_RATE}/s, ${fill.failed} failed`);
   if (before !== undefined && after !== undefined) {
-    console.log(`memory: ${((after - before) / fill.successful).toFixed(0)} bytes per binding (${before} -> ${after})`);
+    console.log(`memory: ${((after - before) / fill.successful).toFixed(0)} bytes per binding right after the fill (${before} -> ${after})`);
+    // Transactions of the fill linger 64*T1 = 32 s (Timer J); measure again once they are gone.
+    await settle(40_000);
+    const later = await memoryBytes(kamailio);
+    if (later !== undefined) console.log(`memory: ${((later - before) / fill.successful).toFixed(0)} bytes per binding 40 s later (${before} -> ${later})`);
   }
 
   let best: StepOutcome | undefined;

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The SIP core benchmarks, Atende and the Kamailio reference peer back to back on the same
+# machine and the same SIPp load (issue 2, section 5). Logs go to bench/out/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p bench/out
+npm run build >/dev/null
+for peer in atende kamailio; do
+  npx tsx bench/register-rate.ts --$peer --rates 1000,2000,2500,3000,3500,4000,5000 | tee bench/out/register-$peer.log
+  npx tsx bench/call-rate.ts --$peer --rates 200,400,500,600,800,1000,1200 | tee bench/out/call-$peer.log
+done
+node --expose-gc --import tsx bench/binding-memory.ts 20000 | tee bench/out/binding-memory.log
