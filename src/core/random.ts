@@ -9,11 +9,36 @@ export interface RandomSource {
   int(max: number): number;
 }
 
-export const cryptoRandom: RandomSource = {
-  bytes: (n) => randomBytes(n),
-  token: (n = 12) => randomBytes(n).toString('base64url'),
-  int: (max) => randomInt(max),
-};
+/**
+ * Cryptographic randomness drawn from a pooled block: tags, branches and nonces need a few
+ * bytes per message, and one getrandom call per 4 KiB is far cheaper than one per value.
+ */
+class PooledCryptoRandom implements RandomSource {
+  private pool = Buffer.alloc(0);
+  private offset = 0;
+
+  bytes(n: number): Buffer {
+    if (n > 1024) return randomBytes(n);
+    if (this.offset + n > this.pool.length) {
+      this.pool = randomBytes(4096);
+      this.offset = 0;
+    }
+    // A copy: callers may keep or change the bytes without touching the pool.
+    const out = Buffer.from(this.pool.subarray(this.offset, this.offset + n));
+    this.offset += n;
+    return out;
+  }
+
+  token(n = 12): string {
+    return this.bytes(n).toString('base64url');
+  }
+
+  int(max: number): number {
+    return randomInt(max);
+  }
+}
+
+export const cryptoRandom: RandomSource = new PooledCryptoRandom();
 
 /** Deterministic source for tests (xorshift32). */
 export function seededRandom(seed = 0x9e3779b9): RandomSource {

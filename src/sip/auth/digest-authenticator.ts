@@ -88,6 +88,7 @@ export class DigestAuthenticator {
   private readonly accept: ReadonlySet<DigestAlgorithm>;
   private readonly counts: NonceCountTracker;
 
+  private readonly opaques = new Map<string, string>();
   constructor(options: DigestAuthenticatorOptions) {
     this.clock = options.clock;
     this.random = options.random;
@@ -180,8 +181,14 @@ export class DigestAuthenticator {
     return this.counts.size;
   }
 
+  /** Opaque per realm: derived from the secret once, not per challenge. */
   private opaque(realm: string): string {
-    return createHmac('sha256', this.secret).update(`opaque:${realm}`).digest().subarray(0, 12).toString('base64url');
+    let value = this.opaques.get(realm);
+    if (value === undefined) {
+      value = createHmac('sha256', this.secret).update(`opaque:${realm}`).digest().subarray(0, 12).toString('base64url');
+      if (this.opaques.size < 64) this.opaques.set(realm, value);
+    }
+    return value;
   }
 }
 

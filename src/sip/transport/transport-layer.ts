@@ -84,6 +84,8 @@ export class TransportLayer implements MessageSender {
   private readonly counters = { received: 0, parseErrors: 0, dropped: 0, sent: 0, sendErrors: 0 };
   private closed = false;
 
+  private readonly warningHosts = new Map<TransportProtocol, string>();
+
   constructor(private readonly options: TransportLayerOptions) {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? cryptoRandom;
@@ -123,6 +125,7 @@ export class TransportLayer implements MessageSender {
       throw new TransportError('Transport layer closed');
     }
     this.udp.push(endpoint);
+    this.warningHosts.clear();
     return endpoint.local;
   }
 
@@ -141,6 +144,7 @@ export class TransportLayer implements MessageSender {
   /** Serves SIP over WebSocket (RFC 7118) at `options.path` of an HTTP(S) server owned by the caller. */
   attachWebSocket(server: HttpServer | HttpsServer, options: WebSocketMountOptions): void {
     this.assertOpen();
+    this.warningHosts.clear();
     this.websockets.push(
       new WebSocketEndpoint(server, options, {
         newConnectionId: this.streamContext.newConnectionId,
@@ -221,6 +225,7 @@ export class TransportLayer implements MessageSender {
       throw new TransportError('Transport layer closed');
     }
     this.streamListeners.push({ protocol, server, address });
+    this.warningHosts.clear();
     return address;
   }
 
@@ -229,12 +234,18 @@ export class TransportLayer implements MessageSender {
     return [...this.udp.map((u) => u.local), ...this.streamListeners.map((l) => l.address), ...ws];
   }
 
+  /** Host named in Warning headers; cached because it is needed for every inbound message. */
   private warningHost(protocol: TransportProtocol): string {
-    try {
-      return this.viaSentBy(protocol).host;
-    } catch {
-      return this.options.publicHost ?? 'atende';
+    let host = this.warningHosts.get(protocol);
+    if (host === undefined) {
+      try {
+        host = this.viaSentBy(protocol).host;
+      } catch {
+        host = this.options.publicHost ?? 'atende';
+      }
+      this.warningHosts.set(protocol, host);
     }
+    return host;
   }
 
   private admit(source: TransportAddress): boolean {
