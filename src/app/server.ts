@@ -81,6 +81,7 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
     const sipLogger = logger.child({ component: 'sip' });
     let transactions: TransactionLayer | undefined;
     let registrar: LocationService | undefined;
+    let router: SipRequestRouter | undefined;
     const transport = new TransportLayer({
       clock,
       random,
@@ -93,6 +94,7 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       onMessage: (inbound) => {
         const msg = inbound.message;
         if (msg.type === 'request' && edge.inspectRequest({ address: inbound.source.address, userAgent: getHeader(msg, 'User-Agent') }) === 'drop') return;
+        if (router?.challengeStatelessly(inbound)) return;
         transactions?.receive(inbound);
       },
     });
@@ -133,7 +135,7 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       random,
       logger: sipLogger,
       viaSentBy: (p) => transport.viaSentBy(p),
-      onRequest: (req, tx, inbound, cancelled) => router.onRequest(req, tx, inbound, cancelled),
+      onRequest: (req, tx, inbound, cancelled) => router?.onRequest(req, tx, inbound, cancelled),
       ...(opts.sipTimers ? { timers: opts.sipTimers } : {}),
     });
     transactions = txLayer;
@@ -152,7 +154,8 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
     });
     let digestAlgorithms = security.digestAlgorithms ?? ['MD5'];
     const auth = new RequestAuthenticator(digest, directory, () => identity.domain, edge, sipLogger, () => digestAlgorithms);
-    const router = new SipRequestRouter({ identity, directory, auth, registrar, b2bua, logger: sipLogger, userAgent: USER_AGENT });
+    const requestRouter = new SipRequestRouter({ sender: transport, identity, directory, auth, registrar, b2bua, logger: sipLogger, userAgent: USER_AGENT });
+    router = requestRouter;
     const reg = registrar;
     cleanups.push(() => reg.close());
 
@@ -207,7 +210,7 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       close: () => {
         closing ??= (async () => {
           ready = false;
-          router.drain();
+          requestRouter.drain();
           await b2bua.shutdown(3000);
           await runCleanups(cleanups, logger);
           logger.info('Atende stopped');

@@ -1,5 +1,5 @@
 import type { Logger } from '../core/logger.js';
-import { createResponse, getHeader, type SipRequest } from '../sip/message/index.js';
+import { createResponse, getHeader, type SipRequest, type SipResponse } from '../sip/message/index.js';
 import { parseDigestCredentials, type DigestAlgorithm, type DigestAuthenticator } from '../sip/auth/index.js';
 import type { ServerTransaction } from '../sip/transaction/index.js';
 import type { ExtensionDirectory } from './extension-directory.js';
@@ -60,9 +60,14 @@ export class RequestAuthenticator {
   }
 
   challenge(req: SipRequest, tx: ServerTransaction, stale = false): void {
+    tx.respond(this.challengeResponse(req, stale));
+  }
+
+  /** The 401 (REGISTER) or 407 (other requests) with one challenge per configured algorithm. */
+  challengeResponse(req: SipRequest, stale = false): SipResponse {
     const registrar = req.method === 'REGISTER';
     const name = registrar ? 'WWW-Authenticate' : 'Proxy-Authenticate';
     const headers = this.digest.challenge({ realm: this.realm(), stale, algorithms: this.algorithms() }).map((value) => ({ name, value }));
-    tx.respond(createResponse(req, registrar ? 401 : 407, registrar ? 'Unauthorized' : 'Proxy Authentication Required', { headers }));
+    return createResponse(req, registrar ? 401 : 407, registrar ? 'Unauthorized' : 'Proxy Authentication Required', { headers });
   }
 }

@@ -14,7 +14,7 @@ import type { LocalIdentity } from '../sip/identity/index.js';
 import type { LocationService } from '../sip/registrar/index.js';
 import { contactTarget } from '../sip/registrar/index.js';
 import type { ServerTransaction } from '../sip/transaction/index.js';
-import type { InboundMessage } from '../sip/transport/types.js';
+import type { InboundMessage, MessageSender } from '../sip/transport/types.js';
 import { ALLOWED_METHODS, type B2bua } from '../call/index.js';
 import type { ExtensionDirectory } from './extension-directory.js';
 import type { RequestAuthenticator } from './request-authenticator.js';
@@ -24,6 +24,8 @@ const SUPPORTED_OPTION_TAGS = new Set(['outbound', 'path']);
 const KNOWN_METHODS = new Set(['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'REGISTER', 'UPDATE', 'INFO', 'MESSAGE', 'NOTIFY', 'SUBSCRIBE', 'PRACK', 'REFER', 'PUBLISH']);
 
 export interface SipRequestRouterDeps {
+  /** For the stateless challenge of REGISTERs without credentials. */
+  sender: MessageSender;
   identity: LocalIdentity;
   directory: ExtensionDirectory;
   auth: RequestAuthenticator;
@@ -52,6 +54,27 @@ export class SipRequestRouter {
   /** Stop taking new calls (graceful shutdown): new INVITEs get 503. */
   drain(): void {
     this.draining = true;
+  }
+
+  /**
+   * Answers a REGISTER that carries no credentials with its 401 statelessly, before any
+   * transaction exists (RFC 3261 8.2.7; Kamailio's auth_challenge does the same): half of
+   * all registration traffic then costs no transaction state or timers, and a retransmission
+   * simply gets a fresh challenge. Returns false when the request needs the stateful path.
+   */
+  challengeStatelessly(inbound: InboundMessage): boolean {
+    const req = inbound.message;
+    if (req.type !== 'request' || req.method !== 'REGISTER') return false;
+    if (getHeader(req, 'Authorization') !== undefined || toTag(req) !== undefined) return false;
+    if (getHeaderValues(req, 'Require').some((t) => !SUPPORTED_OPTION_TAGS.has(t.toLowerCase()))) return false;
+    const ruri = sipUri(req.uri);
+    if (!ruri || !this.deps.identity.isUs(ruri.host, ruri.port)) return false;
+    const to = parseNameAddr(getHeader(req, 'To') ?? '');
+    if (isParseError(to) || !('host' in to.uri) || to.uri.user === undefined) return false;
+    this.deps.sender
+      .sendResponse(this.deps.auth.challengeResponse(req), inbound)
+      .catch((err: unknown) => this.deps.logger.debug({ err }, 'challenge not sent'));
+    return true;
   }
 
   /** The transaction layer's onRequest. Never throws. */

@@ -64,13 +64,13 @@ export class B2bCall {
     fork.tx = this.deps.transactions.sendRequest(fork.request, fork.target, {
       onProvisional: (res) => {
         fork.takeProvisional(res);
-        this.indexSide(fork.dialog, 'callee');
+        this.indexSide(fork.dialog, 'callee', fork.id);
         this.dispatch({ type: 'fork-provisional', fork: fork.id, status: res.status });
       },
       onFinal: (res) => {
         if (res.status >= 200 && res.status < 300) {
           if (!fork.takeAnswer(res)) return;
-          this.indexSide(fork.dialog, 'callee');
+          this.indexSide(fork.dialog, 'callee', fork.id);
           this.dispatch({ type: 'fork-answered', fork: fork.id });
           return;
         }
@@ -157,9 +157,9 @@ export class B2bCall {
     await Promise.all([...this.byes]);
   }
 
-  /** A request inside one of this call's dialogs. */
-  onRequest(side: Side, req: SipRequest, tx: ServerTransaction): void {
-    const from = this.sideOf(side);
+  /** A request inside one of this call's dialogs (`fork`: which callee dialog it came on). */
+  onRequest(side: Side, req: SipRequest, tx: ServerTransaction, fork?: string): void {
+    const from = this.sideOf(side, fork);
     if (req.method === 'BYE') {
       const dialog = from.dialog;
       const checked = dialog ? processInDialogRequest(dialog, req, { random: this.deps.random }) : undefined;
@@ -170,10 +170,13 @@ export class B2bCall {
       from.dialog = checked.dialog;
       this.unindexSide(dialog);
       tx.respond(createResponse(req, 200, 'OK'));
+      // A fork that did not win ends only its own dialog.
+      if (side === 'callee' && from !== this.winner()) return;
       this.dispatch({ type: 'bye', from: side });
       return;
     }
-    const to = side === 'caller' ? this.winner() : this.caller;
+    // Only the winning fork and the caller talk to each other; a losing fork has nobody to reach.
+    const to = side === 'caller' ? this.winner() : from === this.winner() ? this.caller : undefined;
     if (!to) {
       tx.respond(createResponse(req, 481, 'Call/Transaction Does Not Exist'));
       return;
@@ -212,17 +215,18 @@ export class B2bCall {
     return this.snapshot.winner === undefined ? undefined : this.forks.get(this.snapshot.winner);
   }
 
-  private sideOf(side: Side): DialogSide {
+  private sideOf(side: Side, fork?: string): DialogSide {
     if (side === 'caller') return this.caller;
-    return this.winner() ?? { dialog: undefined, target: this.caller.target };
+    const f = fork === undefined ? this.winner() : this.forks.get(fork);
+    return f ?? { dialog: undefined, target: this.caller.target };
   }
 
-  private indexSide(dialog: Dialog | undefined, side: Side): void {
+  private indexSide(dialog: Dialog | undefined, side: Side, fork?: string): void {
     if (!dialog || this.snapshot.state === 'ended') return;
     const key = dialogIndexKey(dialog.id.callId, dialog.id.localTag, dialog.id.remoteTag);
     if (this.indexed.has(key)) return;
     this.indexed.add(key);
-    this.hooks.index.set(key, { call: this, side });
+    this.hooks.index.set(key, { call: this, side, ...(fork !== undefined ? { fork } : {}) });
   }
 
   private unindexSide(dialog: Dialog | undefined): void {

@@ -1,4 +1,4 @@
-import type { SipRequest, SipResponse } from '../../sip/message/index.js';
+import type { SipRequest } from '../../sip/message/index.js';
 import type { ServerTransaction } from '../../sip/transaction/index.js';
 import type { InboundMessage } from '../../sip/transport/types.js';
 import { B2bCall } from './b2b-call.js';
@@ -52,12 +52,9 @@ export class B2bua {
     const owner = this.index.forRequest(req);
     if (!owner) return false;
     if (req.method === 'ACK') owner.call.onAck(owner.side, req);
-    else if (tx) owner.call.onRequest(owner.side, req, tx);
+    else if (tx) owner.call.onRequest(owner.side, req, tx, owner.fork);
     return true;
   }
-
-  /** A response no transaction wanted (a late 2xx retransmission): nothing to do once the call is gone. */
-  handleStrayResponse(_res: SipResponse): void {}
 
   get activeCalls(): number {
     return this.calls.size;

@@ -4,6 +4,8 @@ import { callId, fromTag, toTag, type SipMessage } from '../../sip/message/index
 export interface DialogOwner<C> {
   call: C;
   side: 'caller' | 'callee';
+  /** For the callee side: which fork's dialog (a request may come from a fork that did not win). */
+  fork?: string;
 }
 
 export function dialogIndexKey(callIdValue: string, localTag: string, remoteTag: string): string {
