@@ -37,7 +37,13 @@ export interface StartOptions {
 }
 
 export interface RunningServer {
-  readonly listening: { udp: TransportAddress; tcp: TransportAddress; tls?: TransportAddress; http: { address: string; port: number } };
+  readonly listening: {
+    udp: TransportAddress;
+    tcp: TransportAddress;
+    tls?: TransportAddress;
+    http: { address: string; port: number };
+    https?: { address: string; port: number };
+  };
   readonly store: Store;
   readonly edge: EdgePolicy;
   readonly registrar: LocationService;
@@ -102,12 +108,14 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
     const udp = await transport.listenUdp(config.sipBind, config.sipPort);
     const tcp = await transport.listenTcp(config.sipBind, udp.port);
     let tls: TransportAddress | undefined;
-    let tlsCredentials: { key: string; cert: string } | undefined;
-    if (config.sipTlsPort !== null) {
-      tlsCredentials =
-        config.tlsCert && config.tlsKey
-          ? { cert: await readFile(config.tlsCert, 'utf8'), key: await readFile(config.tlsKey, 'utf8') }
-          : await loadOrCreateCertificate(join(config.dataDir, 'tls'), config.publicHost ?? domain);
+    // One certificate for SIP over TLS and HTTPS/WSS: the configured one, or a self-signed one made on first start.
+    const needsTls = config.sipTlsPort !== null || config.httpsPort !== null;
+    const tlsCredentials: { key: string; cert: string } | undefined = !needsTls
+      ? undefined
+      : config.tlsCert && config.tlsKey
+        ? { cert: await readFile(config.tlsCert, 'utf8'), key: await readFile(config.tlsKey, 'utf8') }
+        : await loadOrCreateCertificate(join(config.dataDir, 'tls'), config.publicHost ?? domain);
+    if (config.sipTlsPort !== null && tlsCredentials) {
       tls = await transport.listenTls(config.sipBind, config.sipTlsPort, tlsCredentials);
     }
 
@@ -172,6 +180,21 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
     const httpAddress = http.address();
     const httpPort = typeof httpAddress === 'object' && httpAddress ? httpAddress.port : config.httpPort;
     identity.addPort(httpPort);
+    let httpsPort: number | undefined;
+    if (config.httpsPort !== null && tlsCredentials) {
+      const https: HttpServer = await startHttpServer(
+        { logger: logger.child({ component: 'https' }), isReady: () => ready },
+        { host: config.httpBind, port: config.httpsPort, tls: tlsCredentials },
+      );
+      cleanups.push(() => new Promise<void>((resolve) => {
+        https.closeAllConnections();
+        https.close(() => resolve());
+      }));
+      transport.attachWebSocket(https, { path: '/sip', secure: true });
+      const a = https.address();
+      httpsPort = typeof a === 'object' && a ? a.port : config.httpsPort;
+      identity.addPort(httpsPort);
+    }
 
     const reloadConfiguration = async (): Promise<void> => {
       await directory.reload();
@@ -195,11 +218,17 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
     cleanups.push(() => watcher.close());
 
     ready = true;
-    logger.info({ udp, tcp, tls, http: httpPort, domain: identity.domain, database: store.dialect }, 'Atende started');
+    logger.info({ udp, tcp, tls, http: httpPort, https: httpsPort, domain: identity.domain, database: store.dialect }, 'Atende started');
 
     let closing: Promise<void> | undefined;
     return {
-      listening: { udp, tcp, ...(tls ? { tls } : {}), http: { address: config.httpBind, port: httpPort } },
+      listening: {
+        udp,
+        tcp,
+        ...(tls ? { tls } : {}),
+        http: { address: config.httpBind, port: httpPort },
+        ...(httpsPort !== undefined ? { https: { address: config.httpBind, port: httpsPort } } : {}),
+      },
       store,
       edge,
       registrar: reg,

@@ -168,3 +168,31 @@ describe('SIP over WebSocket', () => {
     await settled();
   });
 });
+
+describe('SIP over secure WebSocket (WSS) when HTTPS is configured', () => {
+  let secure: TestAtende;
+  afterAll(async () => {
+    await secure?.stop();
+  });
+
+  it('registers over wss on the HTTPS port with the generated certificate', async () => {
+    secure = await startAtende({ extensionCount: 2, env: { ATENDE_HTTPS_PORT: '0' } });
+    const httpsPort = secure.server.listening.https?.port;
+    expect(httpsPort).toBeGreaterThan(0);
+    const health = await new Promise<number>((resolve, reject) => {
+      // The certificate is self-signed: this probe only checks that HTTPS answers.
+      import('node:https').then(({ get }) => {
+        get({ host: '127.0.0.1', port: httpsPort, path: '/api/health', rejectUnauthorized: false }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        }).on('error', reject);
+      }, reject);
+    });
+    expect(health).toBe(200);
+    const c = await SipTestClient.open({ transport: 'wss', serverPort: httpsPort as number, user: '1001', password: 'pw-1001' });
+    clients.push(c);
+    expect((await c.register({ expires: 600 })).status).toBe(200);
+    const bindings = secure.server.registrar.lookup('1001');
+    expect(bindings[0]?.source.protocol).toBe('wss');
+  });
+});

@@ -30,7 +30,7 @@ import {
   type SipResponse,
 } from '../../src/sip/message/index.js';
 
-export type ClientTransport = 'udp' | 'tcp' | 'ws';
+export type ClientTransport = 'udp' | 'tcp' | 'ws' | 'wss';
 
 export interface SipTestClientOptions {
   transport: ClientTransport;
@@ -161,8 +161,10 @@ export class SipTestClient {
       this.localPort = sock.localPort ?? 0;
       return;
     }
-    const url = `ws://${this.serverHost}:${this.serverPort}${this.opts.wsPath ?? '/sip'}`;
-    const ws = new WebSocket(url, 'sip', { localAddress: local });
+    const scheme = this.transport === 'wss' ? 'wss' : 'ws';
+    const url = `${scheme}://${this.serverHost}:${this.serverPort}${this.opts.wsPath ?? '/sip'}`;
+    // The test server's certificate is self-signed.
+    const ws = new WebSocket(url, 'sip', { localAddress: local, rejectUnauthorized: false });
     await new Promise<void>((resolve, reject) => {
       ws.once('error', reject);
       ws.once('open', () => resolve());
@@ -294,7 +296,7 @@ export class SipTestClient {
 
   /** Via sent-by for this client (RFC 7118 clients write a made-up .invalid host). */
   via(branch = newBranch()): string {
-    if (this.transport === 'ws') return `SIP/2.0/WS ${this.wsHost};branch=${branch}`;
+    if (this.transport === 'ws' || this.transport === 'wss') return `SIP/2.0/${this.transport.toUpperCase()} ${this.wsHost};branch=${branch}`;
     return `SIP/2.0/${this.transport.toUpperCase()} ${this.localAddress}:${this.localPort};branch=${branch};rport`;
   }
 
@@ -304,7 +306,7 @@ export class SipTestClient {
 
   /** A Contact URI reaching this client, like real UAs write it. */
   contactUri(user = this.opts.user ?? 'test'): string {
-    if (this.transport === 'ws') return `sip:${this.wsUser}@${this.wsHost};transport=ws`;
+    if (this.transport === 'ws' || this.transport === 'wss') return `sip:${this.wsUser}@${this.wsHost};transport=${this.transport}`;
     const t = this.transport === 'tcp' ? ';transport=tcp' : '';
     return `sip:${user}@${this.localAddress}:${this.localPort}${t}`;
   }

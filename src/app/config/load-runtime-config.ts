@@ -68,6 +68,7 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv, file?: string): Runtim
     sipBind: c.sipBind,
     sipPort: c.sipPort,
     sipTlsPort: c.sipTlsPort,
+    httpsPort: c.httpsPort,
     httpPort: c.httpPort,
     httpBind: c.httpBind ?? c.sipBind,
     rtpPorts: c.rtpPorts,

@@ -62,6 +62,7 @@ export const runtimeConfigSchema = z
     sipPort: port.default(5060),
     sipTlsPort: tlsPort.default(5061),
     httpPort: port.default(8080),
+    httpsPort: tlsPort.default('off'),
     httpBind: bindAddress.optional(),
     rtpPorts: portRange.default('20000-29999'),
     adminPassword: z.string().min(8, 'must have at least 8 characters').optional(),

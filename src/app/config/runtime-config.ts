@@ -10,6 +10,8 @@ export interface RuntimeConfig {
   /** TLS; `null` when turned off with `off`. */
   sipTlsPort: number | null;
   httpPort: number;
+  /** HTTPS (and SIP over secure WebSocket at /sip) with the TLS certificate; `null` when off (the default). */
+  httpsPort: number | null;
   httpBind: string;
   rtpPorts: { min: number; max: number };
   /** Used on first start only; otherwise a random one is printed once. */
@@ -30,6 +32,7 @@ export const RUNTIME_CONFIG_ENV = {
   ATENDE_SIP_PORT: 'sipPort',
   ATENDE_SIP_TLS_PORT: 'sipTlsPort',
   ATENDE_HTTP_PORT: 'httpPort',
+  ATENDE_HTTPS_PORT: 'httpsPort',
   ATENDE_HTTP_BIND: 'httpBind',
   ATENDE_RTP_PORTS: 'rtpPorts',
   ATENDE_ADMIN_PASSWORD: 'adminPassword',
