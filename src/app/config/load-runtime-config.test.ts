@@ -36,6 +36,7 @@ describe('loadRuntimeConfig', () => {
       sipPort: 5060,
       sipTlsPort: 5061,
       httpPort: 8080,
+      httpsPort: null,
       httpBind: '0.0.0.0',
       rtpPorts: { min: 20000, max: 29999 },
       adminPassword: undefined,
@@ -54,6 +55,7 @@ describe('loadRuntimeConfig', () => {
       ATENDE_SIP_PORT: '5070',
       ATENDE_SIP_TLS_PORT: 'off',
       ATENDE_HTTP_PORT: '0',
+      ATENDE_HTTPS_PORT: '8443',
       ATENDE_RTP_PORTS: '30000 - 30099',
       ATENDE_ADMIN_PASSWORD: 'correct horse',
       ATENDE_LOG_LEVEL: 'debug',
@@ -71,6 +73,7 @@ describe('loadRuntimeConfig', () => {
       sipPort: 5070,
       sipTlsPort: null,
       httpPort: 0,
+      httpsPort: 8443,
       httpBind: '127.0.0.1', // follows the SIP bind when not set
       rtpPorts: { min: 30000, max: 30099 },
       adminPassword: 'correct horse',
