@@ -12,9 +12,10 @@ import { KAMAILIO_DOMAIN, startKamailio } from '../support/peers/kamailio.js';
 import type { KamailioPeer } from '../support/peers/kamailio.js';
 import { makePeerDir, removePeerDirs, stopAllPeers } from '../support/peers/peer-process.js';
 import { freePort } from '../support/peers/ports.js';
-import { runSipp, startSipp } from '../support/peers/sipp.js';
+import { runSipp } from '../support/peers/sipp.js';
 import type { SippHandle, SippResult } from '../support/peers/sipp.js';
 import { numberedUsers, writeSippCsv } from '../support/peers/sipp-csv.js';
+import { startRegisteredCallees } from '../support/peers/sipp-callees.js';
 // test/support is in no vitest project's include: its unit tests run here.
 import '../support/peers/goertzel.test.js';
 import '../support/peers/sipp.test.js';
@@ -75,15 +76,7 @@ describe('SIPp against Kamailio', () => {
     beforeAll(async () => {
       // One registered callee per behaviour; INVITEs reach each through its -oocsf scenario.
       const plan: [string, string][] = [['1002', 'uas-answer'], ['1003', 'uas-ring-cancel'], ['1004', 'uas-busy']];
-      await Promise.all(plan.map(async ([user, ooc]) => {
-        const csv = await writeSippCsv(join(work, `callee-${user}.csv`), KAMAILIO_DOMAIN, numberedUsers(Number(user), 1));
-        const callee = await startSipp({
-          scenario: 'registered-callee', oocScenario: ooc, target: kamailio.target, injectCsv: csv,
-          calls: 1, pauseMs: 600_000, timeoutMs: 170_000,
-        });
-        callees.set(user, callee);
-        await callee.waitForLog(new RegExp(`registered ${user}`), 5000);
-      }));
+      for (const [user, callee] of await startRegisteredCallees(plan, { target: kamailio.target, domain: KAMAILIO_DOMAIN, dir: work })) callees.set(user, callee);
     });
 
     afterAll(async () => {

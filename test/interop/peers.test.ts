@@ -6,8 +6,9 @@ import { startAtende, type TestAtende } from '../support/atende.js';
 import { startBaresip, type Baresip, type BaresipTransport } from '../support/peers/baresip.js';
 import { measureToneInFile } from '../support/peers/goertzel.js';
 import { makePeerDir, removePeerDirs, stopAllPeers } from '../support/peers/peer-process.js';
-import { runSipp, startSipp, type SippHandle, type SippResult } from '../support/peers/sipp.js';
+import { runSipp, type SippHandle, type SippResult } from '../support/peers/sipp.js';
 import { numberedUsers, writeSippCsv } from '../support/peers/sipp-csv.js';
+import { startRegisteredCallees } from '../support/peers/sipp-callees.js';
 
 let atende: TestAtende;
 let work: string;
@@ -59,16 +60,9 @@ describe('SIPp against Atende', () => {
     const callees = new Map<string, SippHandle>();
 
     beforeAll(async () => {
+      // One registered callee per behaviour; INVITEs reach each through its -oocsf scenario.
       const plan: [string, string][] = [['1002', 'uas-answer'], ['1003', 'uas-ring-cancel'], ['1004', 'uas-busy']];
-      await Promise.all(plan.map(async ([user, ooc]) => {
-        const csv = await writeSippCsv(join(work, `callee-${user}.csv`), atende.domain, numberedUsers(Number(user), 1));
-        const callee = await startSipp({
-          scenario: 'registered-callee', oocScenario: ooc, target: atende.sipTarget, injectCsv: csv,
-          calls: 1, pauseMs: 600_000, timeoutMs: 170_000,
-        });
-        callees.set(user, callee);
-        await callee.waitForLog(new RegExp(`registered ${user}`), 5000);
-      }));
+      for (const [user, callee] of await startRegisteredCallees(plan, { target: atende.sipTarget, domain: atende.domain, dir: work })) callees.set(user, callee);
     });
 
     afterAll(async () => {
