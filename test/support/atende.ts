@@ -80,7 +80,8 @@ export function provisioningYaml(opts: StartAtendeOptions): string {
 /** Applies the provisioning and starts the server; `stop()` closes it and removes the data dir. */
 export async function startAtende(opts: StartAtendeOptions = {}): Promise<TestAtende> {
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'atende-test-')));
-  const store = await openDatabase({ dataDir });
+  const databaseUrl = opts.env?.['ATENDE_DATABASE_URL'];
+  const store = await openDatabase({ dataDir, ...(databaseUrl ? { databaseUrl } : {}) });
   try {
     await applyProvisioning(store, provisioningYaml(opts), { actor: 'test', source: 'test' });
   } finally {
