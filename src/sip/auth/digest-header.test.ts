@@ -114,3 +114,92 @@ describe('digest header parsing', () => {
     );
   });
 });
+
+/** The character-at-a-time scanner parseAuthParams replaced, kept as the behaviour reference. */
+function referenceParseAuthParams(value: string): { scheme: string; params: Record<string, string> } | string {
+  const isSpace = (c: string): boolean => c === ' ' || c === '\t' || c === '\r' || c === '\n';
+  const tokenChar = /^[A-Za-z0-9\-.!%*_+`'~]$/;
+  if (value.length > 8192) return 'too long';
+  let i = 0;
+  const n = value.length;
+  const skipSpace = (): void => {
+    while (i < n && isSpace(value[i]!)) i++;
+  };
+  skipSpace();
+  const schemeStart = i;
+  while (i < n && tokenChar.test(value[i]!)) i++;
+  const scheme = value.slice(schemeStart, i);
+  if (scheme.length === 0) return 'no scheme';
+  if (i < n && !isSpace(value[i]!)) return 'after scheme';
+  const params = Object.create(null) as Record<string, string>;
+  let count = 0;
+  for (;;) {
+    while (i < n && (isSpace(value[i]!) || value[i] === ',')) i++;
+    if (i >= n) break;
+    const nameStart = i;
+    while (i < n && tokenChar.test(value[i]!)) i++;
+    const name = value.slice(nameStart, i).toLowerCase();
+    if (name.length === 0) return 'name';
+    skipSpace();
+    if (value[i] !== '=') return 'no value';
+    i++;
+    skipSpace();
+    let paramValue: string;
+    if (value[i] === '"') {
+      i++;
+      let out = '';
+      let closed = false;
+      while (i < n) {
+        const c = value[i]!;
+        if (c === '\\' && i + 1 < n) {
+          out += value[i + 1];
+          i += 2;
+        } else if (c === '"') {
+          closed = true;
+          i++;
+          break;
+        } else {
+          out += c;
+          i++;
+        }
+      }
+      if (!closed) return 'unterminated';
+      paramValue = out;
+    } else {
+      const start = i;
+      while (i < n && !isSpace(value[i]!) && value[i] !== ',' && value[i] !== '"') i++;
+      paramValue = value.slice(start, i);
+      if (paramValue.length === 0) return 'empty';
+    }
+    if (Object.prototype.hasOwnProperty.call(params, name)) return 'duplicate';
+    if (++count > 64) return 'too many';
+    params[name] = paramValue;
+    skipSpace();
+    if (i < n && value[i] !== ',') return 'comma';
+  }
+  return { scheme, params };
+}
+
+describe('parseAuthParams single-pass scanner', () => {
+  it('accepts and rejects exactly what the character-at-a-time reference did, with the same values', () => {
+    const alphabet = fc.constantFrom(...'Digest realm=nonce"\\\\, \t\r\n=abcqop__proto__'.split(''));
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: alphabet, maxLength: 80 })), (s) => {
+        const got = parseAuthParams(s);
+        const want = referenceParseAuthParams(s);
+        if (typeof want === 'string') expect(isParseError(got)).toBe(true);
+        else {
+          expect(isParseError(got)).toBe(false);
+          expect(got).toEqual(want);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('removes quoted-pair escapes and keeps the escaped character', () => {
+    const p = parseAuthParams('Digest a="x\\"y\\\\z\\q", b="\\"", c=""');
+    if (isParseError(p)) throw new Error(p.reason);
+    expect(p.params).toEqual({ a: 'x"y\\zq', b: '"', c: '' });
+  });
+});

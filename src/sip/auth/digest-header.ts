@@ -46,75 +46,106 @@ interface SchemeParams {
   params: Record<string, string>;
 }
 
-const isSpace = (c: string): boolean => c === ' ' || c === '\t' || c === '\r' || c === '\n';
-// token characters of RFC 3261 section 25.1
-const tokenChar = /^[A-Za-z0-9\-.!%*_+`'~]$/;
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
+}
 
-/** Splits `Scheme k=v, k="quoted, value"` into the scheme and its parameters. */
+/** token characters of RFC 3261 section 25.1: alphanumerics and - . ! % * _ + ` ' ~ */
+function isTokenChar(c: number): boolean {
+  return (
+    (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) ||
+    c === 0x2d || c === 0x2e || c === 0x21 || c === 0x25 || c === 0x2a || c === 0x5f ||
+    c === 0x2b || c === 0x60 || c === 0x27 || c === 0x7e
+  );
+}
+
+/**
+ * Splits `Scheme k=v, k="quoted, value"` into the scheme and its parameters. One pass over
+ * char codes: it runs on every authenticated request, so values are sliced, never built a
+ * character at a time (only a quoted value holding a backslash escape is rebuilt).
+ */
 export function parseAuthParams(value: string): SchemeParams | ParseError {
   if (typeof value !== 'string') return parseError('auth header is not a string');
   if (value.length > maxHeaderLength) return parseError('auth header too long');
   let i = 0;
   const n = value.length;
-  const skipSpace = (): void => {
-    while (i < n && isSpace(value[i]!)) i++;
-  };
-  skipSpace();
+  while (i < n && isSpace(value.charCodeAt(i))) i++;
   const schemeStart = i;
-  while (i < n && tokenChar.test(value[i]!)) i++;
+  while (i < n && isTokenChar(value.charCodeAt(i))) i++;
   const scheme = value.slice(schemeStart, i);
   if (scheme.length === 0) return parseError('auth header has no scheme');
-  if (i < n && !isSpace(value[i]!)) return parseError(`unexpected character after scheme at ${i}`);
+  if (i < n && !isSpace(value.charCodeAt(i))) return parseError(`unexpected character after scheme at ${i}`);
   // No prototype: a parameter named "__proto__" must stay a plain entry.
   const params = Object.create(null) as Record<string, string>;
   let count = 0;
   for (;;) {
     // Empty list elements (",,") are allowed by the #rule of RFC 3261 section 7.3.1.
-    while (i < n && (isSpace(value[i]!) || value[i] === ',')) i++;
+    while (i < n) {
+      const c = value.charCodeAt(i);
+      if (!isSpace(c) && c !== 0x2c /* , */) break;
+      i++;
+    }
     if (i >= n) break;
     const nameStart = i;
-    while (i < n && tokenChar.test(value[i]!)) i++;
+    while (i < n && isTokenChar(value.charCodeAt(i))) i++;
     const name = value.slice(nameStart, i).toLowerCase();
     if (name.length === 0) return parseError(`expected a parameter name at ${i}`);
-    skipSpace();
-    if (value[i] !== '=') return parseError(`parameter "${name}" has no value`);
+    while (i < n && isSpace(value.charCodeAt(i))) i++;
+    if (i >= n || value.charCodeAt(i) !== 0x3d /* = */) return parseError(`parameter "${name}" has no value`);
     i++;
-    skipSpace();
+    while (i < n && isSpace(value.charCodeAt(i))) i++;
     let paramValue: string;
-    if (value[i] === '"') {
+    if (i < n && value.charCodeAt(i) === 0x22 /* " */) {
       i++;
-      let out = '';
+      const valueStart = i;
+      let escaped = false;
       let closed = false;
       while (i < n) {
-        const c = value[i]!;
-        if (c === '\\' && i + 1 < n) {
-          out += value[i + 1];
+        const c = value.charCodeAt(i);
+        if (c === 0x5c /* \ */ && i + 1 < n) {
+          escaped = true;
           i += 2;
-        } else if (c === '"') {
+        } else if (c === 0x22) {
           closed = true;
-          i++;
           break;
-        } else {
-          out += c;
-          i++;
-        }
+        } else i++;
       }
       if (!closed) return parseError(`unterminated quoted value of "${name}"`);
-      paramValue = out;
+      paramValue = escaped ? unescapeQuoted(value, valueStart, i) : value.slice(valueStart, i);
+      i++;
     } else {
       // Unquoted: RFC says token, but clients send uri=sip:a@b unquoted; take up to the next separator.
       const start = i;
-      while (i < n && !isSpace(value[i]!) && value[i] !== ',' && value[i] !== '"') i++;
+      while (i < n) {
+        const c = value.charCodeAt(i);
+        if (isSpace(c) || c === 0x2c || c === 0x22) break;
+        i++;
+      }
       paramValue = value.slice(start, i);
       if (paramValue.length === 0) return parseError(`parameter "${name}" has an empty value`);
     }
     if (Object.prototype.hasOwnProperty.call(params, name)) return parseError(`duplicate parameter "${name}"`);
     if (++count > maxParams) return parseError('too many auth parameters');
     params[name] = paramValue;
-    skipSpace();
-    if (i < n && value[i] !== ',') return parseError(`expected "," at ${i}`);
+    while (i < n && isSpace(value.charCodeAt(i))) i++;
+    if (i < n && value.charCodeAt(i) !== 0x2c) return parseError(`expected "," at ${i}`);
   }
   return { scheme, params };
+}
+
+/** The inside of a quoted string from `from` to `to` (exclusive) with quoted-pair escapes removed. */
+function unescapeQuoted(s: string, from: number, to: number): string {
+  let out = '';
+  let runStart = from;
+  for (let i = from; i < to; i++) {
+    // The scanner never lets a pair straddle `to`, so the escaped character is inside.
+    if (s.charCodeAt(i) === 0x5c) {
+      out += s.slice(runStart, i);
+      runStart = i + 1;
+      i++;
+    }
+  }
+  return out + s.slice(runStart, to);
 }
 
 function parseDigest(value: string): SchemeParams | ParseError {
