@@ -78,6 +78,34 @@ export function removeHeader(msg: SipMessage, name: string): void {
   msg.headers = msg.headers.filter((h) => key(h.name) !== k);
 }
 
+/** splitHeaderList(value)[0] without building the list (the top Via of every message). */
+export function firstListElement(value: string): string | undefined {
+  if (value.indexOf(',') < 0) {
+    const t = value.trim();
+    return t === '' ? undefined : t;
+  }
+  let inQuotes = false;
+  let inAngle = false;
+  let start = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (inQuotes) {
+      if (c === 0x5c /* \ */) i++;
+      else if (c === 0x22 /* " */) inQuotes = false;
+    } else if (inAngle) {
+      if (c === 0x3e /* > */) inAngle = false;
+    } else if (c === 0x22) inQuotes = true;
+    else if (c === 0x3c /* < */) inAngle = true;
+    else if (c === 0x2c /* , */) {
+      const part = value.slice(start, i).trim();
+      if (part !== '') return part;
+      start = i + 1;
+    }
+  }
+  const last = value.slice(start).trim();
+  return last === '' ? undefined : last;
+}
+
 /** Splits a header value on commas that are outside quoted strings and <...>; parts trimmed, empty parts dropped. */
 export function splitHeaderList(value: string): string[] {
   if (value.indexOf(',') < 0) {

@@ -1,7 +1,7 @@
 /** Typed shortcuts to the headers every layer reads: top Via, Call-ID, CSeq, tags. */
-import { parseCSeq } from './cseq.js';
-import { getHeader, splitHeaderList } from './header-fields.js';
-import { parseNameAddr } from './name-addr.js';
+import { sharedCSeq } from './cseq.js';
+import { firstListElement, getHeader } from './header-fields.js';
+import { sharedNameAddr } from './name-addr.js';
 import { parseVia } from './via.js';
 import { isParseError } from './types.js';
 import type { CSeq, SipMessage, Via } from './types.js';
@@ -10,7 +10,7 @@ import type { CSeq, SipMessage, Via } from './types.js';
 export function topVia(msg: SipMessage): Via | undefined {
   const field = getHeader(msg, 'Via');
   if (field === undefined) return undefined;
-  const first = splitHeaderList(field)[0];
+  const first = firstListElement(field);
   if (first === undefined) return undefined;
   const via = parseVia(first);
   return isParseError(via) ? undefined : via;
@@ -25,13 +25,13 @@ export function callId(msg: SipMessage): string | undefined {
 export function cseq(msg: SipMessage): CSeq | undefined {
   const value = getHeader(msg, 'CSeq');
   if (value === undefined) return undefined;
-  const c = parseCSeq(value);
-  return isParseError(c) ? undefined : c;
+  const c = sharedCSeq(value);
+  return isParseError(c) ? undefined : { seq: c.seq, method: c.method };
 }
 
 function tagOf(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const n = parseNameAddr(value);
+  const n = sharedNameAddr(value);
   if (isParseError(n)) return undefined;
   const tag = n.params['tag'];
   return typeof tag === 'string' ? tag : undefined;

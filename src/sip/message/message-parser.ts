@@ -4,12 +4,12 @@
  * request whose start line and core headers could be read carries them so the edge can
  * still answer 400 or 505.
  */
-import { parseCSeq } from './cseq.js';
+import { rememberedCSeq } from './cseq.js';
 import { canonicalHeaderName } from './header-names.js';
-import { splitHeaderList } from './header-fields.js';
-import { parseNameAddr } from './name-addr.js';
-import { parseUri } from './uri.js';
-import { parseVia } from './via.js';
+import { firstListElement } from './header-fields.js';
+import { rememberedNameAddr } from './name-addr.js';
+import { rememberedUri } from './uri.js';
+import { rememberedVia } from './via.js';
 import { isParseError, parseError } from './types.js';
 import type { HeaderField, ParseError, SipMessage, SipRequest } from './types.js';
 
@@ -139,7 +139,7 @@ function parseStartLine(line: string): StartLine | undefined {
   const version = line.slice(sp2 + 1);
   if (uri === '' || !checkVersion(version, out)) return undefined;
   out.request = { method: first, uri };
-  const parsed = parseUri(uri);
+  const parsed = rememberedUri(uri);
   if (isParseError(parsed) && out.error === undefined) out.error = `bad Request-URI: ${parsed.reason}`;
   return out;
 }
@@ -221,17 +221,18 @@ function parseChecked(data: Buffer, lim: ParseLimits): SipMessage | ParseError {
     }
   }
   let coreError: string | undefined;
-  const firstVia = via === undefined ? undefined : splitHeaderList(via)[0];
+  // The shared parsers remember these values, so the layers above re-read them cheaply.
+  const firstVia = via === undefined ? undefined : firstListElement(via);
   if (firstVia === undefined) coreError = 'missing Via';
-  else if (isParseError(parseVia(firstVia))) coreError = 'bad Via';
+  else if (isParseError(rememberedVia(firstVia))) coreError = 'bad Via';
   else if (from === undefined) coreError = 'missing From';
-  else if (isParseError(parseNameAddr(from))) coreError = 'bad From';
+  else if (isParseError(rememberedNameAddr(from))) coreError = 'bad From';
   else if (to === undefined) coreError = 'missing To';
-  else if (isParseError(parseNameAddr(to))) coreError = 'bad To';
+  else if (isParseError(rememberedNameAddr(to))) coreError = 'bad To';
   else if (callIdValue === undefined || callIdValue === '') coreError = 'missing Call-ID';
   else if (cseqValue === undefined) coreError = 'missing CSeq';
   else {
-    const cs = parseCSeq(cseqValue);
+    const cs = rememberedCSeq(cseqValue);
     if (isParseError(cs)) coreError = 'bad CSeq';
     else if (start.request !== undefined && cs.method !== start.request.method) error ??= 'CSeq method does not match the request method';
   }

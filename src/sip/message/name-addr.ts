@@ -4,7 +4,8 @@
  * header, not to the URI.
  */
 import { formatParams, parseParams, quotedStringEnd } from './header-params.js';
-import { formatUri, parseUri } from './uri.js';
+import { ParseCache } from './parse-cache.js';
+import { cloneUri, formatUri, parseUriText } from './uri.js';
 import { isParseError, parseError } from './types.js';
 import type { NameAddr, ParseError } from './types.js';
 
@@ -15,6 +16,29 @@ function unquote(inner: string): string {
 
 /** Parses `"Display" <uri>;params`, `Display <uri>;params` or `uri;params`. */
 export function parseNameAddr(input: string): NameAddr | ParseError {
+  const hit = cache.lookup(input);
+  return hit === undefined ? parseNameAddrText(input) : cloneNameAddr(hit);
+}
+
+const cache = new ParseCache<NameAddr>(parseNameAddrText);
+
+function cloneNameAddr(n: NameAddr): NameAddr {
+  const out: NameAddr = { uri: cloneUri(n.uri), params: { ...n.params } };
+  if (n.displayName !== undefined) out.displayName = n.displayName;
+  return out;
+}
+
+/** parseNameAddr without the copy, for read-only use inside this folder. */
+export function sharedNameAddr(input: string): NameAddr | ParseError {
+  return cache.lookup(input) ?? parseNameAddrText(input);
+}
+
+/** sharedNameAddr, remembering the result: parseMessage's validation of the core headers. */
+export function rememberedNameAddr(input: string): NameAddr | ParseError {
+  return cache.remember(input);
+}
+
+function parseNameAddrText(input: string): NameAddr | ParseError {
   const s = input.trim();
   if (s.length === 0) return parseError('empty name-addr');
   let i = 0;
@@ -43,7 +67,7 @@ export function parseNameAddr(input: string): NameAddr | ParseError {
   } else {
     // addr-spec: the URI runs to the first ';', the rest are header parameters.
     const end = first < 0 ? s.length : first;
-    const uri = parseUri(s.slice(0, end));
+    const uri = parseUriText(s.slice(0, end));
     if (isParseError(uri)) return uri;
     const pr = parseParams(s, end, '', true);
     if (isParseError(pr)) return pr;
@@ -51,7 +75,7 @@ export function parseNameAddr(input: string): NameAddr | ParseError {
   }
   const close = s.indexOf('>', i + 1);
   if (close < 0) return parseError('missing ">" after URI');
-  const uri = parseUri(s.slice(i + 1, close));
+  const uri = parseUriText(s.slice(i + 1, close));
   if (isParseError(uri)) return uri;
   const pr = parseParams(s, close + 1, '', true);
   if (isParseError(pr)) return pr;

@@ -5,8 +5,9 @@
  * to compare or display them.
  */
 import { formatParams, parseParams } from './header-params.js';
-import { parseError } from './types.js';
-import type { ParseError, SipUri, TelUri, Uri } from './types.js';
+import { ParseCache } from './parse-cache.js';
+import { isParseError, parseError } from './types.js';
+import type { OtherUri, ParseError, SipUri, TelUri, Uri } from './types.js';
 
 function isAlpha(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
@@ -126,6 +127,38 @@ function parseTelUri(s: string, schemeLen: number): TelUri | ParseError {
 
 /** Parses an absolute URI: sip/sips/tel into parts, any other scheme kept as written. */
 export function parseUri(input: string): Uri | ParseError {
+  const hit = cache.lookup(input);
+  return hit === undefined ? parseUriText(input) : cloneUri(hit);
+}
+
+const cache = new ParseCache<Uri>(parseUriText);
+
+/** parseUri without the copy, for read-only use inside this folder. */
+export function sharedUri(input: string): Uri | ParseError {
+  return cache.lookup(input) ?? parseUriText(input);
+}
+
+/** sharedUri, remembering the result: parseMessage's validation of the core headers. */
+export function rememberedUri(input: string): Uri | ParseError {
+  return cache.remember(input);
+}
+
+/** A deep copy (params and headers records are fresh), keys in the order parseUri writes them. */
+export function cloneUri(u: Uri): Uri {
+  if (u.scheme === 'sip' || u.scheme === 'sips') {
+    const sip = u as SipUri;
+    const out: SipUri = { scheme: sip.scheme, host: sip.host, params: { ...sip.params }, headers: { ...sip.headers } };
+    if (sip.user !== undefined) out.user = sip.user;
+    if (sip.password !== undefined) out.password = sip.password;
+    if (sip.port !== undefined) out.port = sip.port;
+    return out;
+  }
+  if ('number' in u) return { scheme: 'tel', number: u.number, params: { ...u.params } };
+  return { scheme: u.scheme, raw: (u as OtherUri).raw };
+}
+
+/** parseUri without the cache: a fresh result the caller owns (name-addrs embed it). */
+export function parseUriText(input: string): Uri | ParseError {
   const s = input.trim();
   if (s.length > 8192) return parseError('URI too long');
   if (hasForbiddenChar(s)) return parseError('forbidden character in URI');

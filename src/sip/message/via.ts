@@ -1,5 +1,6 @@
 /** Via header values (RFC 3261 20.42): `SIP/2.0/UDP host:port;branch=...;rport`. */
 import { formatParams, parseParams } from './header-params.js';
+import { ParseCache } from './parse-cache.js';
 import { parseHostPort } from './uri.js';
 import { isParseError, parseError } from './types.js';
 import type { ParseError, Via } from './types.js';
@@ -14,6 +15,29 @@ function isTokenChar(c: number): boolean {
 
 /** Parses one via-parm (split comma-joined Vias first with getHeaderValues). */
 export function parseVia(input: string): Via | ParseError {
+  const hit = cache.lookup(input);
+  return hit === undefined ? parseViaText(input) : cloneVia(hit);
+}
+
+const cache = new ParseCache<Via>(parseViaText);
+
+/** parseVia without the copy, for read-only use inside this folder. */
+export function sharedVia(input: string): Via | ParseError {
+  return cache.lookup(input) ?? parseViaText(input);
+}
+
+/** sharedVia, remembering the result: parseMessage's validation of the core headers. */
+export function rememberedVia(input: string): Via | ParseError {
+  return cache.remember(input);
+}
+
+function cloneVia(v: Via): Via {
+  const out: Via = { protocol: v.protocol, transport: v.transport, host: v.host, params: { ...v.params } };
+  if (v.port !== undefined) out.port = v.port;
+  return out;
+}
+
+function parseViaText(input: string): Via | ParseError {
   const s = input.trim();
   const n = s.length;
   let i = 0;
