@@ -18,10 +18,27 @@ function key(name: string): string {
   return k;
 }
 
+/**
+ * True when a field named `fieldName` matches the looked-up header whose canonical name is
+ * `canonical` and key `k`. Fields are nearly always stored canonical (the parser and the
+ * editors here write them so), which this answers with one comparison; otherwise only a
+ * one-letter (compact) name or a same-length one can match, and only then is `key` consulted.
+ */
+function sameHeader(fieldName: string, canonical: string, k: string): boolean {
+  if (fieldName === canonical) return true;
+  if (fieldName.length !== 1) {
+    // Lower-casing never shortens, and lengthens only U+0130 (dotted capital I).
+    if (fieldName.length > k.length) return false;
+    if (fieldName.length < k.length && fieldName.indexOf('\u0130') < 0) return false;
+  }
+  return key(fieldName) === k;
+}
+
 /** Value of the first field with that name, or undefined. */
 export function getHeader(msg: SipMessage, name: string): string | undefined {
+  const canonical = canonicalHeaderName(name);
   const k = key(name);
-  for (const h of msg.headers) if (key(h.name) === k) return h.value;
+  for (const h of msg.headers) if (sameHeader(h.name, canonical, k)) return h.value;
   return undefined;
 }
 
@@ -32,9 +49,12 @@ export function getHeaderValues(msg: SipMessage, name: string): string[] {
   const split = isListValuedHeader(canonical);
   const out: string[] = [];
   for (const h of msg.headers) {
-    if (key(h.name) !== k) continue;
-    if (split) out.push(...splitHeaderList(h.value));
-    else out.push(h.value);
+    if (!sameHeader(h.name, canonical, k)) continue;
+    if (!split) out.push(h.value);
+    else if (h.value.indexOf(',') < 0) {
+      const t = h.value.trim();
+      if (t !== '') out.push(t);
+    } else for (const part of splitHeaderList(h.value)) out.push(part);
   }
   return out;
 }

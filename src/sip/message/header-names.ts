@@ -45,6 +45,10 @@ const KNOWN = [
 const CANONICAL = new Map<string, string>();
 for (const name of KNOWN) CANONICAL.set(name.toLowerCase(), name);
 for (const [letter, long] of Object.entries(COMPACT)) CANONICAL.set(letter, long);
+/** Names as phones usually write them (canonical or compact): found without lower-casing. */
+const EXACT = new Map<string, string>();
+for (const name of KNOWN) EXACT.set(name, name);
+for (const [letter, long] of Object.entries(COMPACT)) EXACT.set(letter, long);
 
 /** Headers whose fields hold comma-separated lists that getHeaderValues splits. */
 const LIST_VALUED = new Set([
@@ -58,7 +62,7 @@ const LIST_VALUED = new Set([
 
 /** Long canonical form of a header name; unknown names are kept as written. */
 export function canonicalHeaderName(name: string): string {
-  return CANONICAL.get(name.toLowerCase()) ?? name;
+  return EXACT.get(name) ?? CANONICAL.get(name.toLowerCase()) ?? name;
 }
 
 /** True when the header (canonical name) is a comma-separated list (Via, Contact, Allow...). */

@@ -23,7 +23,7 @@ export function createRequest(init: {
   };
 }
 
-const COPIED = new Set(['via', 'from', 'to', 'call-id', 'cseq']);
+const COPIED = new Set(['Via', 'From', 'To', 'Call-ID', 'CSeq']);
 
 /**
  * A response to `req` (RFC 3261 8.2.6.2): every Via in order, From, To, Call-ID and CSeq
@@ -38,10 +38,10 @@ export function createResponse(
   const addTag = opts.toTag !== undefined && status !== 100 && toTag(req) === undefined;
   const headers: HeaderField[] = [];
   for (const h of req.headers) {
+    // canonicalHeaderName spells known names one way, so no lower-casing is needed to match.
     const name = canonicalHeaderName(h.name);
-    const lower = name.toLowerCase();
-    if (!COPIED.has(lower)) continue;
-    if (lower === 'to' && addTag) headers.push({ name, value: `${h.value};tag=${opts.toTag}` });
+    if (!COPIED.has(name)) continue;
+    if (name === 'To' && addTag) headers.push({ name, value: `${h.value};tag=${opts.toTag}` });
     else headers.push({ name, value: h.value });
   }
   for (const h of opts.headers ?? []) headers.push({ name: canonicalHeaderName(h.name), value: h.value });
