@@ -98,12 +98,11 @@ export function removeHeader(msg: SipMessage, name: string): void {
   msg.headers = msg.headers.filter((h) => key(h.name) !== k);
 }
 
-/** splitHeaderList(value)[0] without building the list (the top Via of every message). */
-export function firstListElement(value: string): string | undefined {
-  if (value.indexOf(',') < 0) {
-    const t = value.trim();
-    return t === '' ? undefined : t;
-  }
+/**
+ * Calls `visit` with each comma-separated part of a header value, outside quoted strings and
+ * <...>, trimmed, empty parts skipped; stops early when `visit` returns true.
+ */
+function scanListElements(value: string, visit: (part: string) => boolean | void): void {
   let inQuotes = false;
   let inAngle = false;
   let start = 0;
@@ -118,12 +117,26 @@ export function firstListElement(value: string): string | undefined {
     else if (c === 0x3c /* < */) inAngle = true;
     else if (c === 0x2c /* , */) {
       const part = value.slice(start, i).trim();
-      if (part !== '') return part;
+      if (part !== '' && visit(part) === true) return;
       start = i + 1;
     }
   }
   const last = value.slice(start).trim();
-  return last === '' ? undefined : last;
+  if (last !== '') visit(last);
+}
+
+/** splitHeaderList(value)[0] without building the list (the top Via of every message). */
+export function firstListElement(value: string): string | undefined {
+  if (value.indexOf(',') < 0) {
+    const t = value.trim();
+    return t === '' ? undefined : t;
+  }
+  let first: string | undefined;
+  scanListElements(value, (part) => {
+    first = part;
+    return true;
+  });
+  return first;
 }
 
 /** Splits a header value on commas that are outside quoted strings and <...>; parts trimmed, empty parts dropped. */
@@ -133,25 +146,8 @@ export function splitHeaderList(value: string): string[] {
     return t === '' ? [] : [t];
   }
   const out: string[] = [];
-  let inQuotes = false;
-  let inAngle = false;
-  let start = 0;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (inQuotes) {
-      if (c === 0x5c /* \ */) i++;
-      else if (c === 0x22 /* " */) inQuotes = false;
-    } else if (inAngle) {
-      if (c === 0x3e /* > */) inAngle = false;
-    } else if (c === 0x22) inQuotes = true;
-    else if (c === 0x3c /* < */) inAngle = true;
-    else if (c === 0x2c /* , */) {
-      const part = value.slice(start, i).trim();
-      if (part !== '') out.push(part);
-      start = i + 1;
-    }
-  }
-  const last = value.slice(start).trim();
-  if (last !== '') out.push(last);
+  scanListElements(value, (part) => {
+    out.push(part);
+  });
   return out;
 }
