@@ -1,12 +1,12 @@
 import type { TimerHandle } from '../../core/clock.js';
 import { createResponse, cseq, getHeader, type SipRequest } from '../../sip/message/index.js';
-import { nextInDialogRequest, processInDialogRequest, type Dialog } from '../../sip/dialog/index.js';
+import { dialogKey, nextInDialogRequest, processInDialogRequest, type Dialog } from '../../sip/dialog/index.js';
 import type { ServerTransaction } from '../../sip/transaction/index.js';
 import { AnswerRetransmitter } from './answer-retransmitter.js';
 import { initialCall, transitionCall, type CallEffect, type CallEvent, type CallSnapshot, type Side } from './b2b-call-state.js';
 import { CalleeFork } from './callee-fork.js';
 import { CallerLeg } from './caller-leg.js';
-import { dialogIndexKey, type DialogIndex } from './dialog-index.js';
+import type { DialogIndex } from './dialog-index.js';
 import { InDialogRelay, type DialogSide } from './in-dialog-relay.js';
 import type { B2buaDeps, CallPlan } from './types.js';
 
@@ -223,7 +223,7 @@ export class B2bCall {
 
   private indexSide(dialog: Dialog | undefined, side: Side, fork?: string): void {
     if (!dialog || this.snapshot.state === 'ended') return;
-    const key = dialogIndexKey(dialog.id.callId, dialog.id.localTag, dialog.id.remoteTag);
+    const key = dialogKey(dialog.id);
     if (this.indexed.has(key)) return;
     this.indexed.add(key);
     this.hooks.index.set(key, { call: this, side, ...(fork !== undefined ? { fork } : {}) });
@@ -231,7 +231,7 @@ export class B2bCall {
 
   private unindexSide(dialog: Dialog | undefined): void {
     if (!dialog) return;
-    const key = dialogIndexKey(dialog.id.callId, dialog.id.localTag, dialog.id.remoteTag);
+    const key = dialogKey(dialog.id);
     this.indexed.delete(key);
     this.hooks.index.delete(key);
   }

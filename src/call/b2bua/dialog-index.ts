@@ -1,4 +1,5 @@
 import { callId, fromTag, toTag, type SipMessage } from '../../sip/message/index.js';
+import { dialogKey } from '../../sip/dialog/index.js';
 
 /** Which call and which side an in-dialog request belongs to, by Call-ID and tags. */
 export interface DialogOwner<C> {
@@ -8,9 +9,6 @@ export interface DialogOwner<C> {
   fork?: string;
 }
 
-export function dialogIndexKey(callIdValue: string, localTag: string, remoteTag: string): string {
-  return `${callIdValue}\u0000${localTag}\u0000${remoteTag}`;
-}
 
 /** Finds the owner of an incoming request: To tag is ours, From tag is the peer's. */
 export class DialogIndex<C> {
@@ -29,7 +27,7 @@ export class DialogIndex<C> {
     const local = toTag(msg);
     const remote = fromTag(msg);
     if (id === undefined || local === undefined || remote === undefined) return undefined;
-    return this.owners.get(dialogIndexKey(id, local, remote));
+    return this.owners.get(dialogKey({ callId: id, localTag: local, remoteTag: remote }));
   }
 
   get size(): number {
