@@ -161,7 +161,7 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       onCallEvent: (ev) => logger.info(ev, ev.type),
     });
     let digestAlgorithms = security.digestAlgorithms ?? ['MD5'];
-    const auth = new RequestAuthenticator(digest, directory, () => identity.domain, edge, sipLogger, () => digestAlgorithms);
+    const auth = new RequestAuthenticator(digest, directory, () => identity.domain, edge, () => digestAlgorithms);
     const requestRouter = new SipRequestRouter({ sender: transport, identity, directory, auth, registrar, b2bua, logger: sipLogger, userAgent: USER_AGENT });
     router = requestRouter;
     const reg = registrar;

@@ -1,4 +1,3 @@
-import type { Logger } from '../core/logger.js';
 import { createResponse, getHeader, type SipRequest, type SipResponse } from '../sip/message/index.js';
 import { parseDigestCredentials, type DigestAlgorithm, type DigestAuthenticator } from '../sip/auth/index.js';
 import type { ServerTransaction } from '../sip/transaction/index.js';
@@ -23,7 +22,6 @@ export class RequestAuthenticator {
     private readonly directory: ExtensionDirectory,
     private readonly realm: () => string,
     private readonly edge: AuthFailureSink,
-    private readonly logger: Logger,
     /**
      * Algorithms challenged, most preferred first (read at each challenge: provisioning may
      * change it). MD5 alone by default, as Asterisk and Kamailio do: SIPp 3.6 answers only the
@@ -50,10 +48,7 @@ export class RequestAuthenticator {
       this.challenge(req, tx, result.reason === 'stale');
       return { ok: false };
     }
-    this.logger.warn(
-      { source: `${source.protocol}:${source.address}:${source.port}`, username: result.username, method: req.method, reason: result.reason },
-      'authentication failed',
-    );
+    // The edge logs the failure with the source address and counts it toward a ban.
     this.edge.authFailed(source.address, { reason: result.reason, method: req.method, ...(result.username ? { username: result.username } : {}) });
     tx.respond(createResponse(req, 403, 'Forbidden'));
     return { ok: false };
