@@ -4,9 +4,9 @@
  * each distinct To tag (forking, RFC 3261 12.1.2 and 13.2.2.4) yields its own dialog.
  */
 import { callId, cseq, formatUri, getHeader } from '../message/index.js';
-import type { SipRequest, SipResponse } from '../message/index.js';
-import { contactUri, isSipsUri, readTaggedAddress, recordRoutes } from './dialog-message-fields.js';
-import { dialogError } from './types.js';
+import type { CSeq, SipRequest, SipResponse } from '../message/index.js';
+import { contactUri, isSipsUri, readTaggedAddress, recordRoutes, type TaggedAddress } from './dialog-message-fields.js';
+import { dialogError, isDialogError } from './types.js';
 import type { Dialog, DialogError, DialogState } from './types.js';
 
 function stateFor(status: number): DialogState | undefined {
@@ -15,11 +15,16 @@ function stateFor(status: number): DialogState | undefined {
   return undefined;
 }
 
-/**
- * UAS side (RFC 3261 12.1.1): we are sending `response` (1xx with a To tag, or 2xx) to `request`.
- * Route set = Record-Route of the request in order; remote target = the request's Contact.
- */
-export function dialogFromUasResponse(request: SipRequest, response: SipResponse): Dialog | DialogError {
+interface DialogFields {
+  state: DialogState;
+  id: string;
+  seq: CSeq;
+  from: TaggedAddress & { tag: string };
+  to: TaggedAddress & { tag: string };
+}
+
+/** What both sides read to create a dialog: state from the status, Call-ID, CSeq, tagged From and To. */
+function readDialogFields(request: SipRequest, response: SipResponse, checkResponseCallId: boolean): DialogFields | DialogError {
   const state = stateFor(response.status);
   if (state === undefined) return dialogError(`status ${response.status} does not create a dialog`);
   const id = callId(request);
@@ -27,8 +32,20 @@ export function dialogFromUasResponse(request: SipRequest, response: SipResponse
   const from = readTaggedAddress(request, 'From');
   const to = readTaggedAddress(response, 'To');
   if (id === undefined || seq === undefined) return dialogError('request lacks Call-ID or CSeq');
+  if (checkResponseCallId && callId(response) !== id) return dialogError('response Call-ID does not match the request');
   if (from === undefined || from.tag === undefined) return dialogError('request From has no tag');
   if (to === undefined || to.tag === undefined) return dialogError('response To has no tag');
+  return { state, id, seq, from: { ...from, tag: from.tag }, to: { ...to, tag: to.tag } };
+}
+
+/**
+ * UAS side (RFC 3261 12.1.1): we are sending `response` (1xx with a To tag, or 2xx) to `request`.
+ * Route set = Record-Route of the request in order; remote target = the request's Contact.
+ */
+export function dialogFromUasResponse(request: SipRequest, response: SipResponse): Dialog | DialogError {
+  const fields = readDialogFields(request, response, false);
+  if (isDialogError(fields)) return fields;
+  const { state, id, seq, from, to } = fields;
   const ourContact = contactUri(response);
   return {
     id: { callId: id, localTag: to.tag, remoteTag: from.tag },
@@ -60,16 +77,9 @@ export function dialogFromUasResponse(request: SipRequest, response: SipResponse
  * `request`. Route set = Record-Route of the response reversed; remote target = its Contact.
  */
 export function dialogFromUacResponse(request: SipRequest, response: SipResponse): Dialog | DialogError {
-  const state = stateFor(response.status);
-  if (state === undefined) return dialogError(`status ${response.status} does not create a dialog`);
-  const id = callId(request);
-  const seq = cseq(request);
-  const from = readTaggedAddress(request, 'From');
-  const to = readTaggedAddress(response, 'To');
-  if (id === undefined || seq === undefined) return dialogError('request lacks Call-ID or CSeq');
-  if (callId(response) !== id) return dialogError('response Call-ID does not match the request');
-  if (from === undefined || from.tag === undefined) return dialogError('request From has no tag');
-  if (to === undefined || to.tag === undefined) return dialogError('response To has no tag');
+  const fields = readDialogFields(request, response, true);
+  if (isDialogError(fields)) return fields;
+  const { state, id, seq, from, to } = fields;
   const ourContact = contactUri(request);
   return {
     id: { callId: id, localTag: from.tag, remoteTag: to.tag },
