@@ -12,7 +12,7 @@ import { KAMAILIO_DOMAIN, startKamailio } from '../support/peers/kamailio.js';
 import type { KamailioPeer } from '../support/peers/kamailio.js';
 import { makePeerDir, removePeerDirs, stopAllPeers } from '../support/peers/peer-process.js';
 import { freePort } from '../support/peers/ports.js';
-import { runSipp } from '../support/peers/sipp.js';
+import { runSipp, describeSippResult } from '../support/peers/sipp.js';
 import type { SippHandle, SippResult } from '../support/peers/sipp.js';
 import { numberedUsers, writeSippCsv } from '../support/peers/sipp-csv.js';
 import { startRegisteredCallees } from '../support/peers/sipp-callees.js';
@@ -37,10 +37,6 @@ afterAll(async () => {
 
 });
 
-function explain(r: SippResult): string {
-  return `exit ${r.exitCode}, ok ${r.successful}, failed ${r.failed}, dir ${r.dir}\n${r.stderr.slice(-1500)}\n${r.errors.slice(0, 1500)}`;
-}
-
 describe('SIPp against Kamailio', () => {
   it('registers 200 users with digest auth at 100/s with no failure', async () => {
     // Users 1101.. so these bindings never fork the calls below (1001..1004).
@@ -49,7 +45,7 @@ describe('SIPp against Kamailio', () => {
       scenario: 'register-auth', target: kamailio.target, injectCsv: csv,
       rate: 100, calls: 200, rttFreq: 1, timeoutMs: 20_000,
     });
-    expect(r.exitCode, explain(r)).toBe(0);
+    expect(r.exitCode, describeSippResult(r)).toBe(0);
     expect(r.successful).toBe(200);
     expect(r.failed).toBe(0);
     expect(r.rtt['register']?.count).toBe(200);
@@ -93,7 +89,7 @@ describe('SIPp against Kamailio', () => {
 
     it('makes authenticated calls (407, INVITE/180/200/ACK/BYE) through Kamailio', async () => {
       const r = await call('uac-auth-call', '1002', 10);
-      expect(r.exitCode, explain(r)).toBe(0);
+      expect(r.exitCode, describeSippResult(r)).toBe(0);
       expect(r.successful).toBe(10);
       expect(r.failed).toBe(0);
       expect(r.rtt['setup']?.count).toBe(10);
@@ -101,13 +97,13 @@ describe('SIPp against Kamailio', () => {
 
     it('cancels ringing calls (180, CANCEL, 200, 487, ACK)', async () => {
       const r = await call('uac-auth-cancel', '1003', 5);
-      expect(r.exitCode, explain(r)).toBe(0);
+      expect(r.exitCode, describeSippResult(r)).toBe(0);
       expect(r.successful).toBe(5);
     });
 
     it('gets 486 from a busy callee', async () => {
       const r = await call('uac-auth-busy', '1004', 5);
-      expect(r.exitCode, explain(r)).toBe(0);
+      expect(r.exitCode, describeSippResult(r)).toBe(0);
       expect(r.successful).toBe(5);
     });
 

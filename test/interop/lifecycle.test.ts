@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { provisioningYaml } from '../support/atende.js';
 import { removePeerDirs, stopAllPeers } from '../support/peers/peer-process.js';
 import { freePort } from '../support/peers/ports.js';
-import { runSipp, startSipp, type SippHandle, type SippResult } from '../support/peers/sipp.js';
+import { runSipp, startSipp, type SippHandle, type SippResult, describeSippResult } from '../support/peers/sipp.js';
 import { writeSippCsv, type SippUser } from '../support/peers/sipp-csv.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -171,10 +171,6 @@ async function provisionedDir(count: number): Promise<string> {
 
 const user = (n: number, target?: number): SippUser => ({ user: String(n), password: `pw-${n}`, ...(target ? { target: String(target) } : {}) });
 
-function explain(r: SippResult): string {
-  return `exit ${r.exitCode}, ok ${r.successful}, failed ${r.failed}, dir ${r.dir}\n${r.stderr.slice(-1500)}\n${r.errors.slice(0, 2000)}`;
-}
-
 async function registeredCallee(dir: string, target: string, n: number, ooc: string): Promise<SippHandle> {
   const csv = await writeSippCsv(join(dir, `callee-${n}.csv`), DOMAIN, [user(n)]);
   const callee = await startSipp({
@@ -286,7 +282,7 @@ describe('atende start as a process', () => {
 
     // 1003 is not provisioned yet: its REGISTER is refused.
     const before = await register();
-    expect(before.successful, explain(before)).toBe(0);
+    expect(before.successful, describeSippResult(before)).toBe(0);
 
     const file = join(dataDir, 'add-1003.yaml');
     await writeFile(file, 'extensions:\n  - number: "1003"\n    name: "Carla Dias"\n    password: "pw-1003"\n');
@@ -301,7 +297,7 @@ describe('atende start as a process', () => {
       if (last.successful === 1) break;
       await sleep(200);
     }
-    expect(last?.successful, last && explain(last)).toBe(1);
+    expect(last?.successful, last && describeSippResult(last)).toBe(1);
     // The watcher polls every second: the change is live well within 3 s of the apply.
     expect(performance.now() - t0).toBeLessThan(3500);
     expect(p.child.exitCode).toBeNull();
@@ -330,7 +326,7 @@ describe('atende start as a process', () => {
 
     // The caller's call ended well: BYE received and answered.
     const callerResult = await caller.done();
-    expect(callerResult.successful, explain(callerResult)).toBe(1);
+    expect(callerResult.successful, describeSippResult(callerResult)).toBe(1);
     expect(callerResult.failed).toBe(0);
   });
 
@@ -352,7 +348,7 @@ describe('atende start as a process', () => {
 
     const csv = await writeSippCsv(join(dataDir, 'caller.csv'), DOMAIN, [user(1001, 1002)]);
     const call = await runSipp({ scenario: 'uac-auth-call', target, injectCsv: csv, calls: 1, pauseMs: 200, timeoutMs: 15_000 });
-    expect(call.successful, `${explain(call)}\n${describeProcess(second)}`).toBe(1);
+    expect(call.successful, `${describeSippResult(call)}\n${describeProcess(second)}`).toBe(1);
     expect(call.failed).toBe(0);
     await callee.stop();
   });

@@ -6,7 +6,7 @@ import { startAtende, type TestAtende } from '../support/atende.js';
 import { startBaresip, type Baresip, type BaresipTransport } from '../support/peers/baresip.js';
 import { measureToneInFile } from '../support/peers/goertzel.js';
 import { makePeerDir, removePeerDirs, stopAllPeers } from '../support/peers/peer-process.js';
-import { runSipp, type SippHandle, type SippResult } from '../support/peers/sipp.js';
+import { runSipp, type SippHandle, type SippResult, describeSippResult } from '../support/peers/sipp.js';
 import { numberedUsers, writeSippCsv } from '../support/peers/sipp-csv.js';
 import { startRegisteredCallees } from '../support/peers/sipp-callees.js';
 
@@ -24,10 +24,6 @@ afterAll(async () => {
   await removePeerDirs();
 });
 
-function explain(r: SippResult): string {
-  return `exit ${r.exitCode}, ok ${r.successful}, failed ${r.failed}, dir ${r.dir}\n${r.stderr.slice(-1500)}\n${r.errors.slice(0, 1500)}`;
-}
-
 describe('SIPp against Atende', () => {
   it('registers 1,000 extensions with digest from a CSV at 500/s with no failure', async () => {
     const csv = await writeSippCsv(join(work, 'register.csv'), atende.domain, numberedUsers(1101, 1000));
@@ -35,7 +31,7 @@ describe('SIPp against Atende', () => {
       scenario: 'register-auth', target: atende.sipTarget, injectCsv: csv,
       rate: 500, calls: 1000, rttFreq: 1, timeoutMs: 30_000,
     });
-    expect(r.exitCode, explain(r)).toBe(0);
+    expect(r.exitCode, describeSippResult(r)).toBe(0);
     expect(r.successful).toBe(1000);
     expect(r.failed).toBe(0);
     expect(r.durationMs).toBeGreaterThan(1500);
@@ -85,7 +81,7 @@ describe('SIPp against Atende', () => {
 
     it('makes authenticated calls (407, INVITE/100/180/200/ACK/BYE) with no failure', async () => {
       const r = await call('uac-auth-call', '1002', 20);
-      expect(r.exitCode, explain(r)).toBe(0);
+      expect(r.exitCode, describeSippResult(r)).toBe(0);
       expect(r.successful).toBe(20);
       expect(r.failed).toBe(0);
       await settled();
@@ -93,14 +89,14 @@ describe('SIPp against Atende', () => {
 
     it('cancels ringing calls (180, CANCEL, 200, 487, ACK) on both legs', async () => {
       const r = await call('uac-auth-cancel', '1003', 5);
-      expect(r.exitCode, explain(r)).toBe(0);
+      expect(r.exitCode, describeSippResult(r)).toBe(0);
       expect(r.successful).toBe(5);
       await settled();
     });
 
     it('passes a busy callee\'s 486 to the caller', async () => {
       const r = await call('uac-auth-busy', '1004', 5);
-      expect(r.exitCode, explain(r)).toBe(0);
+      expect(r.exitCode, describeSippResult(r)).toBe(0);
       expect(r.successful).toBe(5);
       await settled();
     });

@@ -1,6 +1,6 @@
 /** CSeq header values (RFC 3261 20.16): a sequence number below 2^31 and a method. */
 import { ParseCache } from './parse-cache.js';
-import { isParseError, parseError } from './types.js';
+import { parseError } from './types.js';
 import type { CSeq, ParseError } from './types.js';
 
 const CSEQ = /^(\d{1,10})[ \t]+([A-Za-z0-9\-.!%*_+`'~]+)$/;

@@ -6,7 +6,7 @@
  */
 import { formatParams, parseParams } from './header-params.js';
 import { ParseCache } from './parse-cache.js';
-import { isParseError, parseError } from './types.js';
+import { parseError } from './types.js';
 import type { OtherUri, ParseError, SipUri, TelUri, Uri } from './types.js';
 
 function isAlpha(c: number): boolean {

@@ -274,3 +274,8 @@ export async function runSipp(o: SippOptions): Promise<SippResult> {
   const handle = await startSipp(o);
   return handle.done();
 }
+
+/** A one-paragraph account of a SIPp run for assertion messages: exit code, counts, trace dir, stderr and errors. */
+export function describeSippResult(r: SippResult): string {
+  return `exit ${r.exitCode}, ok ${r.successful}, failed ${r.failed}, dir ${r.dir}\n${r.stderr.slice(-1500)}\n${r.errors.slice(0, 2000)}`;
+}
