@@ -8,11 +8,9 @@ import { networkInterfaces } from 'node:os';
 export class LocalIdentity {
   private readonly hosts = new Set<string>();
   private readonly ports = new Set<number>();
+  private currentDomain = '';
 
-  constructor(
-    readonly domain: string,
-    opts: { bindAddress: string; ports: number[]; extraHosts?: string[] },
-  ) {
+  constructor(domain: string, opts: { bindAddress: string; ports: number[]; extraHosts?: string[] }) {
     this.setDomain(domain);
     for (const p of opts.ports) this.ports.add(p);
     for (const h of opts.extraHosts ?? []) this.hosts.add(normalizeHost(h));
@@ -26,10 +24,15 @@ export class LocalIdentity {
     }
   }
 
+  /** The SIP domain and digest realm. */
+  get domain(): string {
+    return this.currentDomain;
+  }
+
   /** The domain changes when provisioning changes it; addresses stay. */
   setDomain(domain: string): void {
-    this.hosts.delete(normalizeHost((this as { domain: string }).domain));
-    (this as { domain: string }).domain = domain;
+    if (this.currentDomain !== '') this.hosts.delete(normalizeHost(this.currentDomain));
+    this.currentDomain = domain;
     this.hosts.add(normalizeHost(domain));
   }
 
