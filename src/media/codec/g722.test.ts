@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { G722Decoder } from './g722-decoder.js';
 import { G722Encoder } from './g722-encoder.js';
@@ -71,7 +72,8 @@ describe('G.722 64 kbit/s', () => {
       signal += input[i]! ** 2;
       noise += (audio[i + bestLag]! - input[i]!) ** 2;
     }
-    expect(10 * Math.log10(signal / noise)).toBeGreaterThan(12);
+    // White noise puts half its energy in the 2-bit high band.
+    expect(10 * Math.log10(signal / noise)).toBeGreaterThan(8);
   });
 
   it('codes silence as a stable idle pattern that decodes to near silence', () => {
@@ -87,6 +89,18 @@ describe('G.722 64 kbit/s', () => {
     let peak = 0;
     for (let i = FRAME * 5; i < first.audio.length; i++) peak = Math.max(peak, Math.abs(first.audio[i]!));
     expect(peak).toBeLessThan(16);
+  });
+
+  it('is bit-exact with an independent implementation (FFmpeg 5.1 g722, trellis off)', () => {
+    // Input: 1 kHz at 9000 plus 5.3 kHz at 4000 (from sample 7), one second. The hashes are of
+    // `ffmpeg -f s16le -ar 16000 -i in.raw -c:a g722 -f g722` and of FFmpeg decoding that stream.
+    const a = sineWave(1000, RATE, RATE, 9000);
+    const b = sineWave(5300, RATE, RATE, 4000, 7);
+    const input = a.map((v, i) => v + b[i]!);
+    const { bytes, audio } = roundTrip(input);
+    const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
+    expect(sha256(Buffer.concat(bytes))).toBe('c91dbb29423f4f1f3c2fbd5c589cd070fee4ae2615f0f9f61f605a0ed78d4cb7');
+    expect(sha256(new Uint8Array(audio.buffer))).toBe('39f4f593e5307d487024c0dadaf6533a85c57012722eb97a998c54c68f6fe26f');
   });
 
   it('writes into passed buffers', () => {
