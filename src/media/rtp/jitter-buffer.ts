@@ -132,6 +132,7 @@ export class JitterBuffer {
       !Number.isNaN(this.prevTransit) &&
       Math.abs(arrivalMs - this.tsToMs(extTs) - this.floorTransit) > this.resyncThresholdMs;
     if (otherSource || farSeq || farTime) {
+      // Frames still queued belong to the old timeline and are dropped.
       this.reset(seq, ts, ssrc);
       this.stats.resyncs++;
       extSeq = this.newestExtSeq;
@@ -153,6 +154,8 @@ export class JitterBuffer {
     }
 
     if (extSeq < this.cursorSeq && (this.playing || this.newestExtSeq - extSeq >= this.capacity)) {
+      // Too late to play, but the clearest sign the delay is too short.
+      this.observeDelay(arrivalMs - this.tsToMs(extTs), false);
       this.stats.late++;
       return 'late';
     }
