@@ -201,8 +201,9 @@ export class DtlsTransport implements HandshakeHost {
 
   private handleAlert(plaintext: Buffer, epoch: number): void {
     if (plaintext.length < 2) return;
-    // After keys are in place, unprotected alerts could be forged by anyone on the path: ignore them.
-    if (epoch === 0 && this.readProtection) return;
+    // Once connected, unprotected alerts could be forged by anyone on the path: ignore them.
+    // During the handshake the peer may legitimately alert in epoch 0 (before its ChangeCipherSpec).
+    if (epoch === 0 && this.state === 'connected') return;
     const level = plaintext.readUInt8(0);
     const description = plaintext.readUInt8(1);
     if (description === AlertDescription.closeNotify) return this.end(undefined);
