@@ -106,6 +106,15 @@ describe('DtlsTransport handshake', () => {
     // Flight 2 is a HelloVerifyRequest; flight 4 starts with ServerHello.
     expect(handshakeTypes(h.sent.server[0] as Buffer)).toEqual([3]);
     expect(handshakeTypes(h.sent.server[1] as Buffer)[0]).toBe(2);
+    // The HelloVerifyRequest echoes the hello's record number; ServerHello's must be newer, or the
+    // client's replay window drops it (openssl does).
+    const hvrSeq = parseRecords(h.sent.server[0] as Buffer)[0]?.sequenceNumber ?? -1;
+    const helloSeq = parseRecords(h.sent.client[0] as Buffer)[0]?.sequenceNumber;
+    expect(hvrSeq).toBe(helloSeq);
+    expect(parseRecords(h.sent.server[1] as Buffer)[0]?.sequenceNumber).toBeGreaterThan(hvrSeq);
+    // No retransmission was needed.
+    expect(h.sent.server).toHaveLength(3);
+    expect(h.sent.client).toHaveLength(3);
     expect(h.clock.pending).toBe(0);
   });
 

@@ -226,6 +226,8 @@ export class DtlsTransport implements HandshakeHost {
     this.reassembler.clear();
     const msg = serializeFragment(HandshakeType.helloVerifyRequest, messageSeq, body, 0, body.length);
     this.safeSend(serializeRecord(ContentType.handshake, DTLS_1_0, 0, recordSeq, msg));
+    // Our later epoch-0 records must not reuse that number: the client's replay window would drop them.
+    this.sendSeq[0] = Math.max(this.sendSeq[0] ?? 0, recordSeq + 1);
   }
 
   expectMessageSeq(seq: number): void {
