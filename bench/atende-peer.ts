@@ -39,7 +39,9 @@ export async function startAtendePeer(users: number): Promise<AtendePeer> {
   };
   const cli = join(ROOT, 'bin/atende.js');
   await run('node', [cli, 'provision', 'apply', join(dir, 'bench.yaml')], { env, maxBuffer: 1 << 24 });
-  const proc = spawnPeer('node', [cli, 'start'], { env });
+  // ATENDE_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server under load.
+  const nodeArgs = (process.env.ATENDE_BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const proc = spawnPeer('node', [...nodeArgs, cli, 'start'], { env });
   const health = `http://127.0.0.1:${env.ATENDE_HTTP_PORT}/api/health`;
   for (let i = 0; i < 100; i++) {
     const ok = await fetch(health).then((r) => r.ok, () => false);

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Database as SqliteConnection } from 'better-sqlite3';
 import type { Database } from './schema.js';
 import type { Clock } from '../core/index.js';
 
@@ -15,6 +16,11 @@ export type WriteOutcome = 'created' | 'updated' | 'unchanged' | 'deleted' | 'ab
 export interface RepositoryContext {
   db: Kysely<Database>;
   clock: Clock;
+  /**
+   * The SQLite connection itself, outside transactions only: the few hot runtime writes
+   * (registrar bindings) run as cached prepared statements instead of a query built per call.
+   */
+  sqlite?: SqliteConnection;
 }
 
 /** Raises the change counter a running server polls to notice configuration written elsewhere. */

@@ -25,14 +25,14 @@ export const SQLITE_FILE_NAME = 'atende.db';
 
 const INT8_OID = 20;
 
-function sqliteDialect(dataDir: string): Dialect {
+function sqliteDialect(dataDir: string): { dialect: Dialect; database: SqliteDatabase.Database } {
   mkdirSync(dataDir, { recursive: true });
   // The busy timeout lets the CLI and a running server share the file.
   const database = new SqliteDatabase(join(dataDir, SQLITE_FILE_NAME), { timeout: 5000 });
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
-  return new SqliteDialect({ database });
+  return { dialect: new SqliteDialect({ database }), database };
 }
 
 function postgresDialect(url: string, logger: Logger | undefined): Dialect {
@@ -59,8 +59,8 @@ export function dialectFor(databaseUrl: string | undefined): SqlDialectName {
 /** Opens (and migrates to the latest schema) the SQLite file in `dataDir` or the PostgreSQL database. */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Store> {
   const dialectName = dialectFor(options.databaseUrl);
-  const dialect =
-    dialectName === 'postgres' ? postgresDialect(options.databaseUrl as string, options.logger) : sqliteDialect(options.dataDir);
+  const sqlite = dialectName === 'sqlite' ? sqliteDialect(options.dataDir) : undefined;
+  const dialect = sqlite?.dialect ?? postgresDialect(options.databaseUrl as string, options.logger);
   const db = new Kysely<Database>({ dialect });
   const migrator = new Migrator({
     db,
@@ -76,5 +76,5 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Store>
     const detail = error instanceof Error ? error.message : String(error);
     throw new StoreError('store_migration_failed', `${what}: ${detail}`, { cause: error });
   }
-  return new KyselyStore(db, dialectName, options.clock ?? systemClock);
+  return new KyselyStore(db, dialectName, options.clock ?? systemClock, sqlite?.database);
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { Database as SqliteConnection } from 'better-sqlite3';
 import type { Clock } from '../core/index.js';
 import type { Database } from './schema.js';
 import type { SqlDialectName } from './migrations/dialect-name.js';
@@ -59,8 +60,9 @@ export class KyselyStore implements Store {
     private readonly db: Kysely<Database>,
     readonly dialect: SqlDialectName,
     private readonly clock: Clock,
+    sqlite?: SqliteConnection,
   ) {
-    const repos = repositories({ db, clock });
+    const repos = repositories({ db, clock, ...(sqlite !== undefined ? { sqlite } : {}) });
     this.extensions = repos.extensions;
     this.registrations = repos.registrations;
     this.settings = repos.settings;

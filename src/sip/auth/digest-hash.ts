@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+// One-shot hash() avoids a Hash object per call: digest checks run on every REGISTER and INVITE.
+import { hash } from 'node:crypto';
 
 /** Digest algorithms we speak (RFC 7616 section 3.5, RFC 8760); the "-sess" variants are not offered in SIP. */
 export type DigestAlgorithm = 'MD5' | 'SHA-256';
@@ -16,7 +17,7 @@ export function parseDigestAlgorithm(value: string | undefined): DigestAlgorithm
 
 /** H(data) as lower-case hex. */
 export function digestHash(algorithm: DigestAlgorithm, data: string): string {
-  return createHash(algorithm === 'MD5' ? 'md5' : 'sha256').update(data, 'utf8').digest('hex');
+  return hash(algorithm === 'MD5' ? 'md5' : 'sha256', data, 'hex');
 }
 
 /** HA1 = H(username:realm:password), what the store keeps instead of the password. */
@@ -53,7 +54,5 @@ export function digestResponse(input: DigestResponseInput): string {
 }
 
 function hashBody(algorithm: DigestAlgorithm, body: Buffer | string | undefined): string {
-  return createHash(algorithm === 'MD5' ? 'md5' : 'sha256')
-    .update(body ?? '')
-    .digest('hex');
+  return hash(algorithm === 'MD5' ? 'md5' : 'sha256', body ?? '', 'hex');
 }

@@ -7,7 +7,7 @@ import {
   createResponse,
   addHeader,
   formatVia,
-  getHeaderValues,
+  splitHeaderList,
   isParseError,
   parseMessage,
   topVia,
@@ -62,14 +62,20 @@ export function stampReceivedAndRport(request: SipRequest, source: TransportAddr
   via.params['received'] = source.address;
   if (rportRequested) via.params['rport'] = String(source.port);
 
-  // Rewrite the Via fields as one field per value, the first replaced, at the first Via's place.
-  const values = getHeaderValues(request, 'Via');
-  const first = request.headers.findIndex((h) => h.name.toLowerCase() === 'via');
-  if (first < 0 || values.length === 0) return false;
-  values[0] = formatVia(via);
-  const others = request.headers.filter((h, i) => i < first || h.name.toLowerCase() !== 'via');
-  others.splice(first, 0, ...values.map((value) => ({ name: 'Via', value })));
-  request.headers = others;
+  // Replace the first Via value in its own field line; a line holding several comma-joined
+  // Via values becomes one line per value. Other lines are left alone (this runs per request).
+  const first = request.headers.findIndex((h) => h.name === 'Via' || h.name.toLowerCase() === 'via' || h.name.toLowerCase() === 'v');
+  const field = request.headers[first];
+  if (field === undefined) return false;
+  const stamped = formatVia(via);
+  if (field.value.indexOf(',') < 0) {
+    request.headers[first] = { name: 'Via', value: stamped };
+    return true;
+  }
+  const values = splitHeaderList(field.value);
+  if (values.length === 0) return false;
+  values[0] = stamped;
+  request.headers.splice(first, 1, ...values.map((value) => ({ name: 'Via', value })));
   return true;
 }
 

@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import type { Database as SqliteConnection } from 'better-sqlite3';
 import type { RegistrationsTable } from '../schema.js';
 import type { RepositoryContext } from '../change-context.js';
 
@@ -89,6 +90,36 @@ function toRow(binding: RegistrationBinding, now: number) {
   };
 }
 
+const upsertColumns = [
+  'aor', 'binding_key', 'contact_uri', 'instance_id', 'reg_id', 'expires_at', 'q', 'call_id', 'cseq', 'path',
+  'received_protocol', 'received_address', 'received_port', 'connection_id', 'user_agent', 'updated_at',
+] as const;
+
+const upsertSql = `insert into registrations (${upsertColumns.join(', ')})
+  values (${upsertColumns.map((c) => `@${c}`).join(', ')})
+  on conflict (aor, binding_key) do update set
+  ${upsertColumns.slice(2).map((c) => `${c} = excluded.${c}`).join(', ')}`;
+
+interface SqliteUpsert {
+  upsertAll(rows: readonly ReturnType<typeof toRow>[]): void;
+}
+
+const sqliteUpserts = new WeakMap<SqliteConnection, SqliteUpsert>();
+
+/** One prepared upsert per connection, run for every row inside one SQLite transaction. */
+function upsertStatementsOf(sqlite: SqliteConnection): SqliteUpsert {
+  let upsert = sqliteUpserts.get(sqlite);
+  if (upsert === undefined) {
+    const statement = sqlite.prepare(upsertSql);
+    const upsertAll = sqlite.transaction((rows: readonly ReturnType<typeof toRow>[]) => {
+      for (const row of rows) statement.run(row);
+    });
+    upsert = { upsertAll: (rows) => upsertAll(rows) };
+    sqliteUpserts.set(sqlite, upsert);
+  }
+  return upsert;
+}
+
 /** Registrar bindings, persisted so they survive a restart. Runtime state: no history. */
 export class RegistrationRepository {
   constructor(private readonly ctx: RepositoryContext) {}
@@ -111,6 +142,12 @@ export class RegistrationRepository {
       byKey.set(`${row.aor}\u0000${row.binding_key}`, row);
     }
     const rows = [...byKey.values()];
+    const sqlite = this.ctx.sqlite;
+    // Inside a Kysely transaction the connection is taken: queue behind it on the Kysely path.
+    if (sqlite !== undefined && !sqlite.inTransaction) {
+      upsertStatementsOf(sqlite).upsertAll(rows);
+      return;
+    }
     // 16 columns a row: 500 rows stay well under SQLite's and PostgreSQL's parameter limits.
     for (let i = 0; i < rows.length; i += 500) {
       await this.ctx.db
