@@ -1,15 +1,18 @@
 // ITU-T G.722 encoder, 64 kbit/s mode: the transmit QMF splits 16 kHz audio into a low and a
 // high 8 kHz sub-band, coded with 6-bit and 2-bit ADPCM into one byte per pair of samples.
-import {
-  G722Band, IHN, IHP, ILN, ILP, Q6, QM2, QM4, QMF_COEFFICIENTS as H, saturate16,
-} from './g722-band.js';
+import * as band from './g722-band.js';
+
+// Module-local copies: loaders that compile ESM to CommonJS (tsx, vitest) turn every access
+// of an imported binding into a getter call, which dominated this loop.
+const { G722Band, IHN, IHP, ILN, ILP, Q6, QM2, QM4, QMF_COEFFICIENTS: H, saturate16 } = band;
 
 /** Stateful G.722 encoder: 16 kHz PCM in, one byte per two samples out. */
 export class G722Encoder {
   private readonly low = new G722Band(false);
   private readonly high = new G722Band(true);
-  // The last 24 input samples, oldest first (the QMF delay line).
-  private readonly x = new Int32Array(24);
+  // QMF delay line: 22 samples of history followed by the current input, so each pair's
+  // 24-sample window is read in place instead of shifting the line every pair.
+  private x = new Int32Array(22 + 320);
 
   /**
    * Encodes pcm (an even number of 16 kHz samples) into out (at least pcm.length / 2 bytes,
@@ -19,19 +22,23 @@ export class G722Encoder {
   encode(pcm: Int16Array, out?: Uint8Array): Uint8Array {
     const count = pcm.length >> 1;
     const dst = out ?? new Uint8Array(count);
+    if (this.x.length < 22 + 2 * count) {
+      const grown = new Int32Array(22 + 2 * count);
+      grown.set(this.x.subarray(0, 22));
+      this.x = grown;
+    }
     const x = this.x;
+    for (let i = 0; i < 2 * count; i++) x[22 + i] = pcm[i]!;
     const low = this.low;
     const high = this.high;
     for (let j = 0; j < count; j++) {
-      x.copyWithin(0, 2);
-      x[22] = pcm[2 * j]!;
-      x[23] = pcm[2 * j + 1]!;
-      // Transmit QMF; only every other output is needed (decimation by two).
+      // Transmit QMF over x[2j .. 2j+24); only every other output is needed (decimation by two).
+      const w = 2 * j;
       let sumOdd = 0;
       let sumEven = 0;
       for (let i = 0; i < 12; i++) {
-        sumOdd += x[2 * i]! * H[i]!;
-        sumEven += x[2 * i + 1]! * H[11 - i]!;
+        sumOdd += x[w + 2 * i]! * H[i]!;
+        sumEven += x[w + 2 * i + 1]! * H[11 - i]!;
       }
       const xLow = (sumEven + sumOdd) >> 14;
       const xHigh = (sumEven - sumOdd) >> 14;
@@ -60,6 +67,7 @@ export class G722Encoder {
 
       dst[j] = (codeHigh << 6) | codeLow;
     }
+    x.copyWithin(0, 2 * count, 2 * count + 22);
     return dst.length === count ? dst : dst.subarray(0, count);
   }
 }
