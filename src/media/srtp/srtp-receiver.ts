@@ -63,7 +63,7 @@ export class SrtpReceiver {
       return SRTP_FAILURE['too-old'];
     }
     const roc = Math.floor(index / 0x10000);
-    let plain: Buffer;
+    let out: Buffer;
 
     if (this.profile.aead) {
       if (!this.checkMki(packet, len - mkiLen)) return SRTP_FAILURE['mki-mismatch'];
@@ -71,19 +71,18 @@ export class SrtpReceiver {
       const opened = this.rtp.gcmOpen(nonce, packet.subarray(0, hdr), undefined,
         packet.subarray(hdr, end), packet.subarray(end, end + tagLen));
       if (opened === undefined) return SRTP_FAILURE['auth-failed'];
-      plain = opened;
+      out = Buffer.allocUnsafe(hdr + opened.length);
+      opened.copy(out, hdr);
     } else {
       if (!this.checkMki(packet, end)) return SRTP_FAILURE['mki-mismatch'];
       const tag = this.rtp.authTag(packet.subarray(0, end), roc);
       if (!timingSafeEqual(tag.subarray(0, tagLen), packet.subarray(len - tagLen))) {
         return SRTP_FAILURE['auth-failed'];
       }
-      plain = this.rtp.counterMode(packet.subarray(hdr, end), ssrc, index);
+      out = Buffer.allocUnsafe(end);
+      this.rtp.counterMode(packet.subarray(hdr, end), ssrc, index, out, hdr);
     }
-
-    const out = Buffer.allocUnsafe(hdr + plain.length);
     packet.copy(out, 0, 0, hdr);
-    plain.copy(out, hdr);
     if (stream === undefined) {
       const created: ReceiveStream = { index: tracker, replay: new ReplayWindow() };
       created.replay.accept(index);
@@ -134,9 +133,12 @@ export class SrtpReceiver {
       if (!timingSafeEqual(tag.subarray(0, tagLen), packet.subarray(len - tagLen))) {
         return SRTP_FAILURE['auth-failed'];
       }
-      body = encrypted
-        ? this.rtcp.counterMode(packet.subarray(8, trailerAt), ssrc, index)
-        : packet.subarray(8, trailerAt);
+      if (encrypted) {
+        body = Buffer.allocUnsafe(trailerAt - 8);
+        this.rtcp.counterMode(packet.subarray(8, trailerAt), ssrc, index, body, 0);
+      } else {
+        body = packet.subarray(8, trailerAt);
+      }
     }
 
     const out = Buffer.allocUnsafe(8 + body.length);

@@ -57,7 +57,7 @@ export class SrtpSender {
       this.mki.copy(out, len + tagLen);
       return srtpSuccess(out);
     }
-    this.rtp.counterMode(packet.subarray(hdr), ssrc, index).copy(out, hdr);
+    this.rtp.counterMode(packet.subarray(hdr), ssrc, index, out, hdr);
     this.mki.copy(out, len);
     // The MKI is not authenticated; the ROC is, though never sent (RFC 3711 4.2).
     this.rtp.authTag(out.subarray(0, len), roc).copy(out, len + mkiLen, 0, tagLen);
@@ -91,7 +91,7 @@ export class SrtpSender {
       this.mki.copy(out, len + tagLen + 4);
       return srtpSuccess(out);
     }
-    this.rtcp.counterMode(packet.subarray(8), ssrc, index).copy(out, 8);
+    this.rtcp.counterMode(packet.subarray(8), ssrc, index, out, 8);
     out.writeUInt32BE(word, len);
     this.mki.copy(out, len + 4);
     this.rtcp.authTag(out.subarray(0, len + 4)).copy(out, len + 4 + mkiLen, 0, tagLen);
