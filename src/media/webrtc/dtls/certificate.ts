@@ -75,7 +75,7 @@ export function generateDtlsCertificate(clock: Clock, random: RandomSource, comm
     positiveInteger(serial),
     ECDSA_WITH_SHA256,
     name,
-    sequence(utcTime(now - DAY_MS), utcTime(now + 30 * DAY_MS)),
+    sequence(utcTime(now - DAY_MS), utcTime(now + 365 * DAY_MS)),
     name,
     spki,
   );
@@ -93,4 +93,20 @@ export function certificatePublicKey(der: Buffer): KeyObject | undefined {
     // A malformed peer certificate is wire input: report it as absent.
     return undefined;
   }
+}
+
+/** How long the shared certificate is reused before a fresh one is made (well inside its validity). */
+const SHARED_CERTIFICATE_LIFETIME_MS = 30 * DAY_MS;
+let shared: { certificate: DtlsCertificate; createdAt: number } | undefined;
+
+/**
+ * The process-wide certificate: generating an EC key per call is wasteful and WebRTC peers only
+ * compare fingerprints, so every transport of this process presents the same one.
+ */
+export function sharedDtlsCertificate(clock: Clock, random: RandomSource): DtlsCertificate {
+  const now = clock.now();
+  if (!shared || now - shared.createdAt > SHARED_CERTIFICATE_LIFETIME_MS) {
+    shared = { certificate: generateDtlsCertificate(clock, random), createdAt: now };
+  }
+  return shared.certificate;
 }

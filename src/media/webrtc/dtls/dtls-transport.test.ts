@@ -136,6 +136,13 @@ describe('DtlsTransport handshake', () => {
     expect(h.connected.client?.srtp.material).toEqual(h.connected.server?.srtp.material);
   });
 
+  it('answers a Chromium-style SRTP offer (0x0007, 0x0008, 0x0001, 0x0002) with our preferred profile', () => {
+    const h = harness({ client: { srtpProfiles: [0x0007, 0x0008, 0x0001, 0x0002] } });
+    h.client.start();
+    h.pump();
+    expectMatchingKeys(h);
+  });
+
   it('fails on both sides when the peer certificate does not match the SDP fingerprint', () => {
     const h = harness({ server: { remoteFingerprint: { algorithm: 'sha-256', value: 'AB:'.repeat(31) + 'AB' } } });
     h.client.start();
