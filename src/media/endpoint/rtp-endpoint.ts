@@ -1,0 +1,339 @@
+/**
+ * One call leg's media in a worker: an RTP session over an RtpTransport. It validates and
+ * counts incoming RTP (loss and jitter through the quality meter), turns RFC 4733 packets into
+ * `dtmf` events, hands accepted packets to its forwarder (a relay), splices every outgoing
+ * source into one continuous stream (one SSRC, RFC 3550 7.3), sends RTCP reports and raises
+ * `timeout` when the far end stops sending while it should not.
+ *
+ * Hot path: one RtpHeaderView reused for every packet, no closures or logging per packet.
+ */
+import type { Clock, RandomSource, TimerHandle } from '../../core/index.js';
+import { CODECS } from '../codec/index.js';
+import { Rfc4733Receiver } from '../dtmf/index.js';
+import { LegQualityMeter } from '../quality/index.js';
+import { RtpHeaderView, RtpStreamRewriter, readU32 } from '../rtp/index.js';
+import { DtmfTransmitter } from './dtmf-transmitter.js';
+import type { EndpointEvent, EndpointOptions, EndpointStats, RemoteDescription } from './endpoint-types.js';
+import { RtcpSession } from './rtcp-session.js';
+import type { RtpTransport, RtpTransportReceiver } from './rtp-transport.js';
+import { checkRemoteDescription } from './remote-description.js';
+
+/** What an accepted packet carries. */
+export const PacketKind = { Audio: 0, TelephoneEvent: 1, ComfortNoise: 2 } as const;
+export type PacketKind = (typeof PacketKind)[keyof typeof PacketKind];
+
+/** RFC 3551 static payload type of comfort noise (RFC 3389). */
+export const COMFORT_NOISE_PT = 13;
+
+/** Takes the packets an endpoint accepted (a relay); owns `packet` from then on. */
+export interface RtpForwarder {
+  forward(from: RtpEndpoint, packet: Buffer, view: RtpHeaderView, kind: PacketKind, nowMs: number): void;
+  /** The endpoint's remote description changed (codec, payload types, ptime). */
+  remoteChanged(endpoint: RtpEndpoint): void;
+}
+
+export interface RtpEndpointOptions extends EndpointOptions {
+  id: string;
+  transport: RtpTransport;
+  clock: Clock;
+  random: RandomSource;
+  emit: (event: EndpointEvent) => void;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_RTCP_INTERVAL_MS = 5_000;
+
+// The mutable twin of dtmf's TelephoneEventPacket, filled in place for each event packet.
+interface EventPacketSlot {
+  sequenceNumber: number;
+  timestamp: number;
+  marker: boolean;
+  payload: Uint8Array;
+}
+
+export class RtpEndpoint implements RtpTransportReceiver {
+  readonly id: string;
+  /** Our outgoing SSRC, kept whatever the source (relay, transcoder, DTMF, later players). */
+  readonly ssrc: number;
+  /** Who gets the packets this endpoint accepts (set by a relay). */
+  forwarder: RtpForwarder | undefined;
+  private readonly transport: RtpTransport;
+  private readonly clock: Clock;
+  private readonly random: RandomSource;
+  private readonly emit: (event: EndpointEvent) => void;
+  private readonly view = new RtpHeaderView();
+  private remote: RemoteDescription | undefined;
+  private meter: LegQualityMeter | undefined;
+  private rtcp: RtcpSession | undefined;
+  private rewriter: RtpStreamRewriter | undefined;
+  private dtmfReceiver: Rfc4733Receiver | undefined;
+  private dtmfTransmitter: DtmfTransmitter | undefined;
+  private readonly eventSlot: EventPacketSlot = { sequenceNumber: 0, timestamp: 0, marker: false, payload: new Uint8Array(0) };
+  private readonly cname: string;
+  private readonly timeoutMs: number;
+  private readonly rtcpIntervalMs: number;
+  private readonly statsEvents: boolean;
+  private rtcpTimer: TimerHandle | undefined;
+  private timeoutTimer: TimerHandle | undefined;
+  private lastRxAt = 0;
+  private timeoutRaised = false;
+  private lastSsrc = -1;
+  private closed = false;
+  private packetsIn = 0;
+  private bytesIn = 0;
+  private packetsOut = 0;
+  private bytesOut = 0;
+  private rejected = 0;
+  private dtmfIn = 0;
+
+  constructor(options: RtpEndpointOptions) {
+    this.id = options.id;
+    this.transport = options.transport;
+    this.clock = options.clock;
+    this.random = options.random;
+    this.emit = options.emit;
+    this.timeoutMs = options.mediaTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.rtcpIntervalMs = options.rtcpIntervalMs ?? DEFAULT_RTCP_INTERVAL_MS;
+    this.statsEvents = options.statsEvents ?? true;
+    this.ssrc = options.random.bytes(4).readUInt32BE(0);
+    this.cname = `atende-${options.random.token(9)}`;
+    this.transport.receiver = this;
+  }
+
+  get localAddress(): string {
+    return this.transport.localAddress;
+  }
+  get port(): number {
+    return this.transport.port;
+  }
+  get rtcpPort(): number | undefined {
+    return this.transport.rtcpPort;
+  }
+  /** The far end as last signalled, or undefined before setRemote. */
+  get remoteDescription(): Readonly<RemoteDescription> | undefined {
+    return this.remote;
+  }
+
+  /** Applies offer/answer results (first time, or a re-INVITE); throws RangeError on bad input. */
+  setRemote(input: RemoteDescription): void {
+    if (this.closed) throw new Error('endpoint closed');
+    const remote = checkRemoteDescription(input);
+    const now = this.clock.monotonic();
+    const previous = this.remote;
+    this.transport.setRemote(
+      { address: remote.address, port: remote.port, rtcpPort: remote.rtcpPort ?? remote.port + 1, rtcpMux: remote.rtcpMux },
+      now,
+    );
+    const encodingName = CODECS[remote.codec].encodingName;
+    if (!this.meter || !previous || previous.codec !== remote.codec || previous.clockRate !== remote.clockRate) {
+      this.meter = new LegQualityMeter({ codec: encodingName, clockRate: remote.clockRate });
+    }
+    if (!this.rtcp) this.rtcp = new RtcpSession(this.ssrc, this.cname, this.meter, remote.clockRate);
+    this.rtcp.meter = this.meter;
+    this.rtcp.clockRate = remote.clockRate;
+    const ptime = remote.ptime ?? 20;
+    if (!this.rewriter || !previous || previous.clockRate !== remote.clockRate || (previous.ptime ?? 20) !== ptime) {
+      this.rewriter = new RtpStreamRewriter({
+        clockRate: remote.clockRate, random: this.random, ssrc: this.ssrc, frameSamples: Math.round((remote.clockRate * ptime) / 1000),
+      });
+    }
+    const teClock = remote.telephoneEventClockRate ?? 8000;
+    if (remote.telephoneEventPayloadType !== undefined) {
+      if (!this.dtmfReceiver || previous?.telephoneEventClockRate !== remote.telephoneEventClockRate) {
+        this.dtmfReceiver = new Rfc4733Receiver({ clockRate: teClock });
+      }
+      if (!this.dtmfTransmitter) {
+        this.dtmfTransmitter = new DtmfTransmitter(this.clock, this.random, (p, n) => this.sendFromSource(p, n), remote.telephoneEventPayloadType, teClock);
+      } else {
+        this.dtmfTransmitter.configure(remote.telephoneEventPayloadType, teClock);
+      }
+    } else {
+      this.dtmfReceiver = undefined;
+    }
+    if (!previous || previous.direction !== remote.direction || previous.address !== remote.address || previous.port !== remote.port) {
+      // Silence is measured from when sending became expected (new remote, unhold).
+      this.lastRxAt = now;
+      this.timeoutRaised = false;
+    }
+    this.remote = remote;
+    this.startTimers();
+    this.forwarder?.remoteChanged(this);
+  }
+
+  /** True when the far end wants our RTP (RFC 3264: not to a sendonly or inactive peer). */
+  get canSend(): boolean {
+    const d = this.remote?.direction;
+    return d === 'sendrecv' || d === 'recvonly';
+  }
+
+  /** Sends a relayed packet; muted while a digit of ours is playing. */
+  sendRelayed(packet: Buffer, length: number, nowMs: number): void {
+    if (this.dtmfTransmitter?.active) return;
+    this.send(packet, length, nowMs);
+  }
+
+  /** Sends an RFC 4733 digit to the far end; resolves when its last end packet left. */
+  sendDtmf(digit: string, durationMs = 100): Promise<void> {
+    if (!this.remote) return Promise.reject(new Error('no remote description yet'));
+    if (!this.dtmfTransmitter) return Promise.reject(new Error('telephone-event was not negotiated'));
+    if (!(durationMs >= 40 && durationMs <= 8000)) return Promise.reject(new RangeError('DTMF duration must be 40..8000 ms'));
+    return this.dtmfTransmitter.send(digit, durationMs);
+  }
+
+  stats(): EndpointStats {
+    const q = this.meter?.snapshot();
+    return {
+      packetsIn: this.packetsIn,
+      bytesIn: this.bytesIn,
+      packetsOut: this.packetsOut,
+      bytesOut: this.bytesOut,
+      packetsDropped: this.rejected + this.transport.dropped,
+      lost: q?.lost ?? 0,
+      jitterMs: q ? Math.round(q.jitterMs * 100) / 100 : 0,
+      rttMs: q?.rttMs,
+      mos: q?.mos ?? 0,
+      rtcpIn: this.rtcp?.received ?? 0,
+      rtcpOut: this.rtcp?.sent ?? 0,
+      dtmfIn: this.dtmfIn,
+      dtmfOut: this.dtmfTransmitter?.sentDigits ?? 0,
+      remoteAddress: this.transport.remoteAddress,
+      remotePort: this.transport.remotePort,
+      latched: this.transport.latched,
+    };
+  }
+
+  /** Stops timers, fails pending digits and closes the transport; safe to call twice. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.clock.clearTimer(this.rtcpTimer);
+    this.clock.clearTimer(this.timeoutTimer);
+    this.dtmfTransmitter?.close();
+    this.transport.receiver = undefined;
+    this.transport.close();
+    this.forwarder = undefined;
+  }
+
+  // RtpTransportReceiver
+
+  onRtp(packet: Buffer, nowMs: number): void {
+    const view = this.view;
+    const remote = this.remote;
+    if (!remote || view.wrap(packet) !== undefined) {
+      this.rejected++;
+      return;
+    }
+    this.packetsIn++;
+    this.bytesIn += packet.length;
+    this.lastRxAt = nowMs;
+    // A recvonly or inactive peer should not send (RFC 3264 5.1); what it sends anyway is dropped.
+    if (remote.direction === 'recvonly' || remote.direction === 'inactive') {
+      this.rejected++;
+      return;
+    }
+    const pt = view.payloadType;
+    let kind: PacketKind;
+    if (pt === remote.payloadType) kind = PacketKind.Audio;
+    else if (pt === remote.telephoneEventPayloadType) kind = PacketKind.TelephoneEvent;
+    else if (pt === COMFORT_NOISE_PT || pt === remote.comfortNoisePayloadType) kind = PacketKind.ComfortNoise;
+    else {
+      this.rejected++;
+      return;
+    }
+    const ssrc = view.ssrc;
+    if (ssrc !== this.lastSsrc) {
+      // A new source: its events are a new stream (RFC 4733 2.5.1.1 timestamps restart).
+      this.lastSsrc = ssrc;
+      this.dtmfReceiver?.reset();
+      this.rtcp?.onRtpReceived(ssrc);
+    }
+    this.meter!.receive(view.sequenceNumber, view.timestamp, nowMs);
+    if (kind === PacketKind.TelephoneEvent) this.receiveTelephoneEvent(view);
+    this.forwarder?.forward(this, packet, view, kind, nowMs);
+  }
+
+  onRtcp(packet: Buffer, _nowMs: number): void {
+    this.rtcp?.receive(packet, this.clock.now());
+  }
+
+  onLatched(address: string, port: number, rtcp: boolean): void {
+    this.emit({ ev: 'latched', address, port, rtcp });
+  }
+
+  private receiveTelephoneEvent(view: RtpHeaderView): void {
+    const receiver = this.dtmfReceiver;
+    if (!receiver) return;
+    const slot = this.eventSlot;
+    slot.sequenceNumber = view.sequenceNumber;
+    slot.timestamp = view.timestamp;
+    slot.marker = view.marker;
+    slot.payload = view.payload();
+    const outputs = receiver.process(slot);
+    for (let i = 0; i < outputs.length; i++) {
+      const out = outputs[i]!;
+      if (out.type !== 'digit') continue;
+      this.dtmfIn++;
+      this.emit({ ev: 'dtmf', digit: out.digit, source: 'rfc4733' });
+    }
+  }
+
+  /** Packets of our own sources (DTMF): never muted. */
+  private sendFromSource(packet: Buffer, length: number): void {
+    this.send(packet, length, this.clock.monotonic());
+  }
+
+  private send(packet: Buffer, length: number, nowMs: number): void {
+    if (!this.canSend || this.closed) return;
+    this.rewriter!.rewrite(packet, nowMs);
+    const header = 12 + (packet[0]! & 0x0f) * 4;
+    this.rtcp!.onRtpSent(readU32(packet, 4), length - header, nowMs);
+    this.packetsOut++;
+    this.bytesOut += length;
+    this.transport.sendRtp(packet, length);
+  }
+
+  private startTimers(): void {
+    if (!this.rtcpTimer && this.rtcpIntervalMs > 0) this.scheduleRtcp();
+    if (!this.timeoutTimer && this.timeoutMs > 0) this.scheduleTimeoutCheck();
+  }
+
+  private scheduleRtcp(): void {
+    // RFC 3550 6.2: randomize to 0.5..1.5 of the interval so reports do not synchronize.
+    const delay = this.rtcpIntervalMs * (0.5 + this.random.int(1000) / 1000);
+    this.rtcpTimer = this.clock.setTimer(delay, () => this.onRtcpTimer());
+  }
+
+  private onRtcpTimer(): void {
+    this.rtcpTimer = undefined;
+    if (this.closed) return;
+    if (this.rtcp && this.remote && this.remote.direction !== 'inactive') {
+      this.transport.sendRtcp(this.rtcp.buildReport(this.clock.now(), this.clock.monotonic()));
+    }
+    if (this.statsEvents) this.emit({ ev: 'stats', stats: this.stats() });
+    this.scheduleRtcp();
+  }
+
+  private scheduleTimeoutCheck(): void {
+    // Checked a few times per timeout period rather than re-armed per packet.
+    const every = Math.min(1000, Math.max(10, this.timeoutMs / 4));
+    this.timeoutTimer = this.clock.setTimer(every, () => this.onTimeoutCheck());
+  }
+
+  private onTimeoutCheck(): void {
+    this.timeoutTimer = undefined;
+    if (this.closed) return;
+    const now = this.clock.monotonic();
+    // Only a sendrecv peer must be sending: sendonly/inactive is hold, recvonly is held by us.
+    if (this.remote?.direction === 'sendrecv') {
+      const silent = now - this.lastRxAt;
+      if (silent < this.timeoutMs) this.timeoutRaised = false;
+      else if (!this.timeoutRaised) {
+        this.timeoutRaised = true;
+        this.emit({ ev: 'timeout', silentMs: Math.round(silent) });
+      }
+    } else {
+      this.lastRxAt = now;
+    }
+    this.scheduleTimeoutCheck();
+  }
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { RtpLatch } from './rtp-latch.js';
+
+const opts = { windowMs: 1000, windowPackets: 5 };
+
+describe('RtpLatch', () => {
+  it('accepts the signalled source and drops others once the window closed by packets', () => {
+    const l = new RtpLatch(opts);
+    l.signal('10.0.0.1', 4000, 4, 0);
+    for (let i = 0; i < 5; i++) expect(l.check('10.0.0.1', 4000, 4, 10)).toBe('accept');
+    expect(l.check('10.0.0.9', 5000, 4, 20)).toBe('drop');
+    expect(l.latched).toBe(false);
+  });
+
+  it('latches once to a NATed source inside the window, then refuses to move again', () => {
+    const l = new RtpLatch(opts);
+    l.signal('192.168.1.5', 4000, 4, 0);
+    expect(l.check('203.0.113.7', 61000, 4, 100)).toBe('latched');
+    expect(l.address).toBe('203.0.113.7');
+    expect(l.port).toBe(61000);
+    expect(l.check('203.0.113.7', 61000, 4, 120)).toBe('accept');
+    expect(l.check('198.51.100.1', 7000, 4, 130)).toBe('drop');
+    expect(l.check('192.168.1.5', 4000, 4, 140)).toBe('drop');
+  });
+
+  it('refuses after the time window and from another address family', () => {
+    const l = new RtpLatch(opts);
+    l.signal('192.168.1.5', 4000, 4, 0);
+    expect(l.check('2001:db8::1', 4000, 6, 10)).toBe('drop');
+    expect(l.check('203.0.113.7', 61000, 4, 1001)).toBe('drop');
+  });
+
+  it('reopens when the remote is re-signalled with a new address, not for the same one', () => {
+    const l = new RtpLatch(opts);
+    l.signal('192.168.1.5', 4000, 4, 0);
+    expect(l.check('203.0.113.7', 61000, 4, 10)).toBe('latched');
+    l.signal('192.168.1.5', 4000, 4, 5000); // same remote again: keep the latch
+    expect(l.address).toBe('203.0.113.7');
+    expect(l.check('198.51.100.1', 7000, 4, 5001)).toBe('drop');
+    l.signal('192.168.1.6', 4002, 4, 6000); // re-INVITE moved it
+    expect(l.check('198.51.100.1', 7000, 4, 6001)).toBe('latched');
+  });
+});

@@ -1,0 +1,194 @@
+/**
+ * RTP over plain UDP: one socket for RTP and, without rtcp-mux, one for RTCP on port + 1.
+ * Symmetric RTP: we send from the port we receive on, to the signalled remote or to the
+ * source latched during the first packets (RtpLatch). With rtcp-mux, RTCP is told from RTP
+ * by its packet type (RFC 5761 4).
+ */
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { lookup as dnsLookup } from 'node:dns';
+import { isIP } from 'node:net';
+import type { Clock } from '../../core/index.js';
+import { isRtcp } from '../rtcp/index.js';
+import { RtpLatch, type RtpLatchOptions } from './rtp-latch.js';
+import type { RtpTransport, RtpTransportReceiver, TransportRemote } from './rtp-transport.js';
+
+export interface UdpRtpTransportOptions {
+  localAddress: string;
+  port: number;
+  rtcpMux: boolean;
+  clock: Clock;
+  latch: RtpLatchOptions;
+}
+
+/** A bind failure, with the errno code (EADDRINUSE lets the caller try another port). */
+export class BindError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
+
+/**
+ * Resolves IP literals synchronously: dgram's default lookup defers every send by a tick,
+ * which costs per packet and keeps the buffer busy after send() returned.
+ */
+function literalLookup(hostname: string, options: unknown, callback: LookupCallback): void {
+  const family = isIP(hostname);
+  if (family !== 0) callback(null, hostname, family);
+  else dnsLookup(hostname, { family: typeof options === 'number' ? options : 0 }, callback);
+}
+
+function bindSocket(type: 'udp4' | 'udp6', address: string, port: number): Promise<Socket> {
+  // The cast: @types/node types the lookup options as an object, dgram passes the family number.
+  const socket = createSocket({ type, lookup: literalLookup as never });
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => {
+      socket.close();
+      reject(new BindError(err.code ?? 'bind_failed', `cannot bind ${address}:${port}: ${err.message}`));
+    };
+    socket.once('error', onError);
+    socket.bind({ address, port, exclusive: true }, () => {
+      socket.off('error', onError);
+      resolve(socket);
+    });
+  });
+}
+
+export class UdpRtpTransport implements RtpTransport {
+  receiver: RtpTransportReceiver | undefined;
+  readonly localAddress: string;
+  readonly port: number;
+  readonly rtcpPort: number | undefined;
+  private droppedCount = 0;
+  private sendErrors = 0;
+  private readonly rtpLatch: RtpLatch;
+  private readonly rtcpLatch: RtpLatch;
+  private hasRemote = false;
+  private rtcpMux: boolean;
+  private closed = false;
+  private readonly onRtpMessage = (msg: Buffer, rinfo: RemoteInfo): void => this.receiveRtpSocket(msg, rinfo);
+  private readonly onRtcpMessage = (msg: Buffer, rinfo: RemoteInfo): void => this.receiveRtcpSocket(msg, rinfo);
+  private readonly onSocketError = (): void => {
+    // Send failures (unreachable networks) surface here; they do not end the endpoint.
+    this.sendErrors++;
+  };
+
+  private constructor(
+    private readonly clock: Clock,
+    private readonly rtpSocket: Socket,
+    private rtcpSocket: Socket | undefined,
+    latch: RtpLatchOptions,
+    localAddress: string,
+  ) {
+    this.localAddress = localAddress;
+    this.port = rtpSocket.address().port;
+    this.rtcpPort = rtcpSocket?.address().port;
+    this.rtcpMux = rtcpSocket === undefined;
+    this.rtpLatch = new RtpLatch(latch);
+    this.rtcpLatch = new RtpLatch(latch);
+    rtpSocket.on('message', this.onRtpMessage);
+    rtpSocket.on('error', this.onSocketError);
+    rtcpSocket?.on('message', this.onRtcpMessage);
+    rtcpSocket?.on('error', this.onSocketError);
+  }
+
+  /** Binds the RTP socket (and the RTCP one on port + 1 unless rtcpMux); rejects with BindError. */
+  static async open(options: UdpRtpTransportOptions): Promise<UdpRtpTransport> {
+    const family = isIP(options.localAddress);
+    if (family === 0) throw new BindError('invalid_argument', `local address ${options.localAddress} is not an IP address`);
+    const type = family === 6 ? 'udp6' : 'udp4';
+    const rtp = await bindSocket(type, options.localAddress, options.port);
+    let rtcp: Socket | undefined;
+    if (!options.rtcpMux) {
+      try {
+        rtcp = await bindSocket(type, options.localAddress, rtp.address().port + 1);
+      } catch (err) {
+        rtp.close();
+        throw err;
+      }
+    }
+    return new UdpRtpTransport(options.clock, rtp, rtcp, options.latch, options.localAddress);
+  }
+
+  get remoteAddress(): string | undefined {
+    return this.hasRemote ? this.rtpLatch.address : undefined;
+  }
+  get remotePort(): number | undefined {
+    return this.hasRemote ? this.rtpLatch.port : undefined;
+  }
+  get latched(): boolean {
+    return this.rtpLatch.latched;
+  }
+  get dropped(): number {
+    return this.droppedCount;
+  }
+  get sendFailures(): number {
+    return this.sendErrors;
+  }
+
+  setRemote(remote: TransportRemote, nowMs: number): void {
+    const family = isIP(remote.address) === 6 ? 6 : 4;
+    this.rtpLatch.signal(remote.address, remote.port, family, nowMs);
+    this.rtcpLatch.signal(remote.address, remote.rtcpPort, family, nowMs);
+    this.hasRemote = true;
+    if (remote.rtcpMux && !this.rtcpMux) {
+      // The answer accepted rtcp-mux: the RTCP socket is no longer needed (RFC 5761 5.1.1).
+      this.rtcpMux = true;
+      this.rtcpSocket?.close();
+      this.rtcpSocket = undefined;
+    }
+  }
+
+  sendRtp(packet: Uint8Array, length = packet.length): void {
+    if (!this.hasRemote || this.closed) return;
+    this.rtpSocket.send(packet, 0, length, this.rtpLatch.port, this.rtpLatch.address);
+  }
+
+  sendRtcp(packet: Uint8Array): void {
+    if (!this.hasRemote || this.closed) return;
+    if (this.rtcpMux || !this.rtcpSocket) this.rtpSocket.send(packet, this.rtpLatch.port, this.rtpLatch.address);
+    else this.rtcpSocket.send(packet, this.rtcpLatch.port, this.rtcpLatch.address);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.rtpSocket.close();
+    this.rtcpSocket?.close();
+    this.rtcpSocket = undefined;
+  }
+
+  private receiveRtpSocket(msg: Buffer, rinfo: RemoteInfo): void {
+    const receiver = this.receiver;
+    if (!this.hasRemote || !receiver || msg.length < 8) {
+      this.droppedCount++;
+      return;
+    }
+    const now = this.clock.monotonic();
+    const decision = this.rtpLatch.check(rinfo.address, rinfo.port, rinfo.family === 'IPv6' ? 6 : 4, now);
+    if (decision === 'drop') {
+      this.droppedCount++;
+      return;
+    }
+    if (decision === 'latched') receiver.onLatched(rinfo.address, rinfo.port, false);
+    if (this.rtcpMux && isRtcp(msg)) receiver.onRtcp(msg, now);
+    else receiver.onRtp(msg, now);
+  }
+
+  private receiveRtcpSocket(msg: Buffer, rinfo: RemoteInfo): void {
+    const receiver = this.receiver;
+    if (!this.hasRemote || !receiver || msg.length < 8) {
+      this.droppedCount++;
+      return;
+    }
+    const now = this.clock.monotonic();
+    const decision = this.rtcpLatch.check(rinfo.address, rinfo.port, rinfo.family === 'IPv6' ? 6 : 4, now);
+    if (decision === 'drop') {
+      this.droppedCount++;
+      return;
+    }
+    if (decision === 'latched') receiver.onLatched(rinfo.address, rinfo.port, true);
+    receiver.onRtcp(msg, now);
+  }
+}
