@@ -38,7 +38,8 @@ export function isHoldAddress(address: string | undefined): boolean {
  * not receive, whatever the attribute says (RFC 3264 8.4).
  */
 export function effectiveDirection(section: MediaSection): Direction {
-  if (!isHoldAddress(section.connection?.address)) return section.direction;
+  // With ICE, c=0.0.0.0 (port 9) only says "no candidate yet" (RFC 8838 4.2), not hold.
+  if (!isHoldAddress(section.connection?.address) || section.ice !== undefined) return section.direction;
   return directionOf(sends(section.direction), false);
 }
 
