@@ -13,6 +13,7 @@ import { LocalIdentity } from '../sip/identity/index.js';
 import { getHeader } from '../sip/message/index.js';
 import { LocationService } from '../sip/registrar/index.js';
 import { DEFAULT_TIMERS, TransactionLayer, type TimerConfig } from '../sip/transaction/index.js';
+import type { SessionTimerConfig } from '../sip/dialog/index.js';
 import { loadOrCreateCertificate, TransportLayer, type TransportAddress, type TransportProtocol } from '../sip/transport/index.js';
 import { DEFAULT_SECURITY_SETTINGS, openDatabase, type Store } from '../store/index.js';
 import type { RuntimeConfig } from './config/index.js';
@@ -34,6 +35,8 @@ export interface StartOptions {
   configPollMs?: number;
   /** RFC 3261 timer values (T1, T2, T4); tests shorten them so transactions settle quickly. */
   sipTimers?: Partial<TimerConfig>;
+  /** Session timers (RFC 4028) on both legs of every call; tests shorten them. */
+  sessionTimer?: SessionTimerConfig;
 }
 
 export interface RunningServer {
@@ -158,6 +161,7 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       logger: logger.child({ component: 'b2bua' }),
       userAgent: USER_AGENT,
       timers: { t1: opts.sipTimers?.t1 ?? DEFAULT_TIMERS.t1, t2: opts.sipTimers?.t2 ?? DEFAULT_TIMERS.t2 },
+      ...(opts.sessionTimer !== undefined ? { sessionTimer: opts.sessionTimer } : {}),
       onCallEvent: (ev) => logger.info(ev, ev.type),
     });
     let digestAlgorithms = security.digestAlgorithms ?? ['MD5'];

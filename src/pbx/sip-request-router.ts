@@ -20,7 +20,7 @@ import type { ExtensionDirectory } from './extension-directory.js';
 import type { RequestAuthenticator } from './request-authenticator.js';
 
 /** Option tags we implement; a Require naming anything else gets 420 (RFC 3261 8.2.2.3). */
-const SUPPORTED_OPTION_TAGS = new Set(['outbound', 'path']);
+const SUPPORTED_OPTION_TAGS = new Set(['outbound', 'path', '100rel', 'timer']);
 const KNOWN_METHODS = new Set(['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'REGISTER', 'UPDATE', 'INFO', 'MESSAGE', 'NOTIFY', 'SUBSCRIBE', 'PRACK', 'REFER', 'PUBLISH']);
 
 export interface SipRequestRouterDeps {
@@ -115,7 +115,7 @@ export class SipRequestRouter {
             headers: [
               { name: 'Allow', value: `${ALLOWED_METHODS}, REGISTER` },
               { name: 'Accept', value: 'application/sdp' },
-              { name: 'Supported', value: 'outbound, path' },
+              { name: 'Supported', value: 'outbound, path, 100rel, timer' },
               { name: 'User-Agent', value: this.deps.userAgent },
             ],
           }),

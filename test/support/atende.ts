@@ -31,6 +31,8 @@ export interface StartAtendeOptions {
   tls?: boolean;
   /** Shorter RFC 3261 timers (e.g. { t1: 50 }) so transactions settle quickly in tests. */
   sipTimers?: { t1?: number; t2?: number; t4?: number };
+  /** Session timers (RFC 4028) with intervals short enough for a test. */
+  sessionTimer?: { sessionExpiresS: number; minSES: number; imposeWhenAbsent: boolean };
   /** Reuse this data dir (a restart: bindings and bans persisted there survive) instead of a new temp dir. */
   dataDir?: string;
   /** Fixed UDP/TCP SIP port (e.g. the previous run's, for a restart); default ephemeral. */
@@ -98,7 +100,7 @@ export async function startAtende(opts: StartAtendeOptions = {}): Promise<TestAt
   });
   const level = process.env['ATENDE_TEST_LOG'] ?? opts.logLevel;
   const logger: Logger = level ? createLogger(level as 'info', process.stderr) : silentLogger();
-  const server = await startServer(config, { logger, configPollMs: 200, ...(opts.sipTimers ? { sipTimers: opts.sipTimers } : {}) });
+  const server = await startServer(config, { logger, configPollMs: 200, ...(opts.sipTimers ? { sipTimers: opts.sipTimers } : {}), ...(opts.sessionTimer ? { sessionTimer: opts.sessionTimer } : {}) });
   const sipPort = server.listening.udp.port;
   return {
     server,

@@ -110,4 +110,27 @@ describe('B2BUA call state', () => {
     const down = run(['a'], [{ type: 'fork-answered', fork: 'a' }, { type: 'caller-acked' }, { type: 'shutdown' }]);
     expect(down.effects).toEqual(expect.arrayContaining([{ do: 'bye-caller' }, { do: 'bye-fork', fork: 'a' }]));
   });
+  it('refuses a call before any fork answers (422 for a too short session interval): forks cancelled, caller rejected', () => {
+    const { s, effects } = run(['a'], [{ type: 'fork-provisional', fork: 'a', status: 180 }, { type: 'refuse', status: 422 }]);
+    expect(s.state).toBe('ended');
+    expect(effects.slice(1)).toEqual([{ do: 'cancel-fork', fork: 'a' }, { do: 'reject-caller', status: 422 }, { do: 'ended', cause: 'rejected' }]);
+  });
+
+  it('refused while the 2xx waits for a PRACK: the answered callee is ACKed and hung up', () => {
+    const { effects } = run(['a'], [{ type: 'fork-answered', fork: 'a' }, { type: 'refuse', status: 500 }]);
+    expect(effects).toEqual([
+      { do: 'answer-caller', fork: 'a' },
+      { do: 'ack-fork', fork: 'a', withCallerAck: false },
+      { do: 'bye-fork', fork: 'a' },
+      { do: 'reject-caller', status: 500 },
+      { do: 'ended', cause: 'rejected' },
+    ]);
+  });
+
+  it('a session that expires ends both legs with BYE; before an answer it means nothing', () => {
+    expect(run(['a'], [{ type: 'session-expired' }]).effects).toEqual([]);
+    const { s, effects } = run(['a'], [{ type: 'fork-answered', fork: 'a' }, { type: 'caller-acked' }, { type: 'session-expired' }]);
+    expect(s.state).toBe('ended');
+    expect(effects.slice(2)).toEqual([{ do: 'bye-fork', fork: 'a' }, { do: 'bye-caller' }, { do: 'ended', cause: 'session-expired' }]);
+  });
 });

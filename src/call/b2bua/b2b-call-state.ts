@@ -27,7 +27,11 @@ export type CallEvent =
   | { type: 'caller-acked' }
   | { type: 'caller-ack-timeout' }
   | { type: 'bye'; from: Side }
-  | { type: 'shutdown' };
+  | { type: 'shutdown' }
+  /** We refuse the call ourselves before it is answered: 422 (session interval), 5xx (no PRACK). */
+  | { type: 'refuse'; status: number }
+  /** A leg's session timer expired or its refresh found the dialog gone (RFC 4028 10). */
+  | { type: 'session-expired' };
 
 export type CallEffect =
   | { do: 'relay-provisional'; fork: string; status: number }
@@ -46,6 +50,7 @@ export type EndCause =
   | 'no-answer'
   | 'rejected'
   | 'ack-timeout'
+  | 'session-expired'
   | 'shutdown';
 
 export function initialCall(forkIds: readonly string[]): CallSnapshot {
@@ -135,6 +140,27 @@ export function transitionCall(s: CallSnapshot, ev: CallEvent): { next: CallSnap
         return { next: { ...s, state: 'ended' }, effects: [{ do: 'bye-caller' }, { do: 'bye-fork', fork: s.winner }, { do: 'ended', cause: 'shutdown' }] };
       }
       return same;
+    }
+    case 'refuse': {
+      if (s.state === 'routing' || s.state === 'ringing') {
+        const { forks, effects } = cancelAll(s);
+        return { next: { ...s, forks, state: 'ended' }, effects: [...effects, { do: 'reject-caller', status: ev.status }, { do: 'ended', cause: 'rejected' }] };
+      }
+      if (s.state === 'answering' && s.winner !== undefined) {
+        // Our 2xx to the caller was still held back (waiting for a PRACK): the callee's leg is up.
+        return {
+          next: { ...s, state: 'ended' },
+          effects: [{ do: 'ack-fork', fork: s.winner, withCallerAck: false }, { do: 'bye-fork', fork: s.winner }, { do: 'reject-caller', status: ev.status }, { do: 'ended', cause: 'rejected' }],
+        };
+      }
+      return same;
+    }
+    case 'session-expired': {
+      if (s.winner === undefined || (s.state !== 'answering' && s.state !== 'confirmed')) return same;
+      const effects: CallEffect[] = [];
+      if (s.state === 'answering') effects.push({ do: 'ack-fork', fork: s.winner, withCallerAck: false });
+      effects.push({ do: 'bye-fork', fork: s.winner }, { do: 'bye-caller' }, { do: 'ended', cause: 'session-expired' });
+      return { next: { ...s, state: 'ended' }, effects };
     }
     case 'caller-acked': {
       if (s.state !== 'answering' || s.winner === undefined) return same;

@@ -1,6 +1,14 @@
 import type { TimerHandle } from '../../core/clock.js';
-import { createResponse, cseq, getHeader, type SipRequest } from '../../sip/message/index.js';
-import { dialogKey, nextInDialogRequest, processInDialogRequest, type Dialog } from '../../sip/dialog/index.js';
+import { createResponse, cseq, getHeader, type HeaderField, type SipRequest } from '../../sip/message/index.js';
+import {
+  dialogKey,
+  negotiateSessionTimerAsUac,
+  negotiateSessionTimerAsUas,
+  nextInDialogRequest,
+  processInDialogRequest,
+  type Dialog,
+  type SessionTimerDecision,
+} from '../../sip/dialog/index.js';
 import type { ServerTransaction } from '../../sip/transaction/index.js';
 import { AnswerRetransmitter } from './answer-retransmitter.js';
 import { initialCall, transitionCall, type CallEffect, type CallEvent, type CallSnapshot, type Side } from './b2b-call-state.js';
@@ -8,6 +16,7 @@ import { CalleeFork } from './callee-fork.js';
 import { CallerLeg } from './caller-leg.js';
 import type { DialogIndex } from './dialog-index.js';
 import { InDialogRelay, type DialogSide } from './in-dialog-relay.js';
+import { LegSessionTimer } from './leg-session-timer.js';
 import type { B2buaDeps, CallPlan } from './types.js';
 
 export interface B2bCallHooks {
@@ -27,6 +36,10 @@ export class B2bCall {
   private readonly relay: InDialogRelay;
   private readonly indexed = new Set<string>();
   private readonly byes = new Set<Promise<void>>();
+  /** The caller leg's session timer decision on its INVITE (RFC 4028 9). */
+  private readonly callerTimerDecision: SessionTimerDecision;
+  private readonly timers: LegSessionTimer[] = [];
+  private rejectHeaders: HeaderField[] = [];
 
   constructor(
     private readonly deps: B2buaDeps,
@@ -35,7 +48,8 @@ export class B2bCall {
     private readonly hooks: B2bCallHooks,
   ) {
     this.id = deps.random.token(9);
-    this.caller = new CallerLeg(tx, deps);
+    this.caller = new CallerLeg(tx, deps, () => this.dispatch({ type: 'refuse', status: 500 }));
+    this.callerTimerDecision = negotiateSessionTimerAsUas(tx.request, deps.sessionTimer);
     this.relay = new InDialogRelay(deps);
     const req = tx.request;
     const mf = Number(getHeader(req, 'Max-Forwards') ?? '70');
@@ -56,6 +70,12 @@ export class B2bCall {
   start(): void {
     this.deps.onCallEvent?.({ type: 'call.started', callId: this.id, caller: this.plan.caller.uri, callee: this.plan.callee.uri, at: this.deps.clock.now() });
     this.caller.respond(100);
+    if (this.callerTimerDecision.type === 'reject') {
+      // RFC 4028 9: the asked session interval is below our Min-SE.
+      this.rejectHeaders = this.callerTimerDecision.headers;
+      this.dispatch({ type: 'refuse', status: 422 });
+      return;
+    }
     this.ringTimer = this.deps.clock.setTimer(this.deps.ringTimeoutMs ?? 120_000, () => this.dispatch({ type: 'ring-timeout' }));
     for (const fork of this.forks.values()) this.sendFork(fork);
   }
@@ -63,7 +83,7 @@ export class B2bCall {
   private sendFork(fork: CalleeFork): void {
     fork.tx = this.deps.transactions.sendRequest(fork.request, fork.target, {
       onProvisional: (res) => {
-        fork.takeProvisional(res);
+        if (!fork.takeProvisional(res)) return;
         this.indexSide(fork.dialog, 'callee', fork.id);
         this.dispatch({ type: 'fork-provisional', fork: fork.id, status: res.status });
       },
@@ -100,12 +120,21 @@ export class B2bCall {
       case 'answer-caller': {
         if (!fork?.answer) return;
         this.deps.clock.clearTimer(this.ringTimer);
+        this.startCalleeTimer(fork);
         const ct = fork.contentType;
-        const res = this.caller.respond(200, 'OK', { body: fork.answer.body, ...(ct ? { contentType: ct } : {}) });
-        this.indexSide(this.caller.dialog, 'caller');
-        const reliable = this.deps.sender.isReliable(this.caller.target.protocol);
-        this.answerRetransmitter = new AnswerRetransmitter(this.deps, this.caller.tx, res, reliable, () => this.dispatch({ type: 'caller-ack-timeout' }));
-        this.deps.onCallEvent?.({ type: 'call.answered', callId: this.id, at: this.deps.clock.now() });
+        // The callee may have answered the offer in a reliable 1xx only (RFC 3262): a caller that
+        // did not get that 1xx reliably still needs the answer, in our 2xx (RFC 3261 13.2.1).
+        const answerBody =
+          fork.answer.body.length > 0 ? { body: fork.answer.body, ...(ct ? { contentType: ct } : {}) }
+          : !this.caller.reliableBodySent ? fork.earlyBody : undefined;
+        const timerHeaders = this.callerTimerDecision.type === 'accept' ? this.callerTimerDecision.responseHeaders : [];
+        this.caller.respond(200, 'OK', answerBody, timerHeaders, (res) => {
+          this.indexSide(this.caller.dialog, 'caller');
+          const reliable = this.deps.sender.isReliable(this.caller.target.protocol);
+          this.answerRetransmitter = new AnswerRetransmitter(this.deps, this.caller.tx, res, reliable, () => this.dispatch({ type: 'caller-ack-timeout' }));
+          this.startCallerTimer(answerBody);
+          this.deps.onCallEvent?.({ type: 'call.answered', callId: this.id, at: this.deps.clock.now() });
+        });
         return;
       }
       case 'ack-fork': {
@@ -121,7 +150,7 @@ export class B2bCall {
         if (fork) this.sendBye(fork);
         return;
       case 'reject-caller':
-        this.caller.respond(e.status);
+        this.caller.respond(e.status, undefined, undefined, this.rejectHeaders);
         return;
       case 'bye-caller':
         this.sendBye(this.caller);
@@ -157,9 +186,81 @@ export class B2bCall {
     await Promise.all([...this.byes]);
   }
 
+  private startCallerTimer(answerBody: { body: Buffer; contentType?: string } | undefined): void {
+    const d = this.callerTimerDecision;
+    if (d.type !== 'accept') return;
+    const timer = new LegSessionTimer(this.deps, {
+      side: this.caller,
+      peerMessage: () => this.caller.request,
+      offer: () => answerBody,
+      onExpired: () => this.dispatch({ type: 'session-expired' }),
+    });
+    this.timers.push(timer);
+    this.callerTimer = timer;
+    timer.arm(d.intervalS, d.weRefresh);
+  }
+
+  private startCalleeTimer(fork: CalleeFork): void {
+    const answer = fork.answer;
+    if (answer === undefined) return;
+    const agreed = negotiateSessionTimerAsUac(answer);
+    if (agreed.type !== 'accept') return;
+    const ct = getHeader(fork.request, 'Content-Type');
+    const timer = new LegSessionTimer(this.deps, {
+      side: fork,
+      peerMessage: () => fork.answer,
+      offer: () => (fork.request.body.length > 0 ? { body: fork.request.body, ...(ct ? { contentType: ct } : {}) } : undefined),
+      onExpired: () => this.dispatch({ type: 'session-expired' }),
+    });
+    this.timers.push(timer);
+    this.calleeTimer = timer;
+    timer.arm(agreed.intervalS, agreed.weRefresh);
+  }
+
+  private callerTimer: LegSessionTimer | undefined;
+  private calleeTimer: LegSessionTimer | undefined;
+
+  /**
+   * The session timer side of a refresh-capable request (re-INVITE, UPDATE) from one leg:
+   * 422 when the interval is too small, else what our 2xx must say, and the re-arm on success.
+   */
+  private refreshTerms(side: Side, req: SipRequest): { reject?: HeaderField[]; headers: HeaderField[]; onSuccess: () => void } {
+    const timer = side === 'caller' ? this.callerTimer : this.calleeTimer;
+    if (timer === undefined || (req.method !== 'INVITE' && req.method !== 'UPDATE')) return { headers: [], onSuccess: () => undefined };
+    const d = negotiateSessionTimerAsUas(req, this.deps.sessionTimer);
+    if (d.type === 'reject') return { reject: d.headers, headers: [], onSuccess: () => undefined };
+    if (d.type === 'none') return { headers: [], onSuccess: () => undefined };
+    return { headers: d.responseHeaders, onSuccess: () => timer.arm(d.intervalS, d.weRefresh) };
+  }
+
   /** A request inside one of this call's dialogs (`fork`: which callee dialog it came on). */
   onRequest(side: Side, req: SipRequest, tx: ServerTransaction, fork?: string): void {
     const from = this.sideOf(side, fork);
+    if (req.method === 'PRACK') {
+      // We send reliable provisionals only to the caller; a PRACK from a callee matches nothing.
+      if (side === 'caller') this.caller.onPrack(req, tx);
+      else tx.respond(createResponse(req, 481, 'Call/Transaction Does Not Exist'));
+      return;
+    }
+    const terms = this.refreshTerms(side, req);
+    if (terms.reject !== undefined) {
+      tx.respond(createResponse(req, 422, 'Session Interval Too Small', { headers: terms.reject }));
+      return;
+    }
+    if (req.method === 'UPDATE' && req.body.length === 0 && from === (side === 'caller' ? this.caller : this.winner())) {
+      // A session refresh (or a bare target refresh): nothing for the other leg; answered here.
+      const checked = from.dialog ? processInDialogRequest(from.dialog, req, { random: this.deps.random }) : undefined;
+      if (!checked || !checked.accept) {
+        tx.respond(createResponse(req, checked?.status ?? 481, checked?.reason ?? 'Call/Transaction Does Not Exist'));
+        return;
+      }
+      from.dialog = checked.dialog;
+      tx.respond(createResponse(req, 200, 'OK', {
+        headers: [{ name: 'Contact', value: `<${this.deps.localContact(from.target.protocol)}>` }, ...terms.headers],
+      }));
+      terms.onSuccess();
+      return;
+    }
     if (req.method === 'BYE') {
       const dialog = from.dialog;
       const checked = dialog ? processInDialogRequest(dialog, req, { random: this.deps.random }) : undefined;
@@ -181,7 +282,7 @@ export class B2bCall {
       tx.respond(createResponse(req, 481, 'Call/Transaction Does Not Exist'));
       return;
     }
-    this.relay.relay(side, from, to, req, tx);
+    this.relay.relay(side, from, to, req, tx, { responseHeaders: terms.headers, onSuccess: terms.onSuccess });
   }
 
   /** An ACK inside one of this call's dialogs: for our answer to the caller, or for a relayed re-INVITE. */
@@ -239,6 +340,8 @@ export class B2bCall {
   private cleanup(): void {
     this.deps.clock.clearTimer(this.ringTimer);
     this.answerRetransmitter?.stop();
+    this.caller.close();
+    for (const t of this.timers) t.close();
     this.relay.close();
     for (const key of this.indexed) this.hooks.index.delete(key);
     this.indexed.clear();

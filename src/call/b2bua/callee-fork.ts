@@ -1,12 +1,25 @@
-import { createRequest, formatNameAddr, getHeader, isParseError, parseUri, type HeaderField, type SipRequest, type SipResponse } from '../../sip/message/index.js';
-import { buildAck, dialogFromUacResponse, isDialogError, processInDialogResponse, type Dialog } from '../../sip/dialog/index.js';
+import { createRequest, formatNameAddr, getHeader, isParseError, parseUri, toTag as toTagOf, type HeaderField, type SipRequest, type SipResponse } from '../../sip/message/index.js';
+import {
+  acceptReliableProvisional,
+  buildAck,
+  buildPrack,
+  dialogFromUacResponse,
+  isDialogError,
+  isReliableProvisional,
+  processInDialogResponse,
+  sessionTimerRequestHeaders,
+  type Dialog,
+} from '../../sip/dialog/index.js';
 import type { ClientTransaction } from '../../sip/transaction/index.js';
 import type { SendTarget } from '../../sip/transport/types.js';
 import { sendAck } from './ack-sender.js';
 import type { B2buaDeps, CallPlan, ForkTarget } from './types.js';
 
 /** Methods we accept inside a call, advertised in Allow. */
-export const ALLOWED_METHODS = 'INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO, MESSAGE, NOTIFY';
+export const ALLOWED_METHODS = 'INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, PRACK, INFO, MESSAGE, NOTIFY';
+
+/** Extensions each leg of a call speaks: reliable provisionals (RFC 3262) and session timers (RFC 4028). */
+export const SUPPORTED_EXTENSIONS = '100rel, timer';
 
 /** One outbound INVITE of a call to one device of the callee; we are its UAC. */
 export class CalleeFork {
@@ -17,6 +30,8 @@ export class CalleeFork {
   provisional: SipResponse | undefined;
   /** The 2xx that answered this fork. */
   answer: SipResponse | undefined;
+  /** The last session description the callee sent before answering (early media, or the answer in a reliable 1xx). */
+  earlyBody: { body: Buffer; contentType?: string } | undefined;
   /** The ACK we sent for the 2xx, kept to answer its retransmissions. */
   private ack: SipRequest | undefined;
 
@@ -44,18 +59,54 @@ export class CalleeFork {
       { name: 'CSeq', value: '1 INVITE' },
       { name: 'Contact', value: `<${deps.localContact(target.protocol)}>` },
       { name: 'Allow', value: ALLOWED_METHODS },
+      // We PRACK reliable provisionals and keep a session timer of our own on this leg.
+      ...sessionTimerRequestHeaders(deps.sessionTimer).filter((h) => h.name !== 'Supported'),
+      { name: 'Supported', value: SUPPORTED_EXTENSIONS },
     );
     if (deps.userAgent) headers.push({ name: 'User-Agent', value: deps.userAgent });
     if (offer.body.length > 0) headers.push({ name: 'Content-Type', value: offer.contentType ?? 'application/sdp' });
     this.request = createRequest({ method: 'INVITE', uri: dest.requestUri, headers, body: offer.body });
   }
 
-  /** Records a provisional response and the early dialog it creates (when it has a To tag). */
-  takeProvisional(res: SipResponse): void {
-    if (res.status > 100) this.provisional = res;
-    if (res.status > 100 && this.dialog === undefined) {
+  /**
+   * Records a provisional response and the early dialog it creates (when it has a To tag);
+   * a reliable one is PRACKed (RFC 3262 4). Returns false for a retransmitted or out-of-order
+   * reliable provisional, which must not be processed again.
+   */
+  takeProvisional(res: SipResponse): boolean {
+    if (res.status <= 100) return true;
+    if (this.dialog === undefined) {
       const d = dialogFromUacResponse(this.request, res);
       if (!isDialogError(d)) this.dialog = d;
+    }
+    if (isReliableProvisional(res)) {
+      if (this.dialog === undefined || this.dialog.id.remoteTag !== (toTagOf(res) ?? '')) return false;
+      const checked = acceptReliableProvisional(this.dialog, res);
+      if (!checked.accept) return false;
+      this.dialog = checked.dialog;
+      this.sendPrack(res);
+    }
+    this.provisional = res;
+    if (res.body.length > 0) {
+      const ct = getHeader(res, 'Content-Type');
+      this.earlyBody = { body: res.body, ...(ct !== undefined ? { contentType: ct } : {}) };
+    }
+    return true;
+  }
+
+  private sendPrack(res: SipResponse): void {
+    if (this.dialog === undefined) return;
+    const built = buildPrack(this.dialog, res);
+    if (built === undefined) return;
+    this.dialog = built.dialog;
+    try {
+      this.deps.transactions.sendRequest(built.request, this.target, {
+        onFinal: (r) => {
+          if (this.dialog !== undefined && r.status >= 200 && r.status < 300) this.dialog = processInDialogResponse(this.dialog, r).dialog;
+        },
+      });
+    } catch (err) {
+      this.deps.logger.warn({ err }, 'PRACK could not be sent');
     }
   }
 

@@ -39,7 +39,18 @@ export class InDialogRelay {
 
   constructor(private readonly deps: B2buaDeps) {}
 
-  relay(fromName: string, from: DialogSide, to: DialogSide, req: SipRequest, tx: ServerTransaction): void {
+  /**
+   * `terms`: headers our 2xx to the requester must carry (its leg's Session-Expires) and what
+   * to do once the request succeeded (re-arm that leg's session timer).
+   */
+  relay(
+    fromName: string,
+    from: DialogSide,
+    to: DialogSide,
+    req: SipRequest,
+    tx: ServerTransaction,
+    terms: { responseHeaders?: HeaderField[]; onSuccess?: () => void } = {},
+  ): void {
     if (!from.dialog || !to.dialog || to.dialog.state === 'terminated' || (req.method === 'INVITE' && to.dialog.state !== 'confirmed')) {
       tx.respond(createResponse(req, req.method === 'INVITE' ? 491 : 481, req.method === 'INVITE' ? 'Request Pending' : 'Call/Transaction Does Not Exist'));
       return;
@@ -64,11 +75,13 @@ export class InDialogRelay {
         const success = res.status >= 200 && res.status < 300;
         const headers: HeaderField[] = [];
         if (success && TARGET_REFRESH.has(method)) headers.push({ name: 'Contact', value: `<${this.deps.localContact(from.target.protocol)}>` });
+        if (success) headers.push(...(terms.responseHeaders ?? []));
         const resType = getHeader(res, 'Content-Type');
         if (res.body.length > 0) headers.push({ name: 'Content-Type', value: resType ?? 'application/sdp' });
         const out = createResponse(req, res.status, res.reason, { headers, ...(res.body.length > 0 ? { body: res.body } : {}) });
         if (from.dialog) from.dialog = processOutgoingResponse(from.dialog, out).dialog;
         tx.respond(out);
+        if (success) terms.onSuccess?.();
         if (method === 'INVITE' && success) {
           const seq = cseq(req)?.seq ?? 0;
           const key = `${fromName}:${seq}`;

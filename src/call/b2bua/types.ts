@@ -4,6 +4,7 @@ import type { RandomSource } from '../../core/random.js';
 import type { TransactionLayer } from '../../sip/transaction/index.js';
 import type { MessageSender, SendTarget, TransportProtocol } from '../../sip/transport/types.js';
 import type { EndCause } from './b2b-call-state.js';
+import type { SessionTimerConfig } from '../../sip/dialog/index.js';
 
 /** What the B2BUA needs from the SIP stack below it. */
 export interface B2buaDeps {
@@ -21,6 +22,8 @@ export interface B2buaDeps {
   /** How long the callee may ring before the caller hears 480 (default 120 s). */
   ringTimeoutMs?: number;
   userAgent?: string;
+  /** Session timers on both legs (RFC 4028); the defaults: 1800 s asked, Min-SE 90 s. */
+  sessionTimer?: SessionTimerConfig;
   onCallEvent?(event: B2buaCallEvent): void;
 }
 

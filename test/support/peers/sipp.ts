@@ -86,6 +86,8 @@ export interface SippHandle {
   readonly address: string;
   /** Resolves when the scenario's <log> output (-trace_logs) matches. */
   waitForLog(pattern: RegExp, timeoutMs: number): Promise<string>;
+  /** The <log> lines so far that match. */
+  logLines(pattern: RegExp): Promise<string[]>;
   /** Resolves when SIPp exits by itself. */
   done(): Promise<SippResult>;
   /** Quits (control-port 'Q', then signals) and returns the final statistics. Safe to call twice. */
@@ -254,6 +256,10 @@ export async function startSipp(o: SippOptions): Promise<SippHandle> {
         await new Promise((r) => setTimeout(r, 50));
       }
       throw new Error(`SIPp ${basename(o.scenario)}: no log line ${pattern} (exited: ${exited}); stderr: ${stderr().slice(-2000)}`);
+    },
+    async logLines(pattern) {
+      const { logs } = await readTraceFiles(dir, statsFile, rtdNames);
+      return logs.split('\n').filter((l) => pattern.test(l));
     },
     done: () => result,
     stop() {
