@@ -148,18 +148,18 @@ export interface SessionDescription {
   readonly rawSession: string;
 }
 
-/** Why an SDP body could not be read: the SIP layer answers 400 (or 488). */
+/** Why an SDP body could not be read (same shape as the other layers' ParseError); the SIP layer answers 488 or 400. */
 export interface SdpParseError {
-  readonly type: 'sdp-parse-error';
+  readonly type: 'parse-error';
   readonly reason: string;
 }
 
 export function sdpParseError(reason: string): SdpParseError {
-  return { type: 'sdp-parse-error', reason };
+  return { type: 'parse-error', reason };
 }
 
 export function isSdpParseError(x: unknown): x is SdpParseError {
-  return typeof x === 'object' && x !== null && (x as { type?: unknown }).type === 'sdp-parse-error';
+  return typeof x === 'object' && x !== null && (x as { type?: unknown }).type === 'parse-error';
 }
 
 /** The BUNDLE group a mid belongs to, if any. */

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import * as sdpTransform from 'sdp-transform';
 import { describe, expect, it } from 'vitest';
 import { isSdpParseError } from './model.js';
@@ -128,6 +129,17 @@ describe('parseSessionDescription', () => {
       expect(() => parseSessionDescription(mangled)).not.toThrow();
     }
     expect(isSdpParseError(parseSessionDescription(undefined as unknown as string))).toBe(true);
+  });
+
+  it('never throws on random lines made of SDP pieces (fast-check)', () => {
+    const piece = fc.constantFrom('v=0', 'o=- 1 1 IN IP4 1.2.3.4', 'c=IN IP4 1.2.3.4', 'm=audio 4000 RTP/AVP 0 101', 'm=video 0 RTP/AVP 99',
+      'a=rtpmap:101 telephone-event/8000', 'a=fmtp:101 0-16', 'a=rtpmap:', 'a=candidate:1 1 udp', 'a=crypto:x', 'a=fingerprint:',
+      'a=ssrc:abc', 'a=group:BUNDLE', 'a=ptime:-5', 'a=rtcp:x', 'm=audio 1 x', 'c=IN IP4', 'a=setup:bogus');
+    fc.assert(fc.property(fc.array(fc.oneof(piece, fc.string()), { maxLength: 30 }), fc.boolean(), (lines, withHeader) => {
+      const text = (withHeader ? ['v=0', 'o=- 1 1 IN IP4 1.2.3.4', 's=-', 't=0 0', ...lines] : lines).join('\r\n');
+      const d = parseSessionDescription(text);
+      if (!isSdpParseError(d)) for (const m of d.media) expect(m.raw.startsWith('m=')).toBe(true);
+    }), { numRuns: 500 });
   });
 
   it('round-trips through sdp-transform keeping attributes it does not understand', () => {
