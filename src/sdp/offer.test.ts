@@ -83,6 +83,12 @@ describe('createOffer', () => {
     expect(d.media[0]!.rtcp?.port).toBe(40011);
   });
 
+  it('writes IP6 for an IPv6 anchor address', () => {
+    const d = parse(createOffer({ ...plain, address: '2001:db8::5' }));
+    expect(d.connection).toEqual({ addressType: 'IP6', address: '2001:db8::5' });
+    expect(d.origin.addressType).toBe('IP6');
+  });
+
   it('appends relayed sections verbatim', () => {
     const video = 'm=video 40100 RTP/AVP 99\nc=IN IP4 203.0.113.5\na=rtpmap:99 H264/90000\na=x-kept:yes\n';
     const d = parse(createOffer({ ...plain, extraSections: [video] }));
