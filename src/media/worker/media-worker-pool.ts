@@ -1,0 +1,337 @@
+/**
+ * The main thread's handle on the media workers: starts N worker threads (default one per
+ * CPU), places endpoints on them (everything connected to an endpoint lives in its worker:
+ * `near` co-locates), allocates their RTP ports, turns commands into promises and routes
+ * events to subscribers. A worker that dies is not restarted behind anyone's back: its
+ * endpoints get an `error` event and their ports are freed.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { AtendeError, silentLogger, type Logger } from '../../core/index.js';
+import { RtpPortAllocator, type RtpPortRange } from './rtp-port-allocator.js';
+import type {
+  EndpointBinding, EndpointId, EndpointKind, EndpointOptions, EndpointStats, MediaCommand, MediaCommandOp,
+  MediaCommandResults, MediaEvent, RemoteDescription, WorkerMessage,
+} from './protocol.js';
+import { isMediaReply } from './protocol.js';
+import { mediaWorkerEntry } from './worker-entry.js';
+
+/** A failed media command, with the worker's error code (or a pool one). */
+export class MediaWorkerError extends AtendeError {}
+
+export interface MediaWorkerPoolOptions {
+  /** Worker threads (default: the number of CPUs). */
+  workers?: number;
+  /** RTP port range or a shared allocator (default 20000-29999). */
+  ports?: string | RtpPortRange | RtpPortAllocator;
+  /** Ports tried when binding fails with EADDRINUSE (default 16). */
+  bindAttempts?: number;
+  logger?: Logger;
+}
+
+export interface CreateEndpointRequest {
+  localAddress: string;
+  kind?: EndpointKind;
+  /** Place the new endpoint in the same worker as this one (to connect them later). */
+  near?: EndpointId;
+  /** Bind no RTCP socket: rtcp-mux is offered/required. */
+  rtcpMux?: boolean;
+  options?: EndpointOptions;
+}
+
+/** A command without its request id (the pool assigns it). */
+type Unsent<C> = C extends MediaCommand ? Omit<C, 'id'> : never;
+
+interface Pending {
+  resolve: (result: unknown) => void;
+  reject: (err: Error) => void;
+}
+
+interface WorkerSlot {
+  readonly index: number;
+  readonly worker: Worker;
+  readonly pending: Map<number, Pending>;
+  readonly endpoints: Set<EndpointId>;
+  alive: boolean;
+  exited: Promise<void>;
+}
+
+interface EndpointRecord {
+  slot: WorkerSlot;
+  port: number;
+}
+
+type Listener = (event: MediaEvent) => void;
+
+export class MediaWorkerPool {
+  private readonly slots: WorkerSlot[] = [];
+  private readonly endpoints = new Map<EndpointId, EndpointRecord>();
+  private readonly listeners = new Set<Listener>();
+  private readonly endpointListeners = new Map<EndpointId, Set<Listener>>();
+  private readonly allocator: RtpPortAllocator;
+  private readonly bindAttempts: number;
+  private readonly logger: Logger;
+  private nextCommandId = 1;
+  private nextEndpoint = 1;
+  private closing: Promise<void> | undefined;
+
+  private constructor(options: MediaWorkerPoolOptions) {
+    const ports = options.ports ?? '20000-29999';
+    this.allocator = ports instanceof RtpPortAllocator ? ports : new RtpPortAllocator(ports);
+    this.bindAttempts = options.bindAttempts ?? 16;
+    this.logger = options.logger ?? silentLogger();
+  }
+
+  /** Starts the workers and resolves once every one is ready. */
+  static async start(options: MediaWorkerPoolOptions = {}): Promise<MediaWorkerPool> {
+    const pool = new MediaWorkerPool(options);
+    const count = Math.max(1, options.workers ?? availableParallelism());
+    const entry = mediaWorkerEntry();
+    try {
+      await Promise.all(Array.from({ length: count }, (_, i) => pool.startWorker(i, entry.url)));
+    } catch (err) {
+      await pool.close();
+      throw err;
+    }
+    return pool;
+  }
+
+  /** The port allocator (tests and metrics read `inUse`). */
+  get ports(): RtpPortAllocator {
+    return this.allocator;
+  }
+  get endpointCount(): number {
+    return this.endpoints.size;
+  }
+  /** Worker threads that have not exited. */
+  get liveWorkers(): number {
+    return this.slots.filter((s) => s.alive).length;
+  }
+  /** Endpoints per worker, in worker order. */
+  get load(): number[] {
+    return this.slots.map((s) => s.endpoints.size);
+  }
+  /** Index of the worker holding `endpoint`. */
+  workerOf(endpoint: EndpointId): number | undefined {
+    return this.endpoints.get(endpoint)?.slot.index;
+  }
+
+  /** Creates an endpoint on an RTP port from the range, retrying the next port on EADDRINUSE. */
+  async createEndpoint(request: CreateEndpointRequest): Promise<EndpointBinding> {
+    const slot = this.placeEndpoint(request.near);
+    const endpoint = `ep${this.nextEndpoint++}`;
+    for (let attempt = 1; ; attempt++) {
+      const port = this.allocator.allocate();
+      try {
+        const command: Unsent<MediaCommand> = {
+          op: 'createEndpoint', endpoint, kind: request.kind ?? 'rtp', localAddress: request.localAddress, port,
+        };
+        if (request.rtcpMux) command.rtcpMux = true;
+        if (request.options) command.options = request.options;
+        const binding = await this.send(slot, command);
+        if (!slot.alive) throw new MediaWorkerError('worker_crashed', 'media worker died');
+        this.endpoints.set(endpoint, { slot, port });
+        slot.endpoints.add(endpoint);
+        return binding;
+      } catch (err) {
+        this.allocator.release(port);
+        if (err instanceof MediaWorkerError && err.code === 'EADDRINUSE' && attempt < this.bindAttempts) {
+          this.logger.debug({ port }, 'RTP port in use, trying the next one');
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  /** Applies the far end's description (first answer or a re-INVITE). */
+  async setRemote(endpoint: EndpointId, remote: RemoteDescription): Promise<void> {
+    await this.sendTo(endpoint, { op: 'setRemote', endpoint, remote });
+  }
+
+  /** Relays media both ways between two endpoints of the same worker. */
+  async connect(a: EndpointId, b: EndpointId): Promise<{ transcoding: boolean }> {
+    const ra = this.record(a);
+    const rb = this.record(b);
+    if (ra.slot !== rb.slot) {
+      throw new MediaWorkerError('not_same_worker', `endpoints ${a} and ${b} live in different workers (use near)`);
+    }
+    return this.send(ra.slot, { op: 'connect', a, b });
+  }
+
+  async disconnect(endpoint: EndpointId): Promise<void> {
+    await this.sendTo(endpoint, { op: 'disconnect', endpoint });
+  }
+
+  /** Sends an RFC 4733 digit; resolves when it was fully sent. */
+  async sendDtmf(endpoint: EndpointId, digit: string, durationMs?: number): Promise<void> {
+    const command: Unsent<MediaCommand> = { op: 'sendDtmf', endpoint, digit };
+    if (durationMs !== undefined) command.durationMs = durationMs;
+    await this.sendTo(endpoint, command);
+  }
+
+  stats(endpoint: EndpointId): Promise<EndpointStats> {
+    return this.sendTo(endpoint, { op: 'stats', endpoint });
+  }
+
+  /** Closes the endpoint and frees its port; unknown endpoints are already gone. */
+  async destroy(endpoint: EndpointId): Promise<void> {
+    const record = this.endpoints.get(endpoint);
+    if (!record) return;
+    try {
+      await this.send(record.slot, { op: 'destroy', endpoint });
+    } catch (err) {
+      if (!(err instanceof MediaWorkerError) || (err.code !== 'unknown_endpoint' && err.code !== 'worker_crashed')) throw err;
+    } finally {
+      this.forget(endpoint);
+    }
+  }
+
+  /** Subscribes to every event; returns the unsubscribe function. */
+  on(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Subscribes to one endpoint's events. */
+  onEndpoint(endpoint: EndpointId, listener: Listener): () => void {
+    let set = this.endpointListeners.get(endpoint);
+    if (!set) this.endpointListeners.set(endpoint, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.endpointListeners.get(endpoint) === set) this.endpointListeners.delete(endpoint);
+    };
+  }
+
+  /** Terminates every worker (their sockets close with them) and frees all ports; safe twice. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    const err = new MediaWorkerError('pool_closed', 'media worker pool closed');
+    for (const slot of this.slots) {
+      for (const p of slot.pending.values()) p.reject(err);
+      slot.pending.clear();
+    }
+    for (const id of [...this.endpoints.keys()]) this.forget(id);
+    await Promise.all(this.slots.map(async (slot) => {
+      if (slot.alive) await slot.worker.terminate();
+      await slot.exited;
+    }));
+    this.listeners.clear();
+    this.endpointListeners.clear();
+  }
+
+  private startWorker(index: number, url: URL): Promise<void> {
+    const worker = new Worker(url, { name: `media-${index}` });
+    let markExited!: () => void;
+    const slot: WorkerSlot = {
+      index, worker, pending: new Map(), endpoints: new Set(), alive: true,
+      exited: new Promise<void>((resolve) => (markExited = resolve)),
+    };
+    this.slots.push(slot);
+    return new Promise<void>((resolve, reject) => {
+      let ready = false;
+      worker.on('message', (msg: WorkerMessage) => {
+        if (!ready && !isMediaReply(msg) && msg.ev === 'ready') {
+          ready = true;
+          resolve();
+          return;
+        }
+        this.onWorkerMessage(slot, msg);
+      });
+      worker.on('error', (err) => {
+        this.logger.error({ err, worker: index }, 'media worker failed');
+        if (!ready) reject(new MediaWorkerError('worker_crashed', `media worker ${index} failed to start: ${err.message}`, { cause: err }));
+      });
+      worker.on('exit', (code) => {
+        slot.alive = false;
+        markExited();
+        if (!ready) reject(new MediaWorkerError('worker_crashed', `media worker ${index} exited (${code}) before it was ready`));
+        if (!this.closing) this.onWorkerDeath(slot, code);
+      });
+    });
+  }
+
+  private onWorkerMessage(slot: WorkerSlot, msg: WorkerMessage): void {
+    if (isMediaReply(msg)) {
+      const pending = slot.pending.get(msg.id);
+      if (!pending) return;
+      slot.pending.delete(msg.id);
+      if (msg.ok) pending.resolve(msg.result);
+      else pending.reject(new MediaWorkerError(msg.error.code, msg.error.message));
+      return;
+    }
+    if (msg.ev === 'ready') return;
+    this.dispatch(msg);
+    // An endpoint that reports an error is gone in its worker.
+    if (msg.ev === 'error') this.forget(msg.endpoint);
+  }
+
+  private onWorkerDeath(slot: WorkerSlot, code: number): void {
+    this.logger.error({ worker: slot.index, code }, 'media worker exited; its endpoints are lost');
+    const err = new MediaWorkerError('worker_crashed', `media worker ${slot.index} exited with code ${code}`);
+    for (const p of slot.pending.values()) p.reject(err);
+    slot.pending.clear();
+    for (const endpoint of [...slot.endpoints]) {
+      this.forget(endpoint);
+      this.dispatch({ ev: 'error', endpoint, error: { code: 'worker_crashed', message: err.message } });
+    }
+  }
+
+  private dispatch(event: MediaEvent): void {
+    const deliver = (fn: Listener): void => {
+      try {
+        fn(event);
+      } catch (err) {
+        this.logger.warn({ err, ev: event.ev }, 'media event listener threw');
+      }
+    };
+    const own = this.endpointListeners.get(event.endpoint);
+    if (own) for (const fn of [...own]) deliver(fn);
+    for (const fn of [...this.listeners]) deliver(fn);
+  }
+
+  private forget(endpoint: EndpointId): void {
+    const record = this.endpoints.get(endpoint);
+    if (!record) return;
+    this.endpoints.delete(endpoint);
+    record.slot.endpoints.delete(endpoint);
+    this.allocator.release(record.port);
+  }
+
+  /** The least-loaded live worker, or the one holding `near`. */
+  private placeEndpoint(near: EndpointId | undefined): WorkerSlot {
+    if (this.closing) throw new MediaWorkerError('pool_closed', 'media worker pool closed');
+    if (near !== undefined) return this.record(near).slot;
+    let best: WorkerSlot | undefined;
+    for (const slot of this.slots) if (slot.alive && (!best || slot.endpoints.size < best.endpoints.size)) best = slot;
+    if (!best) throw new MediaWorkerError('worker_crashed', 'no media worker is running');
+    return best;
+  }
+
+  private record(endpoint: EndpointId): EndpointRecord {
+    const record = this.endpoints.get(endpoint);
+    if (!record) throw new MediaWorkerError('unknown_endpoint', `no endpoint ${endpoint}`);
+    return record;
+  }
+
+  private sendTo<C extends Unsent<MediaCommand>>(endpoint: EndpointId, command: C): Promise<MediaCommandResults[C['op']]> {
+    const record = this.endpoints.get(endpoint);
+    if (!record) return Promise.reject(new MediaWorkerError('unknown_endpoint', `no endpoint ${endpoint}`));
+    return this.send(record.slot, command);
+  }
+
+  private send<C extends Unsent<MediaCommand>>(slot: WorkerSlot, command: C): Promise<MediaCommandResults[C['op'] & MediaCommandOp]> {
+    if (this.closing) return Promise.reject(new MediaWorkerError('pool_closed', 'media worker pool closed'));
+    if (!slot.alive) return Promise.reject(new MediaWorkerError('worker_crashed', `media worker ${slot.index} is not running`));
+    const id = this.nextCommandId++;
+    return new Promise((resolve, reject) => {
+      slot.pending.set(id, { resolve: resolve as (r: unknown) => void, reject });
+      slot.worker.postMessage({ ...command, id });
+    });
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * What runs inside one media worker: the endpoints and relays it owns and the handling of
+ * each command, producing exactly one reply per command. Kept apart from the thread wiring
+ * (media-worker.ts) so it can also run on the calling thread.
+ */
+import type { Clock, RandomSource } from '../../core/index.js';
+import { BindError, RtpEndpoint, UdpRtpTransport, type EndpointEvent } from '../endpoint/index.js';
+import { RtpRelay } from '../relay/index.js';
+import type { EndpointId, MediaCommand, MediaCommandResults, MediaErrorCode, MediaEvent, MediaReply } from './protocol.js';
+
+export interface MediaWorkerRuntimeOptions {
+  clock: Clock;
+  random: RandomSource;
+  emit: (event: MediaEvent) => void;
+}
+
+/** A command failure with the code its reply carries. */
+class CommandError extends Error {
+  constructor(readonly code: MediaErrorCode | string, message: string) {
+    super(message);
+  }
+}
+
+const DEFAULT_LATCH_WINDOW_MS = 5_000;
+const DEFAULT_LATCH_WINDOW_PACKETS = 20;
+
+export class MediaWorkerRuntime {
+  private readonly endpoints = new Map<EndpointId, RtpEndpoint>();
+  private readonly relays = new Map<EndpointId, RtpRelay>();
+  private closed = false;
+
+  constructor(private readonly options: MediaWorkerRuntimeOptions) {}
+
+  get endpointCount(): number {
+    return this.endpoints.size;
+  }
+  get relayCount(): number {
+    return this.relays.size / 2;
+  }
+
+  /** Runs one command; never rejects: failures become `{ ok: false }` replies. */
+  async handle(command: MediaCommand): Promise<MediaReply> {
+    try {
+      const result = await this.run(command);
+      return { id: command.id, ok: true, result } as MediaReply;
+    } catch (err) {
+      const code = err instanceof CommandError || err instanceof BindError ? err.code
+        : err instanceof RangeError ? 'invalid_argument' : 'internal';
+      return { id: command.id, ok: false, error: { code, message: err instanceof Error ? err.message : String(err) } };
+    }
+  }
+
+  /** Destroys every endpoint and relay; safe to call twice. */
+  close(): void {
+    this.closed = true;
+    for (const relay of this.relays.values()) relay.close();
+    this.relays.clear();
+    for (const endpoint of this.endpoints.values()) endpoint.close();
+    this.endpoints.clear();
+  }
+
+  private async run(c: MediaCommand): Promise<MediaCommandResults[MediaCommand['op']]> {
+    if (this.closed) throw new CommandError('pool_closed', 'media worker is closing');
+    switch (c.op) {
+      case 'createEndpoint':
+        return this.createEndpoint(c);
+      case 'setRemote':
+        this.get(c.endpoint).setRemote(c.remote);
+        return null;
+      case 'connect': {
+        const a = this.get(c.a);
+        const b = this.get(c.b);
+        if (this.relays.has(c.a) || this.relays.has(c.b)) throw new CommandError('already_connected', 'endpoint already connected');
+        const relay = new RtpRelay(a, b, this.options.random);
+        this.relays.set(c.a, relay);
+        this.relays.set(c.b, relay);
+        return { transcoding: relay.transcoding };
+      }
+      case 'disconnect':
+        this.get(c.endpoint);
+        this.disconnect(c.endpoint);
+        return null;
+      case 'sendDtmf':
+        await this.get(c.endpoint).sendDtmf(c.digit, c.durationMs ?? 100);
+        return null;
+      case 'destroy': {
+        const endpoint = this.get(c.endpoint);
+        this.disconnect(c.endpoint);
+        endpoint.close();
+        this.endpoints.delete(c.endpoint);
+        return null;
+      }
+      case 'stats':
+        return this.get(c.endpoint).stats();
+      default:
+        throw new CommandError('invalid_argument', `unknown command ${(c as { op?: unknown }).op as string}`);
+    }
+  }
+
+  private async createEndpoint(c: Extract<MediaCommand, { op: 'createEndpoint' }>): Promise<MediaCommandResults['createEndpoint']> {
+    if (this.endpoints.has(c.endpoint)) throw new CommandError('endpoint_exists', `endpoint ${c.endpoint} exists`);
+    if (c.kind !== 'rtp') throw new CommandError('invalid_argument', `endpoint kind ${String(c.kind)} is not supported yet`);
+    const options = c.options ?? {};
+    const transport = await UdpRtpTransport.open({
+      localAddress: c.localAddress,
+      port: c.port,
+      rtcpMux: c.rtcpMux === true,
+      clock: this.options.clock,
+      latch: {
+        windowMs: options.latchWindowMs ?? DEFAULT_LATCH_WINDOW_MS,
+        windowPackets: options.latchWindowPackets ?? DEFAULT_LATCH_WINDOW_PACKETS,
+      },
+    });
+    if (this.closed || this.endpoints.has(c.endpoint)) {
+      transport.close();
+      throw new CommandError('endpoint_exists', `endpoint ${c.endpoint} exists`);
+    }
+    const id = c.endpoint;
+    const emit = this.options.emit;
+    const endpoint = new RtpEndpoint({
+      ...options,
+      id,
+      transport,
+      clock: this.options.clock,
+      random: this.options.random,
+      emit: (event: EndpointEvent) => emit({ ...event, endpoint: id } as MediaEvent),
+    });
+    this.endpoints.set(id, endpoint);
+    return { endpoint: id, localAddress: c.localAddress, port: endpoint.port, rtcpPort: endpoint.rtcpPort };
+  }
+
+  private disconnect(id: EndpointId): void {
+    const relay = this.relays.get(id);
+    if (!relay) return;
+    relay.close();
+    this.relays.delete(relay.a.id);
+    this.relays.delete(relay.b.id);
+  }
+
+  private get(id: EndpointId): RtpEndpoint {
+    const endpoint = this.endpoints.get(id);
+    if (!endpoint) throw new CommandError('unknown_endpoint', `no endpoint ${String(id)} in this worker`);
+    return endpoint;
+  }
+}
