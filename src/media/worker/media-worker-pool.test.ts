@@ -6,7 +6,7 @@ import { decodeALaw, decodeMuLaw, encodeMuLaw, sineWave } from '../codec/index.j
 import { parseTelephoneEvents, serializeTelephoneEvents } from '../dtmf/index.js';
 import { parseRtpPacket, serializeRtpPacket, type RtpPacket } from '../rtp/index.js';
 import { MediaWorkerError, MediaWorkerPool } from './media-worker-pool.js';
-import type { MediaEvent, RemoteDescription } from './protocol.js';
+import type { EndpointBinding, MediaEvent, RemoteDescription } from './protocol.js';
 
 const HOST = '127.0.0.1';
 
@@ -292,7 +292,7 @@ describe('MediaWorkerPool with real UDP', () => {
 
   it('frees every port on destroy, retries the next port on EADDRINUSE and spreads endpoints', async () => {
     expect(pool.ports.inUse).toBe(0);
-    const created = [];
+    const created: EndpointBinding[] = [];
     for (let i = 0; i < 40; i++) created.push(await pool.createEndpoint({ localAddress: HOST }));
     expect(pool.load[0]).toBe(20);
     expect(pool.load[1]).toBe(20);

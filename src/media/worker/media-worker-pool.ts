@@ -6,6 +6,7 @@
  * endpoints get an `error` event and their ports are freed.
  */
 import { availableParallelism } from 'node:os';
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { AtendeError, silentLogger, type Logger } from '../../core/index.js';
 import { RtpPortAllocator, type RtpPortRange } from './rtp-port-allocator.js';
@@ -110,6 +111,10 @@ export class MediaWorkerPool {
   /** Endpoints per worker, in worker order. */
   get load(): number[] {
     return this.slots.map((s) => s.endpoints.size);
+  }
+  /** Each live worker's event loop time (ms active/idle since it started): its share of a core. */
+  eventLoopUtilization(): EventLoopUtilization[] {
+    return this.slots.filter((s) => s.alive).map((s) => s.worker.performance.eventLoopUtilization());
   }
   /** Index of the worker holding `endpoint`. */
   workerOf(endpoint: EndpointId): number | undefined {
