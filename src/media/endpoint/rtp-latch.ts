@@ -21,6 +21,8 @@ export class RtpLatch {
   private openUntilMs = -1;
   private packetsLeft = 0;
   private moved = false;
+  private signalledAddress = '';
+  private signalledPort = 0;
 
   constructor(private readonly options: RtpLatchOptions) {}
 
@@ -49,9 +51,6 @@ export class RtpLatch {
     this.openUntilMs = nowMs + this.options.windowMs;
     this.packetsLeft = this.options.windowPackets;
   }
-
-  private signalledAddress = '';
-  private signalledPort = 0;
 
   /** Decides about one packet from `address:port` (family 4 or 6) arriving at `nowMs`. */
   check(address: string, port: number, family: number, nowMs: number): LatchDecision {

@@ -135,7 +135,7 @@ describe('MediaWorkerPool with real UDP', () => {
   it('transcodes PCMU to PCMA and back', async () => {
     const phoneA = await newPhone();
     const phoneB = await newPhone();
-    const { a, b } = await pair(pcmu(phoneA.port), pcma(phoneB.port));
+    const { a, b } = await pair(pcmu(phoneA.port), pcma(phoneB.port, { telephoneEventPayloadType: 96 }));
     expect(await pool.connect(a.endpoint, b.endpoint)).toEqual({ transcoding: true });
 
     const tone = sineWave(440, 8000, 800, 8000);
@@ -155,6 +155,17 @@ describe('MediaWorkerPool with real UDP', () => {
       for (let k = 0; k < 160; k++) expect(Math.abs(have[k]! - want[k]!)).toBeLessThanOrEqual(Math.max(16, Math.abs(want[k]!) / 16));
       if (i > 0) expect(p.sequenceNumber).toBe((phoneB.received[i - 1]!.sequenceNumber + 1) & 0xffff);
     }
+    // A lost packet is concealed (the far end still gets one packet per 20 ms), and a digit
+    // joins the transcoded stream with B's telephone-event payload type.
+    phoneA.send(a.port, { sequenceNumber: 16, timestamp: 6 * 160, ssrc: 0x55, payload: sent[0]! });
+    phoneA.send(a.port, { payloadType: 101, marker: true, sequenceNumber: 17, timestamp: 7 * 160, ssrc: 0x55,
+      payload: serializeTelephoneEvents([{ event: 9, end: false, volume: 10, duration: 160 }]) });
+    await until(() => phoneB.received.length === 8);
+    const tail = phoneB.received.slice(4);
+    expect(tail.map((p) => p.payloadType)).toEqual([8, 8, 8, 96]);
+    for (let i = 1; i < tail.length; i++) expect(tail[i]!.sequenceNumber).toBe((tail[i - 1]!.sequenceNumber + 1) & 0xffff);
+    expect((tail[2]!.timestamp - tail[1]!.timestamp) >>> 0).toBe(160);
+    expect((tail[3]!.timestamp - tail[2]!.timestamp) >>> 0).toBe(160);
     // PCMA back to PCMU.
     phoneB.send(b.port, { payloadType: 8, sequenceNumber: 1, timestamp: 0, ssrc: 0x66, payload: new Uint8Array(160).fill(0xd5) });
     await until(() => phoneA.received.length === 1);
