@@ -10,5 +10,5 @@ export { BindError, UdpRtpTransport, type UdpRtpTransportOptions } from './udp-r
 export { RtcpSession } from './rtcp-session.js';
 export { DtmfTransmitter, type DtmfPacketSink } from './dtmf-transmitter.js';
 export {
-  COMFORT_NOISE_PT, PacketKind, RtpEndpoint, type RtpEndpointOptions, type RtpForwarder,
+  COMFORT_NOISE_PT, PacketKind, RtpEndpoint, type RtpEndpointOptions, type RtpForwarder, type RtpTap,
 } from './rtp-endpoint.js';

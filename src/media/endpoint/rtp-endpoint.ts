@@ -32,6 +32,14 @@ export interface RtpForwarder {
   remoteChanged(endpoint: RtpEndpoint): void;
 }
 
+/**
+ * Sees every accepted packet before the forwarder (recording, mixing, echo). It must not
+ * modify or keep `packet`: the forwarder owns it next.
+ */
+export interface RtpTap {
+  receive(from: RtpEndpoint, packet: Buffer, view: RtpHeaderView, kind: PacketKind, nowMs: number): void;
+}
+
 export interface RtpEndpointOptions extends EndpointOptions {
   id: string;
   transport: RtpTransport;
@@ -57,6 +65,10 @@ export class RtpEndpoint implements RtpTransportReceiver {
   readonly ssrc: number;
   /** Who gets the packets this endpoint accepts (set by a relay). */
   forwarder: RtpForwarder | undefined;
+  /** Who else reads the accepted packets (the media graph), before the forwarder. */
+  tap: RtpTap | undefined;
+  /** True while generated audio (a play, a mix, echo) replaces what the relay sends here. */
+  relayPaused = false;
   private readonly transport: RtpTransport;
   private readonly clock: Clock;
   private readonly random: RandomSource;
@@ -168,8 +180,19 @@ export class RtpEndpoint implements RtpTransportReceiver {
 
   /** Sends a relayed packet; muted while a digit of ours is playing. */
   sendRelayed(packet: Buffer, length: number, nowMs: number): void {
+    if (this.relayPaused || this.dtmfTransmitter?.active) return;
+    this.send(packet, length, nowMs);
+  }
+
+  /** Sends a packet of generated audio (player, mixer, echo); muted while a digit of ours plays. */
+  sendGenerated(packet: Buffer, length: number, nowMs: number): void {
     if (this.dtmfTransmitter?.active) return;
     this.send(packet, length, nowMs);
+  }
+
+  /** The next packet starts a talkspurt: marker bit set, timestamp moved by the time elapsed. */
+  restartOutgoing(): void {
+    this.rewriter?.switchSource();
   }
 
   /** Sends an RFC 4733 digit to the far end; resolves when its last end packet left. */
@@ -212,6 +235,7 @@ export class RtpEndpoint implements RtpTransportReceiver {
     this.transport.receiver = undefined;
     this.transport.close();
     this.forwarder = undefined;
+    this.tap = undefined;
   }
 
   // RtpTransportReceiver
@@ -249,6 +273,7 @@ export class RtpEndpoint implements RtpTransportReceiver {
     }
     this.meter!.receive(view.sequenceNumber, view.timestamp, nowMs);
     if (kind === PacketKind.TelephoneEvent) this.receiveTelephoneEvent(view);
+    this.tap?.receive(this, packet, view, kind, nowMs);
     this.forwarder?.forward(this, packet, view, kind, nowMs);
   }
 

@@ -6,10 +6,13 @@ export type {
   ConnectCommand, CreateEndpointCommand, DestroyCommand, DisconnectCommand, EndpointBinding, EndpointId, EndpointKind,
   EndpointOptions, EndpointStats, MediaCommand, MediaCommandOp, MediaCommandResults, MediaDirection, MediaErrorCode,
   MediaErrorInfo, MediaEvent, MediaReply, RemoteDescription, SendDtmfCommand, SetRemoteCommand, StatsCommand, WorkerMessage,
+  EchoCommand, EndpointMediaEvent, MixCommand, PlayCommand, PlayDoneReason, PlaySourceSpec, RecordCommand, RecordResult,
+  StopPlayCommand, StopRecordCommand, ToneName, UnmixCommand,
 } from './protocol.js';
 export { isMediaReply } from './protocol.js';
 export {
-  MediaWorkerError, MediaWorkerPool, type CreateEndpointRequest, type MediaWorkerPoolOptions,
+  MediaWorkerError, MediaWorkerPool, type CreateEndpointRequest, type MediaWorkerPoolOptions, type MixMemberRequest,
+  type PlayRequestSpec, type RecordRequest,
 } from './media-worker-pool.js';
 export { MediaWorkerRuntime, type MediaWorkerRuntimeOptions } from './media-worker-runtime.js';
 export { RtpPortAllocator, RtpPortError, parseRtpPortRange, type RtpPortRange } from './rtp-port-allocator.js';

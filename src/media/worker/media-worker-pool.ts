@@ -12,7 +12,7 @@ import { AtendeError, silentLogger, type Logger } from '../../core/index.js';
 import { RtpPortAllocator, type RtpPortRange } from './rtp-port-allocator.js';
 import type {
   EndpointBinding, EndpointId, EndpointKind, EndpointOptions, EndpointStats, MediaCommand, MediaCommandOp,
-  MediaCommandResults, MediaEvent, RemoteDescription, WorkerMessage,
+  MediaCommandResults, MediaEvent, PlaySourceSpec, RecordResult, RemoteDescription, WorkerMessage,
 } from './protocol.js';
 import { isMediaReply } from './protocol.js';
 import { mediaWorkerEntry } from './worker-entry.js';
@@ -38,6 +38,29 @@ export interface CreateEndpointRequest {
   /** Bind no RTCP socket: rtcp-mux is offered/required. */
   rtcpMux?: boolean;
   options?: EndpointOptions;
+}
+
+/** What to play (pool.play). */
+export interface PlayRequestSpec {
+  playId: string;
+  sources: PlaySourceSpec[];
+  loop?: boolean;
+  bargeIn?: boolean;
+}
+
+/** What to record (pool.record): endpoints of one worker. */
+export interface RecordRequest {
+  recId: string;
+  path: string;
+  endpoints: [EndpointId] | [EndpointId, EndpointId];
+  layout?: 'stereo' | 'mixed';
+  sampleRate?: 8000 | 16000;
+}
+
+/** One member of a mix (pool.mix). */
+export interface MixMemberRequest {
+  endpoint: EndpointId;
+  hears: 'all-but-self' | EndpointId[];
 }
 
 /** A command without its request id (the pool assigns it). */
@@ -69,6 +92,9 @@ export class MediaWorkerPool {
   private readonly endpoints = new Map<EndpointId, EndpointRecord>();
   private readonly listeners = new Set<Listener>();
   private readonly endpointListeners = new Map<EndpointId, Set<Listener>>();
+  // Where each live recording and mix runs (they are named by id, not by endpoint).
+  private readonly recordings = new Map<string, { slot: WorkerSlot; path: string }>();
+  private readonly mixes = new Map<string, WorkerSlot>();
   private readonly allocator: RtpPortAllocator;
   private readonly bindAttempts: number;
   private readonly logger: Logger;
@@ -156,8 +182,8 @@ export class MediaWorkerPool {
 
   /** Relays media both ways between two endpoints of the same worker. */
   async connect(a: EndpointId, b: EndpointId): Promise<{ transcoding: boolean }> {
-    const ra = this.record(a);
-    const rb = this.record(b);
+    const ra = this.recordOf(a);
+    const rb = this.recordOf(b);
     if (ra.slot !== rb.slot) {
       throw new MediaWorkerError('not_same_worker', `endpoints ${a} and ${b} live in different workers (use near)`);
     }
@@ -177,6 +203,75 @@ export class MediaWorkerPool {
 
   stats(endpoint: EndpointId): Promise<EndpointStats> {
     return this.sendTo(endpoint, { op: 'stats', endpoint });
+  }
+
+  /**
+   * Plays to the endpoint, replacing its current play (which ends 'stopped'); resolves once
+   * queued. The end comes as a `playDone` event with this playId.
+   */
+  async play(endpoint: EndpointId, spec: PlayRequestSpec): Promise<void> {
+    const command: Unsent<MediaCommand> = { op: 'play', endpoint, playId: spec.playId, sources: spec.sources };
+    if (spec.loop !== undefined) command.loop = spec.loop;
+    if (spec.bargeIn !== undefined) command.bargeIn = spec.bargeIn;
+    await this.sendTo(endpoint, command);
+  }
+
+  /** Stops `playId`, or whatever plays on the endpoint. */
+  stopPlay(endpoint: EndpointId, playId?: string): Promise<{ stopped: boolean }> {
+    const command: Unsent<MediaCommand> = { op: 'stopPlay', endpoint };
+    if (playId !== undefined) command.playId = playId;
+    return this.sendTo(endpoint, command);
+  }
+
+  /** Sends the endpoint's own audio back to it (echo test), or stops doing so. */
+  async echo(endpoint: EndpointId, on: boolean): Promise<void> {
+    await this.sendTo(endpoint, { op: 'echo', endpoint, on });
+  }
+
+  /** Starts recording what the endpoints receive; ends with a `recordDone` event. */
+  async record(request: RecordRequest): Promise<void> {
+    const slot = this.sameSlot(request.endpoints);
+    if (this.recordings.has(request.recId)) throw new MediaWorkerError('recording_exists', `recording ${request.recId} exists`);
+    const command: Unsent<MediaCommand> = { op: 'record', recId: request.recId, path: request.path, endpoints: request.endpoints };
+    if (request.layout !== undefined) command.layout = request.layout;
+    if (request.sampleRate !== undefined) command.sampleRate = request.sampleRate;
+    this.recordings.set(request.recId, { slot, path: request.path });
+    try {
+      await this.send(slot, command);
+    } catch (err) {
+      if (this.recordings.get(request.recId)?.slot === slot) this.recordings.delete(request.recId);
+      throw err;
+    }
+  }
+
+  /** Stops a recording and returns its file (a `recordDone` event is raised too). */
+  async stopRecord(recId: string): Promise<RecordResult> {
+    const rec = this.recordings.get(recId);
+    if (!rec) throw new MediaWorkerError('unknown_recording', `no recording ${recId}`);
+    try {
+      return await this.send(rec.slot, { op: 'stopRecord', recId });
+    } finally {
+      this.recordings.delete(recId);
+    }
+  }
+
+  /** Creates or updates a mix of endpoints of one worker. */
+  async mix(mixId: string, members: MixMemberRequest[]): Promise<void> {
+    const current = this.mixes.get(mixId);
+    const slot = members.length > 0 ? this.sameSlot(members.map((m) => m.endpoint)) : current;
+    if (!slot) throw new MediaWorkerError('invalid_argument', 'a new mix needs members');
+    if (current && current !== slot) throw new MediaWorkerError('not_same_worker', `mix ${mixId} lives in another worker`);
+    await this.send(slot, { op: 'mix', mixId, members });
+    this.mixes.set(mixId, slot);
+  }
+
+  /** Ends a mix (members go back to their relays); unknown mixes are already gone. */
+  async unmix(mixId: string): Promise<void> {
+    const slot = this.mixes.get(mixId);
+    if (!slot) return;
+    this.mixes.delete(mixId);
+    if (!slot.alive) return;
+    await this.send(slot, { op: 'unmix', mixId });
   }
 
   /** Closes the endpoint and frees its port; unknown endpoints are already gone. */
@@ -222,6 +317,8 @@ export class MediaWorkerPool {
       slot.pending.clear();
     }
     for (const id of [...this.endpoints.keys()]) this.forget(id);
+    this.recordings.clear();
+    this.mixes.clear();
     await Promise.all(this.slots.map(async (slot) => {
       if (slot.alive) await slot.worker.terminate();
       await slot.exited;
@@ -271,6 +368,7 @@ export class MediaWorkerPool {
       return;
     }
     if (msg.ev === 'ready') return;
+    if (msg.ev === 'recordDone') this.recordings.delete(msg.recId);
     this.dispatch(msg);
     // An endpoint that reports an error is gone in its worker.
     if (msg.ev === 'error') this.forget(msg.endpoint);
@@ -285,6 +383,13 @@ export class MediaWorkerPool {
       this.forget(endpoint);
       this.dispatch({ ev: 'error', endpoint, error: { code: 'worker_crashed', message: err.message } });
     }
+    // Recordings die with their worker: what reached the disk stays, but nobody closes the file.
+    for (const [recId, rec] of [...this.recordings]) {
+      if (rec.slot !== slot) continue;
+      this.recordings.delete(recId);
+      this.dispatch({ ev: 'recordDone', recId, path: rec.path, durationMs: 0, bytes: 0, error: err.message });
+    }
+    for (const [mixId, s] of [...this.mixes]) if (s === slot) this.mixes.delete(mixId);
   }
 
   private dispatch(event: MediaEvent): void {
@@ -295,7 +400,7 @@ export class MediaWorkerPool {
         this.logger.warn({ err, ev: event.ev }, 'media event listener threw');
       }
     };
-    const own = this.endpointListeners.get(event.endpoint);
+    const own = 'endpoint' in event ? this.endpointListeners.get(event.endpoint) : undefined;
     if (own) for (const fn of [...own]) deliver(fn);
     for (const fn of [...this.listeners]) deliver(fn);
   }
@@ -311,14 +416,24 @@ export class MediaWorkerPool {
   /** The least-loaded live worker, or the one holding `near`. */
   private placeEndpoint(near: EndpointId | undefined): WorkerSlot {
     if (this.closing) throw new MediaWorkerError('pool_closed', 'media worker pool closed');
-    if (near !== undefined) return this.record(near).slot;
+    if (near !== undefined) return this.recordOf(near).slot;
     let best: WorkerSlot | undefined;
     for (const slot of this.slots) if (slot.alive && (!best || slot.endpoints.size < best.endpoints.size)) best = slot;
     if (!best) throw new MediaWorkerError('worker_crashed', 'no media worker is running');
     return best;
   }
 
-  private record(endpoint: EndpointId): EndpointRecord {
+  /** The worker holding every one of `endpoints`. */
+  private sameSlot(endpoints: readonly EndpointId[]): WorkerSlot {
+    if (endpoints.length === 0) throw new MediaWorkerError('invalid_argument', 'no endpoints');
+    const slot = this.recordOf(endpoints[0]!).slot;
+    for (const id of endpoints) {
+      if (this.recordOf(id).slot !== slot) throw new MediaWorkerError('not_same_worker', `endpoints ${endpoints.join(', ')} live in different workers (use near)`);
+    }
+    return slot;
+  }
+
+  private recordOf(endpoint: EndpointId): EndpointRecord {
     const record = this.endpoints.get(endpoint);
     if (!record) throw new MediaWorkerError('unknown_endpoint', `no endpoint ${endpoint}`);
     return record;

@@ -1,10 +1,12 @@
 /**
- * What runs inside one media worker: the endpoints and relays it owns and the handling of
- * each command, producing exactly one reply per command. Kept apart from the thread wiring
+ * What runs inside one media worker: the endpoints and relays it owns, the media graph
+ * (players, echo, recorders, mixers on one 20 ms clock) and the handling of each command,
+ * producing exactly one reply per command. Kept apart from the thread wiring
  * (media-worker.ts) so it can also run on the calling thread.
  */
 import type { Clock, RandomSource } from '../../core/index.js';
 import { BindError, RtpEndpoint, UdpRtpTransport, type EndpointEvent } from '../endpoint/index.js';
+import { GraphError, MediaGraph } from '../graph/index.js';
 import { RtpRelay } from '../relay/index.js';
 import type { EndpointId, MediaCommand, MediaCommandResults, MediaErrorCode, MediaEvent, MediaReply } from './protocol.js';
 
@@ -27,9 +29,18 @@ const DEFAULT_LATCH_WINDOW_PACKETS = 20;
 export class MediaWorkerRuntime {
   private readonly endpoints = new Map<EndpointId, RtpEndpoint>();
   private readonly relays = new Map<EndpointId, RtpRelay>();
+  /** Players, echo, recordings and mixes over this worker's endpoints. */
+  readonly graph: MediaGraph;
   private closed = false;
 
-  constructor(private readonly options: MediaWorkerRuntimeOptions) {}
+  constructor(private readonly options: MediaWorkerRuntimeOptions) {
+    this.graph = new MediaGraph({
+      clock: options.clock,
+      random: options.random,
+      emit: options.emit,
+      endpoint: (id) => this.endpoints.get(id),
+    });
+  }
 
   get endpointCount(): number {
     return this.endpoints.size;
@@ -44,7 +55,7 @@ export class MediaWorkerRuntime {
       const result = await this.run(command);
       return { id: command.id, ok: true, result } as MediaReply;
     } catch (err) {
-      const code = err instanceof CommandError || err instanceof BindError ? err.code
+      const code = err instanceof CommandError || err instanceof BindError || err instanceof GraphError ? err.code
         : err instanceof RangeError ? 'invalid_argument' : 'internal';
       return { id: command.id, ok: false, error: { code, message: err instanceof Error ? err.message : String(err) } };
     }
@@ -53,6 +64,7 @@ export class MediaWorkerRuntime {
   /** Destroys every endpoint and relay; safe to call twice. */
   close(): void {
     this.closed = true;
+    this.graph.close();
     for (const relay of this.relays.values()) relay.close();
     this.relays.clear();
     for (const endpoint of this.endpoints.values()) endpoint.close();
@@ -85,6 +97,7 @@ export class MediaWorkerRuntime {
         return null;
       case 'destroy': {
         const endpoint = this.get(c.endpoint);
+        this.graph.endpointDestroyed(c.endpoint);
         this.disconnect(c.endpoint);
         endpoint.close();
         this.endpoints.delete(c.endpoint);
@@ -92,6 +105,33 @@ export class MediaWorkerRuntime {
       }
       case 'stats':
         return this.get(c.endpoint).stats();
+      case 'play': {
+        const spec = { playId: c.playId, sources: c.sources } as Parameters<MediaGraph['play']>[1];
+        if (c.loop !== undefined) spec.loop = c.loop;
+        if (c.bargeIn !== undefined) spec.bargeIn = c.bargeIn;
+        this.graph.play(c.endpoint, spec);
+        return null;
+      }
+      case 'stopPlay':
+        return this.graph.stopPlay(c.endpoint, c.playId);
+      case 'echo':
+        this.graph.echo(c.endpoint, c.on === true);
+        return null;
+      case 'record': {
+        const spec = { recId: c.recId, path: c.path, endpoints: c.endpoints } as Parameters<MediaGraph['record']>[0];
+        if (c.layout !== undefined) spec.layout = c.layout;
+        if (c.sampleRate !== undefined) spec.sampleRate = c.sampleRate;
+        this.graph.record(spec);
+        return null;
+      }
+      case 'stopRecord':
+        return this.graph.stopRecord(c.recId);
+      case 'mix':
+        this.graph.mix(c.mixId, c.members);
+        return null;
+      case 'unmix':
+        this.graph.unmix(c.mixId);
+        return null;
       default:
         throw new CommandError('invalid_argument', `unknown command ${(c as { op?: unknown }).op as string}`);
     }
@@ -123,7 +163,11 @@ export class MediaWorkerRuntime {
       transport,
       clock: this.options.clock,
       random: this.options.random,
-      emit: (event: EndpointEvent) => emit({ ...event, endpoint: id } as MediaEvent),
+      emit: (event: EndpointEvent) => {
+        // A digit may end a play that allows barge-in; the digit is reported either way.
+        if (event.ev === 'dtmf') this.graph.digit(id);
+        emit({ ...event, endpoint: id } as MediaEvent);
+      },
     });
     this.endpoints.set(id, endpoint);
     return { endpoint: id, localAddress: c.localAddress, port: endpoint.port, rtcpPort: endpoint.rtcpPort };

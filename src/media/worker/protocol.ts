@@ -9,6 +9,9 @@
 import type { EndpointOptions, EndpointStats, RemoteDescription } from '../endpoint/index.js';
 
 export type { EndpointOptions, EndpointStats, MediaDirection, RemoteDescription } from '../endpoint/index.js';
+import type { PlayDoneReason, PlaySourceSpec, RecordResult } from '../graph/index.js';
+
+export type { PlayDoneReason, PlaySourceSpec, RecordResult, ToneName } from '../graph/index.js';
 
 /** An endpoint's id, unique across the pool (assigned by the main thread). */
 export type EndpointId = string;
@@ -73,7 +76,83 @@ export interface StatsCommand {
   endpoint: EndpointId;
 }
 
+/**
+ * Plays to the endpoint (its outgoing audio comes from the player meanwhile, replacing relay,
+ * mix output and echo). Replaces the endpoint's current play, which ends 'stopped'. Before
+ * setRemote the play waits for the codec to be known.
+ */
+export interface PlayCommand {
+  op: 'play';
+  id: number;
+  endpoint: EndpointId;
+  playId: string;
+  sources: PlaySourceSpec[];
+  loop?: boolean;
+  bargeIn?: boolean;
+}
+
+/** Stops `playId`, or whatever plays on the endpoint. */
+export interface StopPlayCommand {
+  op: 'stopPlay';
+  id: number;
+  endpoint: EndpointId;
+  playId?: string;
+}
+
+/** Sends the endpoint's received audio back to it (echo test) until off, a play or destroy. */
+export interface EchoCommand {
+  op: 'echo';
+  id: number;
+  endpoint: EndpointId;
+  on: boolean;
+}
+
+/**
+ * Records what the endpoints receive: one endpoint mono, two endpoints one per channel
+ * ('stereo', default) or summed ('mixed'). The file's folder is created if missing.
+ */
+export interface RecordCommand {
+  op: 'record';
+  id: number;
+  recId: string;
+  path: string;
+  endpoints: [EndpointId] | [EndpointId, EndpointId];
+  layout?: 'stereo' | 'mixed';
+  sampleRate?: 8000 | 16000;
+}
+
+export interface StopRecordCommand {
+  op: 'stopRecord';
+  id: number;
+  recId: string;
+}
+
+/**
+ * Creates or updates a mix. A member that hears someone ('all-but-self' or a non-empty list)
+ * gets the mix output instead of its relay; one with `hears: []` only talks (its relay stays).
+ * An endpoint is in one mix at a time.
+ */
+export interface MixCommand {
+  op: 'mix';
+  id: number;
+  mixId: string;
+  members: { endpoint: EndpointId; hears: 'all-but-self' | EndpointId[] }[];
+}
+
+export interface UnmixCommand {
+  op: 'unmix';
+  id: number;
+  mixId: string;
+}
+
 export type MediaCommand =
+  | PlayCommand
+  | StopPlayCommand
+  | EchoCommand
+  | RecordCommand
+  | StopRecordCommand
+  | MixCommand
+  | UnmixCommand
   | CreateEndpointCommand
   | SetRemoteCommand
   | ConnectCommand
@@ -102,6 +181,13 @@ export interface MediaCommandResults {
   sendDtmf: null;
   destroy: null;
   stats: EndpointStats;
+  play: null;
+  stopPlay: { stopped: boolean };
+  echo: null;
+  record: null;
+  stopRecord: RecordResult;
+  mix: null;
+  unmix: null;
 }
 
 /** Error codes a reply can carry. */
@@ -114,6 +200,10 @@ export type MediaErrorCode =
   | 'already_connected'
   | 'no_remote'
   | 'invalid_argument'
+  | 'unknown_recording'
+  | 'recording_exists'
+  | 'record_failed'
+  | 'already_mixed'
   | 'worker_crashed'
   | 'pool_closed'
   | 'internal';
@@ -135,7 +225,14 @@ export type MediaEvent =
   /** The remote address was learnt from incoming packets (symmetric RTP behind NAT). */
   | { ev: 'latched'; endpoint: EndpointId; address: string; port: number; rtcp: boolean }
   /** The endpoint failed (socket error) or its worker died: it is gone. */
-  | { ev: 'error'; endpoint: EndpointId; error: MediaErrorInfo };
+  | { ev: 'error'; endpoint: EndpointId; error: MediaErrorInfo }
+  /** A play ended, whatever ended it (also 'stopped' when its endpoint is destroyed). */
+  | { ev: 'playDone'; endpoint: EndpointId; playId: string; reason: PlayDoneReason; error?: string }
+  /** A recording ended (stopRecord, destroy of a recorded endpoint, a disk error, worker death). */
+  | { ev: 'recordDone'; recId: string; path: string; durationMs: number; bytes: number; error?: string };
+
+/** Events that concern one endpoint (all but recordDone). */
+export type EndpointMediaEvent = Extract<MediaEvent, { endpoint: EndpointId }>;
 
 /** Messages a worker posts: a reply, an event, or its start-up signal. */
 export type WorkerMessage = MediaReply | MediaEvent | { ev: 'ready' };

@@ -1,0 +1,222 @@
+/**
+ * One endpoint's place in the media graph. Outgoing: while a play is active its Player feeds
+ * the endpoint (else the endpoint's mix output, if it is a listening mix member), encoded by an
+ * AudioSender; echo sends the endpoint's own audio packets back. Any of them pauses the relay
+ * towards the endpoint, which resumes when they end. Incoming: as the endpoint's tap, it decodes
+ * audio packets once for every sink (recorders, mixer inlets), placed on media time.
+ *
+ * Plays queued before the endpoint knows its codec (before setRemote) start once it does; the
+ * Player then runs at that codec's rate. A new play replaces the current one ('stopped').
+ */
+import type { RandomSource } from '../../core/index.js';
+import { CODECS, createDecoder, type CodecDecoder, type SampleRate } from '../codec/index.js';
+import { PacketKind, type RemoteDescription, type RtpEndpoint, type RtpTap } from '../endpoint/index.js';
+import { Player, type PlayEvent, type PlayRequest, type PromptSource } from '../player/index.js';
+import type { RtpHeaderView } from '../rtp/index.js';
+import { AudioSender } from './audio-sender.js';
+import type { GraphEvent } from './graph-types.js';
+import { MediaTimeline } from './media-timeline.js';
+
+/** Takes an endpoint's decoded incoming audio; `pcm` is only valid during the call. */
+export interface AudioSink {
+  audio(pcm: Int16Array, rate: SampleRate, mediaTimeMs: number): void;
+}
+
+export interface EndpointNodeHost {
+  readonly prompts: PromptSource;
+  readonly random: RandomSource;
+  emit(event: GraphEvent): void;
+}
+
+const ECHO_RING = 8;
+const MAX_PACKET = 1500;
+
+export class EndpointNode implements RtpTap {
+  private player: Player | undefined;
+  private pending: PlayRequest[] = [];
+  private echoOn = false;
+  private echoRing: Buffer[] = [];
+  private echoIndex = 0;
+  private readonly sinks: AudioSink[] = [];
+  private decoder: CodecDecoder | undefined;
+  private decoderRemote: Readonly<RemoteDescription> | undefined;
+  private readonly timeline = new MediaTimeline();
+  private readonly sender: AudioSender;
+  // In a mix that it hears: the mix output replaces the relay.
+  private mixListener = false;
+  private mixRate: SampleRate = 8000;
+  /** This tick's mix output for the endpoint (set by its mix, consumed by tick()). */
+  mixOutput: Int16Array | undefined;
+  /** Echoed packets. */
+  echoed = 0;
+
+  constructor(
+    readonly id: string,
+    readonly endpoint: RtpEndpoint,
+    private readonly host: EndpointNodeHost,
+  ) {
+    this.sender = new AudioSender(endpoint, host.random);
+  }
+
+  /** True while the clock must tick this node (a play queued or playing, or mix output). */
+  get needsTick(): boolean {
+    return this.pending.length > 0 || this.player?.playing === true || this.mixListener;
+  }
+
+  /** Plays `request`, replacing the current play (which ends 'stopped') and any echo. */
+  play(request: PlayRequest): void {
+    this.stopPlay();
+    this.echoOn = false;
+    if (this.player) this.player.enqueue(request);
+    else this.pending.push(request);
+    this.update();
+  }
+
+  /** Stops `playId` (or whatever plays); true if something was stopped. */
+  stopPlay(playId?: string): boolean {
+    let stopped = this.player?.stop(playId) ?? false;
+    const keep: PlayRequest[] = [];
+    const drop: PlayRequest[] = [];
+    for (const r of this.pending) (playId === undefined || r.playId === playId ? drop : keep).push(r);
+    this.pending = keep;
+    for (const r of drop) this.onPlayEvent({ playId: r.playId, reason: 'stopped' });
+    stopped ||= drop.length > 0;
+    this.update();
+    return stopped;
+  }
+
+  setEcho(on: boolean): void {
+    this.echoOn = on;
+    if (on && this.echoRing.length === 0) this.echoRing = Array.from({ length: ECHO_RING }, () => Buffer.alloc(MAX_PACKET));
+    this.update();
+  }
+
+  /** An RFC 4733 digit arrived on the endpoint: barge-in for a play that allows it. */
+  digit(): void {
+    if (this.player?.bargeIn()) this.update();
+  }
+
+  /** Joins (listens = it hears someone) or leaves (listens = false) a mix's output. */
+  setMixRole(listens: boolean, rate: SampleRate): void {
+    this.mixListener = listens;
+    this.mixRate = rate;
+    if (!listens) this.mixOutput = undefined;
+    this.update();
+  }
+
+  addSink(sink: AudioSink): void {
+    this.sinks.push(sink);
+    this.update();
+  }
+
+  removeSink(sink: AudioSink): void {
+    const i = this.sinks.indexOf(sink);
+    if (i >= 0) this.sinks.splice(i, 1);
+    this.update();
+  }
+
+  /** One media tick: the frame of the current play, else the mix output, else nothing. */
+  tick(tickMs: number): void {
+    const remote = this.endpoint.remoteDescription;
+    const mix = this.mixOutput;
+    this.mixOutput = undefined;
+    if (!remote) {
+      this.sender.idle();
+      return;
+    }
+    if (!this.player && this.pending.length > 0) this.startPlayer(remote);
+    const player = this.player;
+    let sent = false;
+    if (player?.playing) {
+      const frame = player.next(player.sampleRate / 50);
+      if (frame) {
+        this.sender.push(frame, player.sampleRate, tickMs);
+        sent = true;
+      }
+    }
+    if (!sent && mix && this.mixListener) {
+      this.sender.push(mix, this.mixRate, tickMs);
+      sent = true;
+    }
+    if (!sent || !this.needsTick) this.sender.idle();
+    this.update();
+  }
+
+  /** Ends plays ('stopped'), echo and taps; safe to call twice. */
+  close(): void {
+    this.player?.close();
+    this.stopPlay();
+    this.player = undefined;
+    this.echoOn = false;
+    this.sinks.length = 0;
+    this.mixListener = false;
+    if (this.endpoint.tap === this) this.endpoint.tap = undefined;
+    this.endpoint.relayPaused = false;
+    this.sender.close();
+    this.decoder?.close();
+    this.decoder = undefined;
+  }
+
+  // RtpTap: accepted packets of the endpoint, before its relay.
+  receive(_from: RtpEndpoint, packet: Buffer, view: RtpHeaderView, kind: PacketKind, nowMs: number): void {
+    if (kind !== PacketKind.Audio) return;
+    if (this.echoOn && !this.playing && !this.mixListener) this.echo(packet, nowMs);
+    if (this.sinks.length === 0) return;
+    const remote = this.endpoint.remoteDescription;
+    if (!remote) return;
+    if (remote !== this.decoderRemote) this.configureDecoder(remote);
+    const decoder = this.decoder!;
+    const pcm = decoder.decode(view.payload());
+    const t = this.timeline.timeOf(view.ssrc, view.timestamp, remote.clockRate, nowMs);
+    const sinks = this.sinks;
+    for (let i = 0; i < sinks.length; i++) sinks[i]!.audio(pcm, decoder.sampleRate, t);
+  }
+
+  private get playing(): boolean {
+    return this.pending.length > 0 || this.player?.playing === true;
+  }
+
+  private echo(packet: Buffer, nowMs: number): void {
+    if (packet.length > MAX_PACKET) return;
+    const out = this.echoRing[this.echoIndex]!;
+    this.echoIndex = (this.echoIndex + 1) % ECHO_RING;
+    packet.copy(out, 0, 0, packet.length);
+    this.echoed++;
+    this.endpoint.sendGenerated(out, packet.length, nowMs);
+  }
+
+  private configureDecoder(remote: Readonly<RemoteDescription>): void {
+    const old = this.decoderRemote;
+    this.decoderRemote = remote;
+    if (this.decoder && old && old.codec === remote.codec) return;
+    this.decoder?.close();
+    this.decoder = createDecoder(remote.codec);
+  }
+
+  private startPlayer(remote: Readonly<RemoteDescription>): void {
+    const player = new Player({
+      sampleRate: CODECS[remote.codec].sampleRate,
+      prompts: this.host.prompts,
+      random: this.host.random,
+      onEvent: (e) => this.onPlayEvent(e),
+    });
+    this.player = player;
+    const queued = this.pending;
+    this.pending = [];
+    for (const r of queued) player.enqueue(r);
+  }
+
+  private onPlayEvent(e: PlayEvent): void {
+    const ev: GraphEvent = { ev: 'playDone', endpoint: this.id, playId: e.playId, reason: e.reason };
+    if (e.error) ev.error = `${e.error.code}: ${e.error.message}`;
+    this.host.emit(ev);
+  }
+
+  /** Installs the tap only when something reads packets, and pauses the relay while we send. */
+  private update(): void {
+    const wantsTap = this.echoOn || this.sinks.length > 0;
+    if (wantsTap) this.endpoint.tap = this;
+    else if (this.endpoint.tap === this) this.endpoint.tap = undefined;
+    this.endpoint.relayPaused = this.echoOn || this.playing || this.mixListener;
+  }
+}
