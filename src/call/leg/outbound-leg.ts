@@ -1,0 +1,430 @@
+/**
+ * A leg for an INVITE we send: we are the UAC of one INVITE per device of the target (forks,
+ * each a CalleeFork as in the B2BUA). Our offer comes from the leg's own media endpoint; an
+ * 18x with SDP is early media and is applied at once; the first 2xx wins (the other forks are
+ * cancelled, a later 2xx is ACKed and ended with BYE). Once answered it behaves as InboundLeg:
+ * hold by re-INVITE/UPDATE, digits by RFC 4733 and INFO, session timers, BYE with a Reason.
+ */
+import { createResponse, getHeader, type HeaderField, type SipRequest } from '../../sip/message/index.js';
+import { negotiateSessionTimerAsUac, negotiateSessionTimerAsUas, nextInDialogRequest, processInDialogRequest } from '../../sip/dialog/index.js';
+import type { ServerTransaction } from '../../sip/transaction/index.js';
+import { CalleeFork } from '../b2bua/callee-fork.js';
+import { LegSessionTimer } from '../b2bua/leg-session-timer.js';
+import type { ForkTarget } from '../b2bua/types.js';
+import { LegMedia } from '../media/leg-media.js';
+import type { MediaBridgeable, MediaConnector } from './bridge.js';
+import { HangupError, q850ForCause } from './hangup-error.js';
+import { parseInfoDigit } from './info-digit.js';
+import type { LegDeps } from './leg-deps.js';
+import { LegOperations } from './leg-operations.js';
+import type { CollectOptions, HangupCause, Leg, LegEvent, LegState, Party, PlayItem, PlayOptions, PlayResult } from './leg-types.js';
+import { OutboundLegIndex } from './outbound-leg-index.js';
+import { initialOutbound, OriginateError, transitionOutbound, type OutboundEffect, type OutboundEvent, type OutboundSnapshot } from './outbound-leg-state.js';
+import { partyOf } from './party.js';
+
+export interface OutboundLegRequest {
+  /** The called address written in To. */
+  toUri: string;
+  /** Where to send the INVITE: each registered device of the target, or a trunk. */
+  forks: readonly ForkTarget[];
+  from: Party;
+  /** Open our media endpoint in the worker of this endpoint (to bridge the two later). */
+  near?: string;
+  /** Called once when the first fork rings (its early media, if any, already applied). */
+  onEarly?: (leg: OutboundLeg) => void;
+}
+
+export class OutboundLeg implements Leg, MediaBridgeable {
+  readonly id: string;
+  readonly direction = 'outbound' as const;
+  readonly from: Party;
+  readonly to: Party;
+  private readonly ctl = new AbortController();
+  private readonly listeners = new Set<(e: LegEvent) => void>();
+  private readonly forks = new Map<string, CalleeFork>();
+  private readonly ops: LegOperations;
+  private readonly index: OutboundLegIndex;
+  private snapshot: OutboundSnapshot;
+  private legState: LegState = 'offered';
+  private sessionTimer: LegSessionTimer | undefined;
+  private endCause: HangupCause | undefined;
+  private unsubscribeMedia: (() => void) | undefined;
+  /** Session descriptions are applied in arrival order (an early one must not override the answer). */
+  private mediaQueue: Promise<void> = Promise.resolve();
+  private answerWait: { resolve: () => void; reject: (e: Error) => void } | undefined;
+  private readonly answered: Promise<void>;
+  private readonly ended: Promise<HangupCause>;
+  private resolveEnded!: (cause: HangupCause) => void;
+  private readonly byes = new Set<Promise<void>>();
+  private onEarly: ((leg: OutboundLeg) => void) | undefined;
+  private mediaClosed: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly deps: LegDeps,
+    private readonly media: LegMedia,
+    request: OutboundLegRequest,
+  ) {
+    this.id = deps.random.token(9);
+    this.from = request.from;
+    this.to = partyOf(`<${request.toUri}>`);
+    this.onEarly = request.onEarly;
+    this.ops = new LegOperations(deps.clock, this.ctl.signal, () => this.endCause);
+    this.index = OutboundLegIndex.of(deps.registry);
+    this.answered = new Promise<void>((resolve, reject) => {
+      this.answerWait = { resolve, reject };
+    });
+    // Nobody may be awaiting (a hangup before originate looked): not an unhandled rejection.
+    this.answered.catch(() => undefined);
+    this.ended = new Promise((resolve) => {
+      this.resolveEnded = resolve;
+    });
+    const plan = {
+      caller: { uri: request.from.uri, ...(request.from.displayName !== undefined ? { displayName: request.from.displayName } : {}) },
+      callee: { uri: request.toUri },
+      forks: [...request.forks],
+    };
+    const offer = { body: Buffer.from(media.offer()), contentType: 'application/sdp', maxForwards: 70 };
+    request.forks.forEach((dest, i) => {
+      const id = `f${i}`;
+      this.forks.set(id, new CalleeFork(id, dest.target, deps, plan, dest, offer));
+    });
+    this.snapshot = initialOutbound([...this.forks.keys()]);
+    this.unsubscribeMedia = media.onEvent((ev) => {
+      if (ev.type === 'dtmf') this.deliverDigit(ev.digit, 'rfc4733');
+      // No RTP while ringing is normal (no early media): only an answered leg times out.
+      else if (ev.type === 'timeout' && this.snapshot.phase === 'answered') void this.hangup('media-timeout');
+      else if (ev.type === 'error') void this.hangup('failed');
+    });
+  }
+
+  /** Opens the media endpoint (near `request.near`) and sends the INVITE to every fork. */
+  static async call(deps: LegDeps, request: OutboundLegRequest): Promise<OutboundLeg> {
+    const media = await LegMedia.open(deps.media, request.near);
+    const leg = new OutboundLeg(deps, media, request);
+    for (const fork of leg.forks.values()) leg.sendFork(fork);
+    return leg;
+  }
+
+  get state(): LegState {
+    return this.legState;
+  }
+
+  get signal(): AbortSignal {
+    return this.ctl.signal;
+  }
+
+  get endpointId(): string | undefined {
+    return this.endCause === undefined ? this.media.endpointId : undefined;
+  }
+
+  get mediaConnector(): MediaConnector {
+    return this.deps.media.pool;
+  }
+
+  /** The winning fork's dialog once answered (for routing the far end's requests). */
+  get dialog() {
+    const winner = this.winner();
+    return winner?.dialog;
+  }
+
+  /** Resolves once answered; rejects with an OriginateError when it never is. */
+  whenAnswered(): Promise<void> {
+    return this.answered;
+  }
+
+  /** Resolves with the cause when the leg has ended. */
+  whenEnded(): Promise<HangupCause> {
+    return this.ended;
+  }
+
+  /** Resolves when the BYEs this leg sent have been answered (or timed out) and its endpoint is gone. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.byes, this.mediaClosed]);
+  }
+
+  on(listener: (event: LegEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Nothing to do: the far end rings, not us. */
+  async ring(): Promise<void> {}
+
+  /** Nothing to do: the far end answers, not us (await `whenAnswered`). */
+  async answer(): Promise<void> {}
+
+  async play(what: PlayItem | PlayItem[], opts: PlayOptions = {}): Promise<PlayResult> {
+    this.ops.assertLive();
+    return this.ops.abortable(this.media.play(Array.isArray(what) ? what : [what], opts));
+  }
+
+  collect(opts: CollectOptions): Promise<string> {
+    return this.ops.collect(opts, (items, o) => this.play(items, o));
+  }
+
+  async sendDigit(digit: string, durationMs?: number): Promise<void> {
+    this.ops.assertLive();
+    await this.ops.abortable(this.media.sendDigit(digit, durationMs));
+  }
+
+  async echo(): Promise<void> {
+    this.ops.assertLive();
+    await this.ops.abortable(this.media.echo());
+  }
+
+  /** CANCEL before an answer (every fork), BYE with a Q.850 Reason after. */
+  async hangup(cause: HangupCause = 'normal'): Promise<void> {
+    if (this.endCause !== undefined) return;
+    this.dispatch({ type: 'end', cause });
+  }
+
+  // ---- SIP from the index (requests inside the winning dialog) ----
+
+  onRequest(req: SipRequest, tx: ServerTransaction): void {
+    const fork = this.winner();
+    const dialog = fork?.dialog;
+    const checked = dialog ? processInDialogRequest(dialog, req, { random: this.deps.random }) : undefined;
+    if (!checked || !checked.accept) {
+      tx.respond(createResponse(req, checked?.status ?? 481, checked?.reason ?? 'Call/Transaction Does Not Exist', { headers: checked?.headers ?? [] }));
+      return;
+    }
+    if (fork === undefined) return; // a dialog implies a winner
+    fork.dialog = checked.dialog;
+    switch (req.method) {
+      case 'BYE':
+        tx.respond(createResponse(req, 200, 'OK'));
+        this.dispatch({ type: 'remote-bye' });
+        return;
+      case 'INVITE':
+      case 'UPDATE':
+        void this.onSessionModification(fork, req, tx);
+        return;
+      case 'INFO': {
+        const digit = parseInfoDigit(getHeader(req, 'Content-Type'), req.body.toString('utf8'));
+        tx.respond(createResponse(req, digit === undefined && req.body.length > 0 ? 415 : 200));
+        if (digit !== undefined) this.deliverDigit(digit, 'info');
+        return;
+      }
+      case 'OPTIONS':
+        tx.respond(createResponse(req, 200, 'OK'));
+        return;
+      default:
+        tx.respond(createResponse(req, 501, 'Not Implemented'));
+    }
+  }
+
+  /** An ACK for our 2xx to the far end's re-INVITE: nothing to do (our offerless re-INVITE answers are not awaited). */
+  onAck(_ack: SipRequest): void {}
+
+  // ---- internals ----
+
+  private sendFork(fork: CalleeFork): void {
+    try {
+      fork.tx = this.deps.transactions.sendRequest(fork.request, fork.target, {
+        onProvisional: (res) => {
+          if (!fork.takeProvisional(res)) return;
+          this.dispatch({ type: 'fork-provisional', fork: fork.id, status: res.status });
+        },
+        onFinal: (res) => {
+          if (res.status >= 200 && res.status < 300) {
+            if (fork.takeAnswer(res)) this.dispatch({ type: 'fork-answered', fork: fork.id });
+            return;
+          }
+          fork.dialog = undefined;
+          this.dispatch({ type: 'fork-failed', fork: fork.id, status: res.status });
+        },
+      });
+    } catch (err) {
+      this.deps.logger.warn({ err, leg: this.id }, 'INVITE could not be sent');
+      this.dispatch({ type: 'fork-failed', fork: fork.id, status: 503 });
+    }
+  }
+
+  private dispatch(ev: OutboundEvent): void {
+    const { next, effects } = transitionOutbound(this.snapshot, ev);
+    this.snapshot = next;
+    for (const e of effects) this.execute(e);
+  }
+
+  private execute(e: OutboundEffect): void {
+    const fork = 'fork' in e ? this.forks.get(e.fork) : undefined;
+    switch (e.do) {
+      case 'early':
+        if (fork !== undefined) this.onRinging(fork);
+        return;
+      case 'ack':
+        fork?.sendAck();
+        return;
+      case 'cancel':
+        if (fork?.tx) void fork.tx.cancel();
+        return;
+      case 'bye':
+        if (fork !== undefined) this.sendBye(fork, e.cause);
+        return;
+      case 'answered':
+        if (fork !== undefined) this.onAnswered(fork);
+        return;
+      case 'ended':
+        this.finish(e.cause, e.status);
+        return;
+    }
+  }
+
+  private onRinging(fork: CalleeFork): void {
+    const body = fork.provisional !== undefined && fork.provisional.body.length > 0 ? fork.provisional.body.toString('utf8') : undefined;
+    if (body !== undefined) {
+      this.enqueueMedia(async () => {
+        if (this.snapshot.phase !== 'early') return;
+        const r = await this.media.answered(body);
+        if (!r.ok) this.deps.logger.info({ leg: this.id, reason: r.reason }, 'early media not usable');
+      });
+    }
+    if (this.legState !== 'offered') return;
+    this.legState = 'early';
+    const notify = this.onEarly;
+    this.onEarly = undefined;
+    if (notify !== undefined) {
+      // After the early answer is applied, so the listener can bridge the early media.
+      void this.mediaQueue.then(() => {
+        if (this.endCause === undefined) notify(this);
+      });
+    }
+  }
+
+  private onAnswered(fork: CalleeFork): void {
+    this.index.track(this);
+    this.startSessionTimer(fork);
+    const answer = fork.answer;
+    const body = answer !== undefined && answer.body.length > 0 ? answer.body : fork.earlyBody?.body;
+    this.enqueueMedia(async () => {
+      if (this.endCause !== undefined) return;
+      const r = body !== undefined
+        ? await this.media.answered(body.toString('utf8')).catch((err: unknown) => ({ ok: false as const, reason: String(err) }))
+        : { ok: false as const, reason: 'no answer to our offer' };
+      if (this.endCause !== undefined) return;
+      if (!r.ok) {
+        this.deps.logger.info({ leg: this.id, reason: r.reason }, 'answer not usable');
+        this.failStatus = 488;
+        this.dispatch({ type: 'end', cause: 'failed' });
+        return;
+      }
+      this.legState = 'answered';
+      const wait = this.answerWait;
+      this.answerWait = undefined;
+      wait?.resolve();
+    });
+  }
+
+  /** The status an OriginateError reports when the answer itself was unusable. */
+  private failStatus: number | undefined;
+
+  private enqueueMedia(step: () => Promise<void>): void {
+    this.mediaQueue = this.mediaQueue.then(step).catch((err: unknown) => {
+      this.deps.logger.warn({ err, leg: this.id }, 'session description not applied');
+    });
+  }
+
+  private startSessionTimer(fork: CalleeFork): void {
+    const answer = fork.answer;
+    if (answer === undefined) return;
+    const agreed = negotiateSessionTimerAsUac(answer);
+    if (agreed.type !== 'accept') return;
+    this.sessionTimer = new LegSessionTimer(this.deps, {
+      side: fork,
+      peerMessage: () => fork.answer,
+      offer: () => (this.media.localSdp !== undefined ? { body: Buffer.from(this.media.localSdp) } : undefined),
+      onExpired: () => void this.hangup('session-expired'),
+    });
+    this.sessionTimer.arm(agreed.intervalS, agreed.weRefresh);
+  }
+
+  private async onSessionModification(fork: CalleeFork, req: SipRequest, tx: ServerTransaction): Promise<void> {
+    const timer = negotiateSessionTimerAsUas(req, this.deps.sessionTimer);
+    if (timer.type === 'reject') {
+      tx.respond(createResponse(req, 422, 'Session Interval Too Small', { headers: timer.headers }));
+      return;
+    }
+    const headers: HeaderField[] = [{ name: 'Contact', value: `<${this.deps.localContact(fork.target.protocol)}>` }];
+    if (timer.type === 'accept') headers.push(...timer.responseHeaders);
+    let body: Buffer | undefined;
+    if (req.body.length > 0) {
+      const outcome = await this.media.answer(req.body.toString('utf8'));
+      if (!outcome.ok) {
+        tx.respond(createResponse(req, 488, 'Not Acceptable Here'));
+        return;
+      }
+      body = Buffer.from(outcome.sdp);
+      this.noteHold(outcome.stream.remoteHold);
+    } else if (req.method === 'INVITE') {
+      // An offerless re-INVITE: we offer again; the answer comes in the ACK (ignored: unchanged).
+      body = Buffer.from(this.media.offer());
+    }
+    if (body !== undefined) headers.push({ name: 'Content-Type', value: 'application/sdp' });
+    tx.respond(createResponse(req, 200, 'OK', { headers, ...(body !== undefined ? { body } : {}) }));
+    if (timer.type === 'accept') this.sessionTimer?.arm(timer.intervalS, timer.weRefresh);
+  }
+
+  private noteHold(held: boolean): void {
+    if (held && this.legState === 'answered') {
+      this.legState = 'held';
+      this.emit({ type: 'held' });
+    } else if (!held && this.legState === 'held') {
+      this.legState = 'answered';
+      this.emit({ type: 'unheld' });
+    }
+  }
+
+  private deliverDigit(digit: string, source: 'rfc4733' | 'info'): void {
+    if (this.ops.deliverDigit(digit, source)) this.emit({ type: 'dtmf', digit });
+  }
+
+  private sendBye(fork: CalleeFork, cause: HangupCause): void {
+    const dialog = fork.dialog;
+    if (dialog === undefined || dialog.state === 'terminated') return;
+    const { dialog: next, request } = nextInDialogRequest(dialog, 'BYE', {
+      headers: [{ name: 'Reason', value: `Q.850;cause=${q850ForCause(cause)}` }],
+    });
+    fork.dialog = next;
+    const done = new Promise<void>((resolve) => {
+      try {
+        this.deps.transactions.sendRequest(request, fork.target, { onFinal: () => resolve() });
+      } catch (err) {
+        this.deps.logger.warn({ err, leg: this.id }, 'BYE could not be sent');
+        resolve();
+      }
+    });
+    this.byes.add(done);
+    void done.then(() => this.byes.delete(done));
+  }
+
+  private finish(cause: HangupCause, status?: number): void {
+    if (this.endCause !== undefined) return;
+    this.endCause = cause;
+    this.legState = 'ended';
+    this.sessionTimer?.close();
+    this.unsubscribeMedia?.();
+    this.mediaClosed = this.media.close();
+    this.index.forget(this);
+    const wait = this.answerWait;
+    this.answerWait = undefined;
+    wait?.reject(new OriginateError(cause, status ?? this.failStatus));
+    this.ctl.abort(new HangupError(cause));
+    this.ops.wake();
+    this.emit({ type: 'ended', cause });
+    this.resolveEnded(cause);
+  }
+
+  private winner(): CalleeFork | undefined {
+    return this.snapshot.winner === undefined ? undefined : this.forks.get(this.snapshot.winner);
+  }
+
+  private emit(event: LegEvent): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(event);
+      } catch (err) {
+        this.deps.logger.warn({ err, leg: this.id }, 'leg listener failed');
+      }
+    }
+  }
+}
