@@ -21,6 +21,8 @@ export interface RepositoryContext {
    * (registrar bindings) run as cached prepared statements instead of a query built per call.
    */
   sqlite?: SqliteConnection;
+  /** This context is bound to the open Kysely transaction on `sqlite`: raw statements join it. */
+  sqliteTransaction?: boolean;
 }
 
 /** Raises the change counter a running server polls to notice configuration written elsewhere. */

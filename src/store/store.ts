@@ -60,7 +60,7 @@ export class KyselyStore implements Store {
     private readonly db: Kysely<Database>,
     readonly dialect: SqlDialectName,
     private readonly clock: Clock,
-    sqlite?: SqliteConnection,
+    private readonly sqlite?: SqliteConnection,
   ) {
     const repos = repositories({ db, clock, ...(sqlite !== undefined ? { sqlite } : {}) });
     this.extensions = repos.extensions;
@@ -79,7 +79,7 @@ export class KyselyStore implements Store {
         // while the busy timeout still applies. It matches no row, so nothing changes.
         await sql`update store_meta set value = value where key = '-'`.execute(trx);
       }
-      return fn(repositories({ db: trx, clock: this.clock }));
+      return fn(repositories({ db: trx, clock: this.clock, ...(this.sqlite !== undefined ? { sqlite: this.sqlite, sqliteTransaction: true } : {}) }));
     });
   }
 

@@ -143,8 +143,9 @@ export class RegistrationRepository {
     }
     const rows = [...byKey.values()];
     const sqlite = this.ctx.sqlite;
-    // Inside a Kysely transaction the connection is taken: queue behind it on the Kysely path.
-    if (sqlite !== undefined && !sqlite.inTransaction) {
+    // Outside our own transaction, someone else's may be open on the connection: queue behind it
+    // on the Kysely path rather than slip statements into it.
+    if (sqlite !== undefined && (this.ctx.sqliteTransaction === true || !sqlite.inTransaction)) {
       upsertStatementsOf(sqlite).upsertAll(rows);
       return;
     }
