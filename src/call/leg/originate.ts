@@ -56,6 +56,10 @@ export async function originate(deps: LegDeps, target: OriginateTarget, opts: Or
   try {
     await leg.whenAnswered();
     return leg;
+  } catch (err) {
+    // The caller gets the error once the endpoint is released: nothing of the attempt is left.
+    await leg.settled();
+    throw err;
   } finally {
     deps.clock.clearTimer(timer);
     opts.signal?.removeEventListener('abort', onAbort);
