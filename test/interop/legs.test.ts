@@ -136,6 +136,26 @@ describe('originate', () => {
     expect(answered.exitCode, describeSippResult(answered)).toBe(0);
   });
 
+  it('PRACKs a reliable 183 with SDP (early media applied), takes it as the answer of an SDP-less 2xx, and refreshes the session', async () => {
+    const sipp = await callee('uas-100rel-timer');
+    let earlyRemote: string | undefined;
+    const leg = await originate(deps, { toUri: 'sip:2000@example.test', forks: [forkTo(sipp)] }, {
+      from, timeoutMs: 5000,
+      onEarly: (l) => {
+        void pool.stats(l.endpointId ?? '').then((st) => { earlyRemote = `${st.remoteAddress}:${st.remotePort}`; });
+      },
+    });
+    expect(leg.state).toBe('answered');
+    // The endpoint already sent to SIPp's media port while ringing (the 183's SDP).
+    expect(earlyRemote).toBe(`127.0.0.1:${sipp.ports.media}`);
+    // Session-Expires 6 with us as refresher: an UPDATE about 3 s after the answer.
+    await sipp.waitForLog(/refreshed by Atende/, 6000);
+    await leg.hangup();
+    await leg.settled();
+    const r = await sipp.done();
+    expect(r.exitCode, describeSippResult(r)).toBe(0);
+  });
+
   it('busy: rejects with cause busy and status 486', async () => {
     const sipp = await callee('uas-busy');
     const err = await originateError(originate(deps, { toUri: 'sip:2000@example.test', forks: [forkTo(sipp)] }, { from, timeoutMs: 5000 }));
@@ -168,6 +188,22 @@ describe('originate', () => {
   it('no forks: unavailable at once, nothing opened', async () => {
     const err = await originateError(originate(deps, { toUri: 'sip:2000@example.test', forks: [] }, { from, timeoutMs: 1000 }));
     expect(err.cause).toBe('unavailable');
+  });
+});
+
+describe('requests from the far end of an answered outbound leg', () => {
+  it('hold by re-INVITE (we answer recvonly), a digit by INFO, then its BYE ends the leg', async () => {
+    const sipp = await callee('uas-answer-hold-info');
+    const leg = await originate(deps, { toUri: 'sip:2000@example.test', forks: [forkTo(sipp)] }, { from, timeoutMs: 5000 });
+    const events: string[] = [];
+    leg.on((e) => events.push(e.type === 'dtmf' ? `dtmf ${e.digit}` : e.type));
+    expect(await leg.collect({ max: 1, firstDigitMs: 5000, interDigitMs: 0 })).toBe('5');
+    expect(await leg.whenEnded()).toBe('normal');
+    expect(events).toEqual(['held', 'dtmf 5', 'ended']);
+    await expect(leg.play({ kind: 'silence', durationMs: 100 })).rejects.toMatchObject({ hangupCause: 'normal' });
+    await leg.settled();
+    const r = await sipp.done();
+    expect(r.exitCode, describeSippResult(r)).toBe(0);
   });
 });
 
