@@ -22,6 +22,8 @@ const indexes = new WeakMap<LegTracker, OutboundLegIndex>();
 export class OutboundLegIndex {
   private readonly byDialog = new Map<string, OutboundRoutable>();
   private readonly keys = new Map<OutboundRoutable, string>();
+  /** Every live leg, ringing ones too (a shutdown cancels them). */
+  private readonly legs = new Set<OutboundRoutable>();
 
   /** The index that outbound legs made with this registry's LegDeps use. */
   static of(registry: LegTracker): OutboundLegIndex {
@@ -30,8 +32,9 @@ export class OutboundLegIndex {
     return index;
   }
 
-  /** Indexes a leg by its confirmed dialog (safe to call again). */
+  /** Tracks a live leg, and indexes it by its dialog once it has one (safe to call again). */
   track(leg: OutboundRoutable): void {
+    this.legs.add(leg);
     const dialog = leg.dialog;
     if (dialog === undefined || this.keys.has(leg)) return;
     const key = dialogKey(dialog.id);
@@ -40,6 +43,7 @@ export class OutboundLegIndex {
   }
 
   forget(leg: OutboundRoutable): void {
+    this.legs.delete(leg);
     const key = this.keys.get(leg);
     if (key !== undefined) this.byDialog.delete(key);
     this.keys.delete(leg);
@@ -59,12 +63,13 @@ export class OutboundLegIndex {
     return true;
   }
 
-  /** Ends every indexed leg with BYE (graceful shutdown). */
+  /** Ends every live leg: CANCEL when ringing, BYE when answered (graceful shutdown). */
   async shutdown(): Promise<void> {
-    await Promise.all([...this.keys.keys()].map((leg) => leg.hangup('shutdown')));
+    await Promise.all([...this.legs].map((leg) => leg.hangup('shutdown')));
   }
 
+  /** Live legs tracked. */
   get size(): number {
-    return this.byDialog.size;
+    return this.legs.size;
   }
 }

@@ -101,6 +101,7 @@ export class OutboundLeg implements Leg, MediaBridgeable {
   static async call(deps: LegDeps, request: OutboundLegRequest): Promise<OutboundLeg> {
     const media = await LegMedia.open(deps.media, request.near);
     const leg = new OutboundLeg(deps, media, request);
+    leg.index.track(leg);
     for (const fork of leg.forks.values()) leg.sendFork(fork);
     return leg;
   }
