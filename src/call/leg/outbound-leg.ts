@@ -183,13 +183,12 @@ export class OutboundLeg implements Leg, MediaBridgeable {
 
   onRequest(req: SipRequest, tx: ServerTransaction): void {
     const fork = this.winner();
-    const dialog = fork?.dialog;
-    const checked = dialog ? processInDialogRequest(dialog, req, { random: this.deps.random }) : undefined;
-    if (!checked || !checked.accept) {
-      tx.respond(createResponse(req, checked?.status ?? 481, checked?.reason ?? 'Call/Transaction Does Not Exist', { headers: checked?.headers ?? [] }));
+    const checked = fork?.dialog !== undefined ? processInDialogRequest(fork.dialog, req, { random: this.deps.random }) : undefined;
+    if (fork === undefined || !checked || !checked.accept) {
+      const refused = checked !== undefined && !checked.accept ? checked : { status: 481, reason: 'Call/Transaction Does Not Exist', headers: [] };
+      tx.respond(createResponse(req, refused.status, refused.reason, { headers: refused.headers ?? [] }));
       return;
     }
-    if (fork === undefined) return; // a dialog implies a winner
     fork.dialog = checked.dialog;
     switch (req.method) {
       case 'BYE':
@@ -198,7 +197,10 @@ export class OutboundLeg implements Leg, MediaBridgeable {
         return;
       case 'INVITE':
       case 'UPDATE':
-        void this.onSessionModification(fork, req, tx);
+        this.onSessionModification(fork, req, tx).catch((err: unknown) => {
+          this.deps.logger.warn({ err, leg: this.id }, 'session modification failed');
+          if (tx.lastResponse === undefined) tx.respond(createResponse(req, 500, 'Server Internal Error'));
+        });
         return;
       case 'INFO': {
         const digit = parseInfoDigit(getHeader(req, 'Content-Type'), req.body.toString('utf8'));
