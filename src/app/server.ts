@@ -1,18 +1,20 @@
 import type { Server as HttpServer } from 'node:http';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { cryptoRandom, type RandomSource } from '../core/random.js';
 import { startHttpServer } from '../api/index.js';
-import { B2bua } from '../call/index.js';
-import { ExtensionDirectory, RequestAuthenticator, SipRequestRouter } from '../pbx/index.js';
+import { B2bua, InboundLeg, LegRegistry, type B2buaDeps, type LegDeps } from '../call/index.js';
+import { MediaWorkerPool } from '../media/worker/index.js';
+import { ExtensionDirectory, PromptLibrary, RequestAuthenticator, SipRequestRouter } from '../pbx/index.js';
 import { EdgePolicy } from '../sbc/index.js';
 import { DigestAuthenticator } from '../sip/auth/index.js';
 import { LocalIdentity } from '../sip/identity/index.js';
 import { getHeader } from '../sip/message/index.js';
 import { LocationService } from '../sip/registrar/index.js';
-import { DEFAULT_TIMERS, TransactionLayer, type TimerConfig } from '../sip/transaction/index.js';
+import { DEFAULT_TIMERS, TransactionLayer, type ServerTransaction, type TimerConfig } from '../sip/transaction/index.js';
 import type { SessionTimerConfig } from '../sip/dialog/index.js';
 import { loadOrCreateCertificate, TransportLayer, type TransportAddress, type TransportProtocol } from '../sip/transport/index.js';
 import { DEFAULT_SECURITY_SETTINGS, openDatabase, type Store } from '../store/index.js';
@@ -21,6 +23,7 @@ import { ConfigWatcher } from './config-watcher.js';
 import { DatabaseBindingStore } from './database-binding-store.js';
 import { loadDigestSecret } from './digest-secret.js';
 import { ensureAdministrator } from './administrator.js';
+import { mediaAdvertisedAddress } from './media-address.js';
 
 export const USER_AGENT = 'Atende/0.1';
 export const DEFAULT_DOMAIN = 'atende.local';
@@ -37,6 +40,10 @@ export interface StartOptions {
   sipTimers?: Partial<TimerConfig>;
   /** Session timers (RFC 4028) on both legs of every call; tests shorten them. */
   sessionTimer?: SessionTimerConfig;
+  /** Media worker threads (default: one per CPU); tests use one. */
+  mediaWorkers?: number;
+  /** Where the bundled prompts are (default: the package's prompts/ folder). */
+  promptsDir?: string;
 }
 
 export interface RunningServer {
@@ -151,7 +158,7 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
     });
     transactions = txLayer;
     cleanups.push(() => txLayer.close());
-    const b2bua = new B2bua({
+    const callDeps: B2buaDeps = {
       transactions: txLayer,
       sender: transport,
       viaSentBy: (p) => transport.viaSentBy(p),
@@ -163,10 +170,41 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       timers: { t1: opts.sipTimers?.t1 ?? DEFAULT_TIMERS.t1, t2: opts.sipTimers?.t2 ?? DEFAULT_TIMERS.t2 },
       ...(opts.sessionTimer !== undefined ? { sessionTimer: opts.sessionTimer } : {}),
       onCallEvent: (ev) => logger.info(ev, ev.type),
+    };
+    const b2bua = new B2bua(callDeps);
+    const mediaPool = await MediaWorkerPool.start({
+      ports: config.rtpPorts,
+      logger: logger.child({ component: 'media' }),
+      ...(opts.mediaWorkers !== undefined ? { workers: opts.mediaWorkers } : {}),
     });
+    cleanups.push(() => mediaPool.close());
+    const legs = new LegRegistry();
+    const legDeps: LegDeps = {
+      ...callDeps,
+      logger: logger.child({ component: 'leg' }),
+      registry: legs,
+      media: {
+        pool: mediaPool,
+        random,
+        bindAddress: config.sipBind,
+        advertisedAddress: mediaAdvertisedAddress(config.sipBind, config.publicHost),
+        // Brazilian networks are A-law (ITU region); wideband and Opus when the phone offers only those.
+        codecs: ['PCMA', 'PCMU', 'G722', 'opus'],
+        mediaTimeoutMs: 60_000,
+      },
+    };
+    const applications = {
+      legs,
+      startLeg: (tx: ServerTransaction) => {
+        const leg = new InboundLeg(legDeps, tx);
+        legs.track(leg);
+        return leg;
+      },
+      prompts: new PromptLibrary(opts.promptsDir ?? fileURLToPath(new URL('../../prompts/', import.meta.url))),
+    };
     let digestAlgorithms = security.digestAlgorithms ?? ['MD5'];
     const auth = new RequestAuthenticator(digest, directory, () => identity.domain, edge, () => digestAlgorithms);
-    const requestRouter = new SipRequestRouter({ sender: transport, identity, directory, auth, registrar, b2bua, logger: sipLogger, userAgent: USER_AGENT });
+    const requestRouter = new SipRequestRouter({ sender: transport, identity, directory, auth, registrar, b2bua, logger: sipLogger, userAgent: USER_AGENT, applications });
     router = requestRouter;
     const reg = registrar;
     cleanups.push(() => reg.close());
@@ -244,7 +282,7 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
         closing ??= (async () => {
           ready = false;
           requestRouter.drain();
-          await b2bua.shutdown(3000);
+          await Promise.all([b2bua.shutdown(3000), legs.shutdown()]);
           await runCleanups(cleanups, logger);
           logger.info('Atende stopped');
         })();

@@ -1,3 +1,4 @@
 export { ExtensionDirectory } from './extension-directory.js';
 export { RequestAuthenticator, type AuthFailureSink, type AuthOutcome } from './request-authenticator.js';
 export { SipRequestRouter, type SipRequestRouterDeps } from './sip-request-router.js';
+export { PromptLibrary, type PromptLanguage } from './features/prompt-library.js';

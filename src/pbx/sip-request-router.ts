@@ -15,7 +15,9 @@ import type { LocationService } from '../sip/registrar/index.js';
 import { contactTarget } from '../sip/registrar/index.js';
 import type { ServerTransaction } from '../sip/transaction/index.js';
 import type { InboundMessage, MessageSender } from '../sip/transport/types.js';
-import { ALLOWED_METHODS, type B2bua } from '../call/index.js';
+import { ALLOWED_METHODS, type B2bua, type InboundLeg, type LegRegistry } from '../call/index.js';
+import { isServiceCode, runServiceCode } from './features/service-codes.js';
+import type { PromptLibrary } from './features/prompt-library.js';
 import type { ExtensionDirectory } from './extension-directory.js';
 import type { RequestAuthenticator } from './request-authenticator.js';
 
@@ -33,6 +35,12 @@ export interface SipRequestRouterDeps {
   b2bua: B2bua;
   logger: Logger;
   userAgent: string;
+  /** Calls Atende answers itself (service codes now; IVRs and queues later), as Legs. */
+  applications?: {
+    legs: LegRegistry;
+    startLeg(tx: ServerTransaction): InboundLeg;
+    prompts: PromptLibrary;
+  };
 }
 
 function sipUri(value: string): SipUri | undefined {
@@ -86,6 +94,7 @@ export class SipRequestRouter {
   }
 
   private async route(req: SipRequest, tx: ServerTransaction | undefined, inbound: InboundMessage, cancelled?: ServerTransaction): Promise<void> {
+    if (this.deps.applications?.legs.handleRequest(req, tx, cancelled)) return;
     if (this.deps.b2bua.handleRequest(req, tx, inbound, cancelled)) return;
     if (!tx) return; // an ACK for nothing we know: dropped (RFC 3261 17.2.3)
     const method = req.method;
@@ -174,6 +183,17 @@ export class SipRequestRouter {
       return;
     }
     const dialed = ruri.user;
+    const apps = this.deps.applications;
+    if (apps !== undefined && isServiceCode(dialed)) {
+      const leg = apps.startLeg(tx);
+      if (leg.refuseIfUnacceptable()) return;
+      this.deps.logger.info({ leg: leg.id, code: dialed, caller: auth.extension }, 'service code');
+      runServiceCode(dialed, leg, apps.prompts).catch((err: unknown) => {
+        this.deps.logger.error({ err, leg: leg.id }, 'service code failed');
+        void leg.hangup('failed');
+      });
+      return;
+    }
     if (!this.deps.directory.has(dialed)) {
       tx.respond(createResponse(req, 404, 'Not Found'));
       return;

@@ -33,6 +33,8 @@ export interface StartAtendeOptions {
   sipTimers?: { t1?: number; t2?: number; t4?: number };
   /** Session timers (RFC 4028) with intervals short enough for a test. */
   sessionTimer?: { sessionExpiresS: number; minSES: number; imposeWhenAbsent: boolean };
+  /** Prompts folder (default: the bundled prompts). */
+  promptsDir?: string;
   /** Reuse this data dir (a restart: bindings and bans persisted there survive) instead of a new temp dir. */
   dataDir?: string;
   /** Fixed UDP/TCP SIP port (e.g. the previous run's, for a restart); default ephemeral. */
@@ -79,6 +81,11 @@ export function provisioningYaml(opts: StartAtendeOptions): string {
   return `${lines.join('\n')}\n`;
 }
 
+function rtpWindow(): string {
+  const start = 30000 + 200 * Math.floor(Math.random() * 49);
+  return `${start}-${start + 199}`;
+}
+
 /** Applies the provisioning and starts the server; `stop()` closes it and removes the data dir. */
 export async function startAtende(opts: StartAtendeOptions = {}): Promise<TestAtende> {
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'atende-test-')));
@@ -96,11 +103,16 @@ export async function startAtende(opts: StartAtendeOptions = {}): Promise<TestAt
     ATENDE_SIP_TLS_PORT: opts.tls === false ? 'off' : '0',
     ATENDE_HTTP_PORT: String(opts.httpPort ?? 0),
     ATENDE_ADMIN_PASSWORD: 'admin-test-password',
+    // A window of its own in 30000-39999, away from the peers' ephemeral ports: servers of
+    // parallel test files rarely meet (and a taken port is skipped anyway).
+    ATENDE_RTP_PORTS: rtpWindow(),
     ...(opts.env ?? {}),
   });
   const level = process.env['ATENDE_TEST_LOG'] ?? opts.logLevel;
   const logger: Logger = level ? createLogger(level as 'info', process.stderr) : silentLogger();
-  const server = await startServer(config, { logger, configPollMs: 200, ...(opts.sipTimers ? { sipTimers: opts.sipTimers } : {}), ...(opts.sessionTimer ? { sessionTimer: opts.sessionTimer } : {}) });
+  const server = await startServer(config, { logger, configPollMs: 200, ...(opts.sipTimers ? { sipTimers: opts.sipTimers } : {}), ...(opts.sessionTimer ? { sessionTimer: opts.sessionTimer } : {}),
+    // One media worker per test server: several servers share the test machine's two cores.
+    mediaWorkers: 1, ...(opts.promptsDir !== undefined ? { promptsDir: opts.promptsDir } : {}) });
   const sipPort = server.listening.udp.port;
   return {
     server,

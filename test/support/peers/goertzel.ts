@@ -98,3 +98,27 @@ export function measureTone(audio: PcmAudio, freq: number, window: ToneWindow = 
 export async function measureToneInFile(path: string, freq: number, window: ToneWindow = {}): Promise<ToneMeasure> {
   return measureTone(await readWav(path), freq, window);
 }
+
+/**
+ * Which of `freqs` dominates each `frameMs` slice (more than `minRatio` of the slice's power),
+ * with runs of the same tone collapsed: [700, 900, 1100] for three tones played one after another.
+ */
+export function toneSequence(audio: PcmAudio, freqs: readonly number[], frameMs = 40, minRatio = 0.5): number[] {
+  const frame = Math.round((audio.sampleRate * frameMs) / 1000);
+  const out: number[] = [];
+  for (let start = 0; start + frame <= audio.samples.length; start += frame) {
+    const window = { startS: start / audio.sampleRate, durationS: frameMs / 1000 };
+    let best: number | undefined;
+    let bestRatio = minRatio;
+    for (const f of freqs) {
+      const m = measureTone(audio, f, window);
+      // Samples are -1..1: ignore slices quieter than about -50 dBFS.
+      if (m.rms > 0.003 && m.ratio > bestRatio) {
+        best = f;
+        bestRatio = m.ratio;
+      }
+    }
+    if (best !== undefined && out[out.length - 1] !== best) out.push(best);
+  }
+  return out;
+}

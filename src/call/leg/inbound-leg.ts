@@ -1,0 +1,438 @@
+/**
+ * A leg for an INVITE we received: we are its UAS (RFC 3261 13.3). Applications ring, answer,
+ * play, collect digits and hang up; the far end may hold (re-INVITE/UPDATE), send digits
+ * (RFC 4733 in the media, or SIP INFO), refresh the session (RFC 4028), cancel or hang up.
+ */
+import type { TimerHandle } from '../../core/index.js';
+import { createResponse, cseq, getHeader, type HeaderField, type SipRequest } from '../../sip/message/index.js';
+import { negotiateSessionTimerAsUas, nextInDialogRequest, processInDialogRequest, type SessionTimerDecision } from '../../sip/dialog/index.js';
+import type { ServerTransaction } from '../../sip/transaction/index.js';
+import { AnswerRetransmitter } from '../b2bua/answer-retransmitter.js';
+import { CallerLeg } from '../b2bua/caller-leg.js';
+import { LegSessionTimer } from '../b2bua/leg-session-timer.js';
+import { LegMedia } from '../media/leg-media.js';
+import { parseInfoDigit } from './info-digit.js';
+import { collectorTransition, startCollector, type CollectorState } from './digit-collector.js';
+import { HangupError, q850ForCause, statusForCause } from './hangup-error.js';
+import { partyOf } from './party.js';
+import type { CollectOptions, HangupCause, Leg, LegEvent, LegState, Party, PlayItem, PlayOptions, PlayResult } from './leg-types.js';
+import type { LegDeps } from './leg-deps.js';
+
+/** The same key press arriving by two routes (RFC 4733 and INFO) within this window counts once. */
+const DUPLICATE_DIGIT_MS = 300;
+
+export class InboundLeg implements Leg {
+  readonly id: string;
+  readonly direction = 'inbound' as const;
+  readonly from: Party;
+  readonly to: Party;
+  private readonly uas: CallerLeg;
+  private readonly ctl = new AbortController();
+  private readonly listeners = new Set<(e: LegEvent) => void>();
+  private readonly timerDecision: SessionTimerDecision;
+  private legState: LegState = 'offered';
+  private media: LegMedia | undefined;
+  private mediaOpening: Promise<LegMedia> | undefined;
+  private offeredInInvite: boolean;
+  private answerWait: { resolve: () => void; reject: (e: Error) => void } | undefined;
+  private retransmitter: AnswerRetransmitter | undefined;
+  private sessionTimer: LegSessionTimer | undefined;
+  private readonly digits: string[] = [];
+  private digitWaiter: (() => void) | undefined;
+  private lastDigit: { digit: string; source: string; at: number } | undefined;
+  private endCause: HangupCause | undefined;
+  private readonly ended: Promise<HangupCause>;
+  private resolveEnded!: (cause: HangupCause) => void;
+  private unsubscribeMedia: (() => void) | undefined;
+
+  constructor(
+    private readonly deps: LegDeps,
+    readonly tx: ServerTransaction,
+  ) {
+    this.id = deps.random.token(9);
+    this.uas = new CallerLeg(tx, deps, () => void this.hangup('failed'));
+    this.from = partyOf(getHeader(tx.request, 'From'));
+    this.to = partyOf(getHeader(tx.request, 'To'));
+    this.offeredInInvite = tx.request.body.length > 0;
+    this.timerDecision = negotiateSessionTimerAsUas(tx.request, deps.sessionTimer);
+    this.ended = new Promise((resolve) => {
+      this.resolveEnded = resolve;
+    });
+    this.uas.respond(100);
+  }
+
+  get state(): LegState {
+    return this.legState;
+  }
+
+  get signal(): AbortSignal {
+    return this.ctl.signal;
+  }
+
+  get endpointId(): string | undefined {
+    return this.media?.endpointId;
+  }
+
+  /** The SIP dialog of this leg once it has one (for the registry). */
+  get dialog() {
+    return this.uas.dialog;
+  }
+
+  /** Resolves with the cause when the leg has ended. */
+  whenEnded(): Promise<HangupCause> {
+    return this.ended;
+  }
+
+  on(listener: (event: LegEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Refuses the INVITE at once when its session interval is too small (RFC 4028 9). Returns true when it did. */
+  refuseIfUnacceptable(): boolean {
+    if (this.timerDecision.type !== 'reject') return false;
+    this.uas.respond(422, 'Session Interval Too Small', undefined, this.timerDecision.headers);
+    this.finish('rejected');
+    return true;
+  }
+
+  async ring(opts: { earlyMedia?: boolean } = {}): Promise<void> {
+    this.assertLive();
+    if (this.legState !== 'offered' && this.legState !== 'early') return;
+    if (opts.earlyMedia === true && this.offeredInInvite) {
+      const sdp = await this.negotiate();
+      this.assertLive();
+      this.uas.respond(183, 'Session Progress', { body: Buffer.from(sdp) });
+    } else {
+      this.uas.respond(180);
+    }
+    this.legState = 'early';
+    this.deps.registry.track(this);
+  }
+
+  async answer(): Promise<void> {
+    this.assertLive();
+    if (this.legState === 'answered' || this.legState === 'held') return;
+    let sdp: string;
+    if (this.offeredInInvite) sdp = await this.negotiate();
+    else {
+      // Late offer (RFC 3261 13.2.1): we offer in the 2xx, the answer comes in the ACK.
+      const media = await this.openMedia();
+      sdp = media.offer();
+    }
+    this.assertLive();
+    const headers: HeaderField[] = this.timerDecision.type === 'accept' ? this.timerDecision.responseHeaders : [];
+    const acked = new Promise<void>((resolve, reject) => {
+      this.answerWait = { resolve, reject };
+    });
+    this.uas.respond(200, 'OK', { body: Buffer.from(sdp) }, headers, (res) => {
+      this.deps.registry.track(this);
+      const reliable = this.deps.sender.isReliable(this.uas.target.protocol);
+      this.retransmitter = new AnswerRetransmitter(this.deps, this.tx, res, reliable, () => void this.hangup('ack-timeout'));
+      this.startSessionTimer();
+    });
+    await acked;
+    this.legState = 'answered';
+  }
+
+  async play(what: PlayItem | PlayItem[], opts: PlayOptions = {}): Promise<PlayResult> {
+    const media = await this.mediaForOperation();
+    const items = Array.isArray(what) ? what : [what];
+    const result = await this.abortable(media.play(items, opts));
+    return result;
+  }
+
+  async collect(opts: CollectOptions): Promise<string> {
+    if (opts.prompt !== undefined && this.digits.length === 0) await this.play(opts.prompt, { bargeIn: true });
+    this.assertLive();
+    const settings = { max: opts.max, firstDigitMs: opts.firstDigitMs, interDigitMs: opts.interDigitMs, ...(opts.terminator !== undefined ? { terminator: opts.terminator } : {}) };
+    let step = startCollector(settings);
+    let timer: TimerHandle | undefined;
+    let timedOut = false;
+    const arm = (ms: number | undefined): void => {
+      if (ms === undefined) return;
+      this.deps.clock.clearTimer(timer);
+      timer = this.deps.clock.setTimer(ms, () => {
+        timedOut = true;
+        this.digitWaiter?.();
+      });
+    };
+    arm(step.armMs);
+    try {
+      while (step.state.phase !== 'done') {
+        const digit = this.digits.shift();
+        if (digit !== undefined) {
+          step = collectorTransition(step.state, { type: 'digit', digit }, settings);
+          arm(step.armMs);
+          continue;
+        }
+        if (timedOut) {
+          step = collectorTransition(step.state, { type: 'timeout' }, settings);
+          continue;
+        }
+        await this.abortable(new Promise<void>((resolve) => {
+          this.digitWaiter = resolve;
+        }));
+        this.digitWaiter = undefined;
+      }
+    } finally {
+      this.deps.clock.clearTimer(timer);
+      this.digitWaiter = undefined;
+    }
+    return (step.state as Extract<CollectorState, { phase: 'done' }>).digits;
+  }
+
+  async sendDigit(digit: string, durationMs?: number): Promise<void> {
+    const media = await this.mediaForOperation();
+    await this.abortable(media.sendDigit(digit, durationMs));
+  }
+
+  async echo(): Promise<void> {
+    const media = await this.mediaForOperation();
+    await this.abortable(media.echo());
+  }
+
+  async hangup(cause: HangupCause = 'normal'): Promise<void> {
+    if (this.endCause !== undefined) return;
+    if (this.legState === 'offered' || this.legState === 'early') {
+      this.uas.respond(statusForCause(cause));
+    } else {
+      this.sendBye(cause);
+    }
+    this.finish(cause);
+  }
+
+  // ---- SIP from the registry ----
+
+  /** A request inside this leg's dialog. */
+  onRequest(req: SipRequest, tx: ServerTransaction): void {
+    if (req.method === 'PRACK') {
+      this.uas.onPrack(req, tx);
+      return;
+    }
+    const dialog = this.uas.dialog;
+    const checked = dialog ? processInDialogRequest(dialog, req, { random: this.deps.random }) : undefined;
+    if (!checked || !checked.accept) {
+      tx.respond(createResponse(req, checked?.status ?? 481, checked?.reason ?? 'Call/Transaction Does Not Exist', { headers: checked?.headers ?? [] }));
+      return;
+    }
+    this.uas.dialog = checked.dialog;
+    switch (req.method) {
+      case 'BYE':
+        tx.respond(createResponse(req, 200, 'OK'));
+        this.finish('normal');
+        return;
+      case 'INVITE':
+      case 'UPDATE':
+        void this.onSessionModification(req, tx);
+        return;
+      case 'INFO': {
+        const digit = parseInfoDigit(getHeader(req, 'Content-Type'), req.body.toString('utf8'));
+        tx.respond(createResponse(req, digit === undefined && req.body.length > 0 ? 415 : 200));
+        if (digit !== undefined) this.deliverDigit(digit, 'info');
+        return;
+      }
+      case 'OPTIONS':
+        tx.respond(createResponse(req, 200, 'OK'));
+        return;
+      default:
+        tx.respond(createResponse(req, 501, 'Not Implemented'));
+    }
+  }
+
+  /** An ACK for our 2xx (or for a re-INVITE's 2xx). */
+  onAck(ack: SipRequest): void {
+    if (cseq(ack)?.seq !== cseq(this.tx.request)?.seq) return;
+    this.retransmitter?.stop();
+    const wait = this.answerWait;
+    this.answerWait = undefined;
+    if (wait === undefined) return;
+    if (!this.offeredInInvite) {
+      const media = this.media;
+      if (ack.body.length === 0 || media === undefined) {
+        wait.reject(new HangupError('failed'));
+        void this.hangup('failed');
+        return;
+      }
+      void media.answered(ack.body.toString('utf8')).then((r) => {
+        if (r.ok) wait.resolve();
+        else {
+          wait.reject(new HangupError('failed'));
+          void this.hangup('failed');
+        }
+      });
+      return;
+    }
+    wait.resolve();
+  }
+
+  /** The caller cancelled before we answered (RFC 3261 9.2). */
+  onCancel(cancel: SipRequest, cancelTx: ServerTransaction): void {
+    cancelTx.respond(createResponse(cancel, 200, 'OK'));
+    if (this.legState !== 'offered' && this.legState !== 'early') return;
+    this.uas.respond(487, 'Request Terminated');
+    this.finish('cancelled');
+  }
+
+  // ---- internals ----
+
+  private async onSessionModification(req: SipRequest, tx: ServerTransaction): Promise<void> {
+    const timer = negotiateSessionTimerAsUas(req, this.deps.sessionTimer);
+    if (timer.type === 'reject') {
+      tx.respond(createResponse(req, 422, 'Session Interval Too Small', { headers: timer.headers }));
+      return;
+    }
+    const headers: HeaderField[] = [{ name: 'Contact', value: `<${this.deps.localContact(this.uas.target.protocol)}>` }];
+    if (timer.type === 'accept') headers.push(...timer.responseHeaders);
+    let body: Buffer | undefined;
+    if (req.body.length > 0 && this.media !== undefined) {
+      const outcome = await this.media.answer(req.body.toString('utf8'));
+      if (!outcome.ok) {
+        tx.respond(createResponse(req, 488, 'Not Acceptable Here'));
+        return;
+      }
+      body = Buffer.from(outcome.sdp);
+      this.noteHold(outcome.stream.remoteHold);
+    } else if (req.method === 'INVITE' && this.media !== undefined) {
+      // An offerless re-INVITE: we offer again; the answer comes in the ACK (ignored: unchanged).
+      body = Buffer.from(this.media.offer());
+    }
+    if (body !== undefined) headers.push({ name: 'Content-Type', value: 'application/sdp' });
+    tx.respond(createResponse(req, 200, 'OK', { headers, ...(body !== undefined ? { body } : {}) }));
+    if (timer.type === 'accept') this.sessionTimer?.arm(timer.intervalS, timer.weRefresh);
+  }
+
+  private noteHold(held: boolean): void {
+    if (held && this.legState === 'answered') {
+      this.legState = 'held';
+      this.emit({ type: 'held' });
+    } else if (!held && this.legState === 'held') {
+      this.legState = 'answered';
+      this.emit({ type: 'unheld' });
+    }
+  }
+
+  private startSessionTimer(): void {
+    const d = this.timerDecision;
+    if (d.type !== 'accept') return;
+    this.sessionTimer = new LegSessionTimer(this.deps, {
+      side: this.uas,
+      peerMessage: () => this.tx.request,
+      offer: () => (this.media?.localSdp !== undefined ? { body: Buffer.from(this.media.localSdp) } : undefined),
+      onExpired: () => void this.hangup('session-expired'),
+    });
+    this.sessionTimer.arm(d.intervalS, d.weRefresh);
+  }
+
+  private async negotiate(): Promise<string> {
+    const media = await this.openMedia();
+    if (media.localSdp !== undefined && media.stream !== undefined) return media.localSdp;
+    const outcome = await media.answer(this.tx.request.body.toString('utf8'));
+    if (!outcome.ok) {
+      this.deps.logger.info({ leg: this.id, reason: outcome.reason }, 'offer not acceptable');
+      if (this.endCause === undefined) {
+        this.uas.respond(488, 'Not Acceptable Here');
+        this.finish('failed');
+      }
+      throw new HangupError('failed');
+    }
+    return outcome.sdp;
+  }
+
+  private openMedia(): Promise<LegMedia> {
+    this.mediaOpening ??= LegMedia.open(this.deps.media).then((media) => {
+      this.media = media;
+      this.unsubscribeMedia = media.onEvent((ev) => {
+        if (ev.type === 'dtmf') this.deliverDigit(ev.digit, 'rfc4733');
+        else if (ev.type === 'timeout') void this.hangup('media-timeout');
+        else if (ev.type === 'error') void this.hangup('failed');
+      });
+      if (this.endCause !== undefined) void media.close();
+      return media;
+    });
+    return this.mediaOpening;
+  }
+
+  private async mediaForOperation(): Promise<LegMedia> {
+    this.assertLive();
+    const media = this.media ?? (await this.openMedia());
+    this.assertLive();
+    return media;
+  }
+
+  private deliverDigit(digit: string, source: string): void {
+    const now = this.deps.clock.monotonic();
+    const last = this.lastDigit;
+    if (last !== undefined && last.digit === digit && last.source !== source && now - last.at < DUPLICATE_DIGIT_MS) return;
+    this.lastDigit = { digit, source, at: now };
+    this.digits.push(digit);
+    this.digitWaiter?.();
+    this.emit({ type: 'dtmf', digit });
+  }
+
+  private sendBye(cause: HangupCause): void {
+    const dialog = this.uas.dialog;
+    if (dialog === undefined || dialog.state === 'terminated') return;
+    const { dialog: next, request } = nextInDialogRequest(dialog, 'BYE', {
+      headers: [{ name: 'Reason', value: `Q.850;cause=${q850ForCause(cause)}` }],
+    });
+    this.uas.dialog = next;
+    try {
+      this.deps.transactions.sendRequest(request, this.uas.target, { onFinal: () => undefined });
+    } catch (err) {
+      this.deps.logger.warn({ err, leg: this.id }, 'BYE could not be sent');
+    }
+  }
+
+  private finish(cause: HangupCause): void {
+    if (this.endCause !== undefined) return;
+    this.endCause = cause;
+    this.legState = 'ended';
+    this.retransmitter?.stop();
+    this.sessionTimer?.close();
+    this.uas.close();
+    this.unsubscribeMedia?.();
+    void this.media?.close();
+    this.deps.registry.forget(this);
+    const err = new HangupError(cause);
+    this.answerWait?.reject(err);
+    this.answerWait = undefined;
+    this.ctl.abort(err);
+    this.digitWaiter?.();
+    this.emit({ type: 'ended', cause });
+    this.resolveEnded(cause);
+  }
+
+  private emit(event: LegEvent): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(event);
+      } catch (err) {
+        this.deps.logger.warn({ err, leg: this.id }, 'leg listener failed');
+      }
+    }
+  }
+
+  private assertLive(): void {
+    if (this.endCause !== undefined) throw new HangupError(this.endCause);
+  }
+
+  /** `p`, or a HangupError as soon as the leg ends. */
+  private abortable<T>(p: Promise<T>): Promise<T> {
+    if (this.endCause !== undefined) return Promise.reject(new HangupError(this.endCause));
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = (): void => reject(new HangupError(this.endCause ?? 'normal'));
+      this.ctl.signal.addEventListener('abort', onAbort, { once: true });
+      p.then(
+        (v) => {
+          this.ctl.signal.removeEventListener('abort', onAbort);
+          resolve(v);
+        },
+        (e: unknown) => {
+          this.ctl.signal.removeEventListener('abort', onAbort);
+          reject(e instanceof Error ? e : new Error(String(e)));
+        },
+      );
+    });
+  }
+}

@@ -1,0 +1,60 @@
+import { callId, fromTag, toTag, type SipRequest } from '../../sip/message/index.js';
+import { dialogKey } from '../../sip/dialog/index.js';
+import type { ServerTransaction } from '../../sip/transaction/index.js';
+import type { LegTracker, RoutableLeg } from './leg-deps.js';
+
+/**
+ * Routes requests to the legs they belong to: CANCELs by the INVITE they cancel, requests
+ * inside a dialog (BYE, re-INVITE, UPDATE, INFO, PRACK, ACK) by Call-ID and tags.
+ */
+export class LegRegistry implements LegTracker {
+  private readonly byInvite = new Map<ServerTransaction, RoutableLeg>();
+  private readonly byDialog = new Map<string, RoutableLeg>();
+  private readonly keys = new Map<RoutableLeg, string>();
+
+  /** Indexes a leg by its INVITE, and by its dialog once it has one (safe to call again). */
+  track(leg: RoutableLeg): void {
+    this.byInvite.set(leg.tx, leg);
+    const dialog = leg.dialog;
+    if (dialog === undefined || this.keys.has(leg)) return;
+    const key = dialogKey(dialog.id);
+    this.keys.set(leg, key);
+    this.byDialog.set(key, leg);
+  }
+
+  forget(leg: RoutableLeg): void {
+    this.byInvite.delete(leg.tx);
+    const key = this.keys.get(leg);
+    if (key !== undefined) this.byDialog.delete(key);
+    this.keys.delete(leg);
+  }
+
+  /** Takes a request that belongs to a leg; false when none does. */
+  handleRequest(req: SipRequest, tx: ServerTransaction | undefined, cancelled?: ServerTransaction): boolean {
+    if (req.method === 'CANCEL') {
+      const leg = cancelled !== undefined ? this.byInvite.get(cancelled) : undefined;
+      if (leg === undefined || tx === undefined) return false;
+      leg.onCancel(req, tx);
+      return true;
+    }
+    const id = callId(req);
+    const local = toTag(req);
+    const remote = fromTag(req);
+    if (id === undefined || local === undefined || remote === undefined) return false;
+    const leg = this.byDialog.get(dialogKey({ callId: id, localTag: local, remoteTag: remote }));
+    if (leg === undefined) return false;
+    if (req.method === 'ACK') leg.onAck(req);
+    else if (tx !== undefined) leg.onRequest(req, tx);
+    return true;
+  }
+
+  /** Ends every leg (graceful shutdown: 503 before an answer, BYE after). */
+  async shutdown(): Promise<void> {
+    const legs = new Set([...this.byInvite.values(), ...this.byDialog.values()]);
+    await Promise.all([...legs].map((leg) => leg.hangup('shutdown')));
+  }
+
+  get size(): number {
+    return this.byInvite.size + this.byDialog.size;
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * The media half of a leg: one endpoint in the media workers and the offer/answer state of
+ * the leg's SDP. It answers offers and makes offers with our address and port and our codec
+ * preferences, and tells the endpoint where the far end is. It knows nothing of SIP.
+ */
+import type { RandomSource } from '../../core/index.js';
+import type { MediaEvent, MediaWorkerPool, PlaySourceSpec, RemoteDescription } from '../../media/worker/index.js';
+import {
+  applyAnswer,
+  createAnswer,
+  createOffer,
+  isSdpAnswerError,
+  isSdpParseError,
+  parseSessionDescription,
+  SdpSessionVersion,
+  type AudioCodecName,
+  type Direction,
+  type NegotiatedStream,
+  type SessionDescription,
+} from '../../sdp/index.js';
+import type { PlayItem, PlayOptions, PlayResult } from '../leg/leg-types.js';
+
+export interface LegMediaConfig {
+  pool: MediaWorkerPool;
+  random: RandomSource;
+  /** Where our RTP sockets bind. */
+  bindAddress: string;
+  /** The address written in our SDP (c=); the bind address unless it is a wildcard. */
+  advertisedAddress: string;
+  /** Codecs we terminate, best first. */
+  codecs: readonly AudioCodecName[];
+  /** No RTP for this long ends the leg (0 disables). */
+  mediaTimeoutMs: number;
+}
+
+/** What the leg hears from its endpoint. */
+export type LegMediaEvent =
+  | { type: 'dtmf'; digit: string }
+  | { type: 'timeout' }
+  | { type: 'error'; message: string };
+
+export type OfferAnswerOutcome =
+  | { ok: true; sdp: string; stream: NegotiatedStream }
+  | { ok: false; reason: string };
+
+/** The negotiated audio stream in the form the media endpoint takes. */
+export function remoteDescriptionOf(stream: NegotiatedStream): RemoteDescription | undefined {
+  const codec = stream.codec;
+  if (stream.rejected || codec === undefined || codec.name === undefined || stream.remoteAddress === undefined) return undefined;
+  const remote: RemoteDescription = {
+    address: stream.remoteAddress,
+    port: stream.remotePort,
+    rtcpMux: stream.rtcpMux,
+    codec: codec.name,
+    payloadType: codec.pt,
+    clockRate: codec.clockRate,
+    direction: stream.remoteDirection,
+    ...(stream.ptime !== undefined ? { ptime: stream.ptime } : {}),
+    ...(stream.remoteRtcpPort !== undefined ? { rtcpPort: stream.remoteRtcpPort } : {}),
+    ...(stream.telephoneEvent !== undefined
+      ? { telephoneEventPayloadType: stream.telephoneEvent.pt, telephoneEventClockRate: stream.telephoneEvent.clockRate }
+      : {}),
+  };
+  return remote;
+}
+
+function playSourceOf(item: PlayItem): PlaySourceSpec {
+  switch (item.kind) {
+    case 'file': return { kind: 'file', path: item.path };
+    case 'silence': return { kind: 'silence', durationMs: item.durationMs };
+    case 'tone': return { kind: 'tone', tone: item.tone, ...(item.durationMs !== undefined ? { durationMs: item.durationMs } : {}) };
+  }
+}
+
+export class LegMedia {
+  private readonly version: SdpSessionVersion;
+  private plays = 0;
+  private lastOffer: SessionDescription | undefined;
+  private closed = false;
+  /** The audio stream as last negotiated. */
+  stream: NegotiatedStream | undefined;
+  /** Our last description sent (answer or offer), repeated in a session refresh. */
+  localSdp: string | undefined;
+  /** Our own hold state, written in the next offer or answer. */
+  direction: Direction = 'sendrecv';
+
+  private constructor(
+    private readonly cfg: LegMediaConfig,
+    readonly endpointId: string,
+    readonly port: number,
+  ) {
+    // RFC 4566 suggests an NTP-like number; any random decimal is as good.
+    this.version = new SdpSessionVersion(String(1_000_000_000 + cfg.random.int(1_000_000_000)));
+  }
+
+  /** Opens the endpoint (an RTP port) in the worker of `near` when given. */
+  static async open(cfg: LegMediaConfig, near?: string): Promise<LegMedia> {
+    const binding = await cfg.pool.createEndpoint({
+      localAddress: cfg.bindAddress,
+      ...(near !== undefined ? { near } : {}),
+      options: { mediaTimeoutMs: cfg.mediaTimeoutMs },
+    });
+    return new LegMedia(cfg, binding.endpoint, binding.port);
+  }
+
+  /** Answers the far end's offer; on success the endpoint sends to the negotiated address. */
+  async answer(offerText: string): Promise<OfferAnswerOutcome> {
+    const offer = parseSessionDescription(offerText);
+    if (isSdpParseError(offer)) return { ok: false, reason: `unreadable SDP: ${offer.reason}` };
+    const answer = createAnswer(offer, {
+      address: this.cfg.advertisedAddress,
+      port: this.port,
+      codecs: this.cfg.codecs,
+      direction: this.direction,
+      session: this.version,
+    });
+    const stream = answer.streams.find((s) => s.kind === 'audio' && !s.rejected && !s.passthrough);
+    if (answer.allRejected || stream === undefined) {
+      const why = answer.streams.map((s) => s.rejectReason).filter((r) => r !== undefined).join(', ');
+      return { ok: false, reason: why || 'no audio stream' };
+    }
+    await this.setRemote(stream);
+    this.localSdp = answer.sdp;
+    return { ok: true, sdp: answer.sdp, stream };
+  }
+
+  /** Our offer (initial, late-offer 2xx, or a re-INVITE for hold). */
+  offer(): string {
+    const sdp = createOffer({
+      address: this.cfg.advertisedAddress,
+      port: this.port,
+      codecs: this.cfg.codecs.map((name) => ({ name })),
+      telephoneEvent: { pt: 101 },
+      direction: this.direction,
+      transport: { profile: 'RTP/AVP' },
+      session: this.version,
+    });
+    const parsed = parseSessionDescription(sdp);
+    this.lastOffer = isSdpParseError(parsed) ? undefined : parsed;
+    this.localSdp = sdp;
+    return sdp;
+  }
+
+  /** The far end's answer to our last offer. */
+  async answered(answerText: string): Promise<OfferAnswerOutcome> {
+    if (this.lastOffer === undefined) return { ok: false, reason: 'no offer outstanding' };
+    const answer = parseSessionDescription(answerText);
+    if (isSdpParseError(answer)) return { ok: false, reason: `unreadable SDP: ${answer.reason}` };
+    const streams = applyAnswer(this.lastOffer, answer);
+    if (isSdpAnswerError(streams)) return { ok: false, reason: streams.reason };
+    const stream = streams.find((s) => s.kind === 'audio' && !s.rejected);
+    if (stream === undefined) return { ok: false, reason: 'audio refused' };
+    await this.setRemote(stream);
+    return { ok: true, sdp: this.localSdp ?? '', stream };
+  }
+
+  /** Subscribes to the endpoint's digits, media timeout and failure. */
+  onEvent(listener: (event: LegMediaEvent) => void): () => void {
+    return this.cfg.pool.onEndpoint(this.endpointId, (ev: MediaEvent) => {
+      if (ev.ev === 'dtmf') listener({ type: 'dtmf', digit: ev.digit });
+      else if (ev.ev === 'timeout') listener({ type: 'timeout' });
+      else if (ev.ev === 'error') listener({ type: 'error', message: ev.error.message });
+    });
+  }
+
+  /**
+   * Plays to the far end and resolves when the playback ends (finished, stopped by a newer
+   * play, or cut by a digit when bargeIn is set).
+   */
+  async play(items: readonly PlayItem[], opts: PlayOptions): Promise<PlayResult> {
+    const playId = `${this.endpointId}.${++this.plays}`;
+    let off: () => void = () => undefined;
+    const done = new Promise<PlayResult>((resolve) => {
+      off = this.cfg.pool.onEndpoint(this.endpointId, (ev: MediaEvent) => {
+        if (ev.ev === 'playDone' && ev.playId === playId) {
+          off();
+          resolve({ reason: ev.reason });
+        } else if (ev.ev === 'error') {
+          off();
+          resolve({ reason: 'error' });
+        }
+      });
+    });
+    try {
+      await this.cfg.pool.play(this.endpointId, {
+        playId,
+        sources: items.map(playSourceOf),
+        ...(opts.loop !== undefined ? { loop: opts.loop } : {}),
+        ...(opts.bargeIn !== undefined ? { bargeIn: opts.bargeIn } : {}),
+      });
+    } catch (err) {
+      off();
+      throw err;
+    }
+    return done;
+  }
+
+  async stopPlay(): Promise<void> {
+    await this.cfg.pool.stopPlay(this.endpointId);
+  }
+
+  /** Sends what the far end says back to it (echo test). */
+  async echo(): Promise<void> {
+    await this.cfg.pool.echo(this.endpointId, true);
+  }
+
+  async sendDigit(digit: string, durationMs?: number): Promise<void> {
+    await this.cfg.pool.sendDtmf(this.endpointId, digit, durationMs);
+  }
+
+  /** Releases the endpoint and its ports; safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.cfg.pool.destroy(this.endpointId).catch(() => undefined);
+  }
+
+  private async setRemote(stream: NegotiatedStream): Promise<void> {
+    this.stream = stream;
+    const remote = remoteDescriptionOf(stream);
+    if (remote !== undefined && !this.closed) await this.cfg.pool.setRemote(this.endpointId, remote);
+  }
+}
