@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { cryptoRandom } from '../../src/core/random.js';
-import { bridge, isOriginateError, LegRegistry, originate, OutboundLegIndex, type ForkTarget, type LegDeps, type OriginateError } from '../../src/call/index.js';
+import { bridge, isOriginateError, LegRegistry, originate, type ForkTarget, type LegDeps, type OriginateError } from '../../src/call/index.js';
 import { MediaWorkerPool } from '../../src/media/worker/index.js';
 import { createResponse } from '../../src/sip/message/index.js';
 import { TransactionLayer } from '../../src/sip/transaction/index.js';
@@ -19,7 +19,6 @@ let transport: TransportLayer;
 let transactions: TransactionLayer;
 let pool: MediaWorkerPool;
 let registry: LegRegistry;
-let outbound: OutboundLegIndex;
 let deps: LegDeps;
 let talkWav: string;
 const from = { uri: 'sip:atende@atende.local', displayName: 'Atende' };
@@ -29,17 +28,15 @@ beforeAll(async () => {
   transport = new TransportLayer({ clock: systemClock, random: cryptoRandom, logger, onMessage: (inbound) => transactions.receive(inbound) });
   await transport.listenUdp('127.0.0.1', 0);
   registry = new LegRegistry();
-  outbound = OutboundLegIndex.of(registry);
   transactions = new TransactionLayer({
     sender: transport,
     clock: systemClock,
     random: cryptoRandom,
     logger,
     viaSentBy: (p) => transport.viaSentBy(p),
-    // What the server's request router does for legs, plus the outbound legs' own index.
+    // What the server's request router does for legs.
     onRequest: (req, tx, _inbound, cancelled) => {
       if (registry.handleRequest(req, tx, cancelled)) return;
-      if (outbound.handleRequest(req, tx)) return;
       if (tx !== undefined) tx.respond(createResponse(req, 481, 'Call/Transaction Does Not Exist'));
     },
   });
@@ -70,8 +67,8 @@ afterEach(async () => {
   for (let i = 0; i < 40 && pool.endpointCount > 0; i++) await new Promise((r) => setTimeout(r, 25));
   expect(pool.endpointCount).toBe(0);
   expect(pool.ports.inUse).toBe(0);
-  expect(outbound.size).toBe(0);
   expect(registry.size).toBe(0);
+  expect(registry.dialogCount).toBe(0);
 });
 
 afterAll(async () => {
@@ -112,7 +109,7 @@ describe('originate', () => {
     const ep = leg.endpointId;
     expect(ep).toBeDefined();
     expect(pool.workerOf(ep ?? '')).toBe(0);
-    expect(outbound.size).toBe(1);
+    expect(registry.size).toBe(1);
     await leg.hangup('normal');
     expect(leg.state).toBe('ended');
     expect(leg.signal.aborted).toBe(true);

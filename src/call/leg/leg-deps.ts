@@ -6,11 +6,12 @@ import type { ServerTransaction } from '../../sip/transaction/index.js';
 
 /** What the registry needs to know of a leg to route its requests (kept here to avoid an import cycle). */
 export interface RoutableLeg {
-  readonly tx: ServerTransaction;
+  /** The INVITE we received (inbound legs): a CANCEL names it. */
+  readonly tx?: ServerTransaction;
   readonly dialog: Dialog | undefined;
   onRequest(req: SipRequest, tx: ServerTransaction): void;
   onAck(ack: SipRequest): void;
-  onCancel(cancel: SipRequest, tx: ServerTransaction): void;
+  onCancel?(cancel: SipRequest, tx: ServerTransaction): void;
   hangup(cause: 'shutdown'): Promise<void>;
 }
 

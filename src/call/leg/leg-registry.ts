@@ -4,17 +4,20 @@ import type { ServerTransaction } from '../../sip/transaction/index.js';
 import type { LegTracker, RoutableLeg } from './leg-deps.js';
 
 /**
- * Routes requests to the legs they belong to: CANCELs by the INVITE they cancel, requests
- * inside a dialog (BYE, re-INVITE, UPDATE, INFO, PRACK, ACK) by Call-ID and tags.
+ * Routes requests to the legs they belong to, inbound and outbound: CANCELs by the INVITE they
+ * cancel, requests inside a dialog (BYE, re-INVITE, UPDATE, INFO, PRACK, ACK) by Call-ID and
+ * tags. Every live leg is known here, ringing ones too, so a shutdown reaches them all.
  */
 export class LegRegistry implements LegTracker {
   private readonly byInvite = new Map<ServerTransaction, RoutableLeg>();
   private readonly byDialog = new Map<string, RoutableLeg>();
   private readonly keys = new Map<RoutableLeg, string>();
+  private readonly legs = new Set<RoutableLeg>();
 
   /** Indexes a leg by its INVITE, and by its dialog once it has one (safe to call again). */
   track(leg: RoutableLeg): void {
-    this.byInvite.set(leg.tx, leg);
+    this.legs.add(leg);
+    if (leg.tx !== undefined) this.byInvite.set(leg.tx, leg);
     const dialog = leg.dialog;
     if (dialog === undefined || this.keys.has(leg)) return;
     const key = dialogKey(dialog.id);
@@ -23,7 +26,8 @@ export class LegRegistry implements LegTracker {
   }
 
   forget(leg: RoutableLeg): void {
-    this.byInvite.delete(leg.tx);
+    this.legs.delete(leg);
+    if (leg.tx !== undefined) this.byInvite.delete(leg.tx);
     const key = this.keys.get(leg);
     if (key !== undefined) this.byDialog.delete(key);
     this.keys.delete(leg);
@@ -33,7 +37,7 @@ export class LegRegistry implements LegTracker {
   handleRequest(req: SipRequest, tx: ServerTransaction | undefined, cancelled?: ServerTransaction): boolean {
     if (req.method === 'CANCEL') {
       const leg = cancelled !== undefined ? this.byInvite.get(cancelled) : undefined;
-      if (leg === undefined || tx === undefined) return false;
+      if (leg === undefined || tx === undefined || leg.onCancel === undefined) return false;
       leg.onCancel(req, tx);
       return true;
     }
@@ -50,11 +54,16 @@ export class LegRegistry implements LegTracker {
 
   /** Ends every leg (graceful shutdown: 503 before an answer, BYE after). */
   async shutdown(): Promise<void> {
-    const legs = new Set([...this.byInvite.values(), ...this.byDialog.values()]);
-    await Promise.all([...legs].map((leg) => leg.hangup('shutdown')));
+    await Promise.all([...this.legs].map((leg) => leg.hangup('shutdown')));
   }
 
+  /** Live legs (tests assert none is left behind). */
   get size(): number {
-    return this.byInvite.size + this.byDialog.size;
+    return this.legs.size;
+  }
+
+  /** Dialog index entries (tests assert none is left behind). */
+  get dialogCount(): number {
+    return this.byDialog.size;
   }
 }

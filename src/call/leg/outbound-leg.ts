@@ -18,7 +18,6 @@ import { parseInfoDigit } from './info-digit.js';
 import type { LegDeps } from './leg-deps.js';
 import { LegOperations } from './leg-operations.js';
 import type { CollectOptions, HangupCause, Leg, LegEvent, LegState, Party, PlayItem, PlayOptions, PlayResult } from './leg-types.js';
-import { OutboundLegIndex } from './outbound-leg-index.js';
 import { initialOutbound, OriginateError, transitionOutbound, type OutboundEffect, type OutboundEvent, type OutboundSnapshot } from './outbound-leg-state.js';
 import { partyOf } from './party.js';
 
@@ -43,7 +42,6 @@ export class OutboundLeg implements Leg, MediaBridgeable {
   private readonly listeners = new Set<(e: LegEvent) => void>();
   private readonly forks = new Map<string, CalleeFork>();
   private readonly ops: LegOperations;
-  private readonly index: OutboundLegIndex;
   private snapshot: OutboundSnapshot;
   private legState: LegState = 'offered';
   private sessionTimer: LegSessionTimer | undefined;
@@ -69,7 +67,6 @@ export class OutboundLeg implements Leg, MediaBridgeable {
     this.to = partyOf(`<${request.toUri}>`);
     this.onEarly = request.onEarly;
     this.ops = new LegOperations(deps.clock, this.ctl.signal, () => this.endCause);
-    this.index = OutboundLegIndex.of(deps.registry);
     this.answered = new Promise<void>((resolve, reject) => {
       this.answerWait = { resolve, reject };
     });
@@ -101,7 +98,7 @@ export class OutboundLeg implements Leg, MediaBridgeable {
   static async call(deps: LegDeps, request: OutboundLegRequest): Promise<OutboundLeg> {
     const media = await LegMedia.open(deps.media, request.near);
     const leg = new OutboundLeg(deps, media, request);
-    leg.index.track(leg);
+    leg.deps.registry.track(leg);
     for (const fork of leg.forks.values()) leg.sendFork(fork);
     return leg;
   }
@@ -295,7 +292,7 @@ export class OutboundLeg implements Leg, MediaBridgeable {
   }
 
   private onAnswered(fork: CalleeFork): void {
-    this.index.track(this);
+    this.deps.registry.track(this);
     this.startSessionTimer(fork);
     const answer = fork.answer;
     const body = answer !== undefined && answer.body.length > 0 ? answer.body : fork.earlyBody?.body;
@@ -407,7 +404,7 @@ export class OutboundLeg implements Leg, MediaBridgeable {
     this.sessionTimer?.close();
     this.unsubscribeMedia?.();
     this.mediaClosed = this.media.close();
-    this.index.forget(this);
+    this.deps.registry.forget(this);
     const wait = this.answerWait;
     this.answerWait = undefined;
     wait?.reject(new OriginateError(cause, status ?? this.failStatus));
