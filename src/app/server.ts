@@ -6,7 +6,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { cryptoRandom, type RandomSource } from '../core/random.js';
 import { startHttpServer } from '../api/index.js';
-import { B2bua, InboundLeg, LegRegistry, type B2buaDeps, type LegDeps } from '../call/index.js';
+import { InboundLeg, LegRegistry, type CallSignallingDeps, type LegDeps } from '../call/index.js';
 import { MediaWorkerPool } from '../media/worker/index.js';
 import { ExtensionDirectory, PromptLibrary, RequestAuthenticator, SipRequestRouter } from '../pbx/index.js';
 import { EdgePolicy } from '../sbc/index.js';
@@ -57,7 +57,8 @@ export interface RunningServer {
   readonly store: Store;
   readonly edge: EdgePolicy;
   readonly registrar: LocationService;
-  readonly b2bua: B2bua;
+  /** Every live call leg (inbound and outbound). */
+  readonly legs: LegRegistry;
   readonly transactions: TransactionLayer;
   readonly transport: TransportLayer;
   /** Re-reads configuration from the store now (the watcher does this by itself). */
@@ -158,27 +159,25 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
     });
     transactions = txLayer;
     cleanups.push(() => txLayer.close());
-    const callDeps: B2buaDeps = {
+    const callDeps: CallSignallingDeps = {
       transactions: txLayer,
       sender: transport,
       viaSentBy: (p) => transport.viaSentBy(p),
       localContact,
       clock,
       random,
-      logger: logger.child({ component: 'b2bua' }),
+      logger: logger.child({ component: 'call' }),
       userAgent: USER_AGENT,
       timers: { t1: opts.sipTimers?.t1 ?? DEFAULT_TIMERS.t1, t2: opts.sipTimers?.t2 ?? DEFAULT_TIMERS.t2 },
       ...(opts.sessionTimer !== undefined ? { sessionTimer: opts.sessionTimer } : {}),
-      onCallEvent: (ev) => logger.info(ev, ev.type),
     };
-    const b2bua = new B2bua(callDeps);
     const mediaPool = await MediaWorkerPool.start({
       ports: config.rtpPorts,
       logger: logger.child({ component: 'media' }),
       ...(opts.mediaWorkers !== undefined ? { workers: opts.mediaWorkers } : {}),
     });
     cleanups.push(() => mediaPool.close());
-    const legs = new LegRegistry();
+    const legs = new LegRegistry(clock);
     const legDeps: LegDeps = {
       ...callDeps,
       logger: logger.child({ component: 'leg' }),
@@ -195,6 +194,7 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
     };
     const applications = {
       legs,
+      legDeps,
       startLeg: (tx: ServerTransaction) => {
         const leg = new InboundLeg(legDeps, tx);
         legs.track(leg);
@@ -204,7 +204,7 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
     };
     let digestAlgorithms = security.digestAlgorithms ?? ['MD5'];
     const auth = new RequestAuthenticator(digest, directory, () => identity.domain, edge, () => digestAlgorithms);
-    const requestRouter = new SipRequestRouter({ sender: transport, identity, directory, auth, registrar, b2bua, logger: sipLogger, userAgent: USER_AGENT, applications });
+    const requestRouter = new SipRequestRouter({ sender: transport, identity, directory, auth, registrar, logger: sipLogger, userAgent: USER_AGENT, calls: applications });
     router = requestRouter;
     const reg = registrar;
     cleanups.push(() => reg.close());
@@ -274,7 +274,7 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       store,
       edge,
       registrar: reg,
-      b2bua,
+      legs,
       transactions: txLayer,
       transport,
       reloadConfiguration,
@@ -282,7 +282,7 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
         closing ??= (async () => {
           ready = false;
           requestRouter.drain();
-          await Promise.all([b2bua.shutdown(3000), legs.shutdown()]);
+          await legs.shutdown(3000);
           await runCleanups(cleanups, logger);
           logger.info('Atende stopped');
         })();

@@ -1,4 +1,5 @@
-export * from './b2bua/index.js';
+export type { CallSignallingDeps, CallPlan, ForkTarget } from './signalling/types.js';
+export { ALLOWED_METHODS, SUPPORTED_EXTENSIONS } from './signalling/callee-fork.js';
 export type { Leg, LegState, LegEvent, Party, HangupCause, PlayItem, PlayOptions, PlayResult, CollectOptions } from './leg/leg-types.js';
 export { HangupError, isHangupError, statusForCause, q850ForCause } from './leg/hangup-error.js';
 export { InboundLeg } from './leg/inbound-leg.js';

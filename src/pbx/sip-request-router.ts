@@ -15,7 +15,8 @@ import type { LocationService } from '../sip/registrar/index.js';
 import { contactTarget } from '../sip/registrar/index.js';
 import type { ServerTransaction } from '../sip/transaction/index.js';
 import type { InboundMessage, MessageSender } from '../sip/transport/types.js';
-import { ALLOWED_METHODS, type B2bua, type InboundLeg, type LegRegistry } from '../call/index.js';
+import { ALLOWED_METHODS, isHangupError, type InboundLeg, type LegDeps, type LegRegistry } from '../call/index.js';
+import { dialExtension } from './dial/dial-extension.js';
 import { isServiceCode, runServiceCode } from './features/service-codes.js';
 import type { PromptLibrary } from './features/prompt-library.js';
 import type { ExtensionDirectory } from './extension-directory.js';
@@ -32,14 +33,16 @@ export interface SipRequestRouterDeps {
   directory: ExtensionDirectory;
   auth: RequestAuthenticator;
   registrar: LocationService;
-  b2bua: B2bua;
   logger: Logger;
   userAgent: string;
-  /** Calls Atende answers itself (service codes now; IVRs and queues later), as Legs. */
-  applications?: {
+  /** Every call is made of Legs: the caller's, and Atende's own apps or the callee's. */
+  calls: {
     legs: LegRegistry;
+    legDeps: LegDeps;
     startLeg(tx: ServerTransaction): InboundLeg;
     prompts: PromptLibrary;
+    /** How long an extension's devices ring before the caller hears 480 (default 120 s). */
+    ringTimeoutMs?: number;
   };
 }
 
@@ -94,8 +97,7 @@ export class SipRequestRouter {
   }
 
   private async route(req: SipRequest, tx: ServerTransaction | undefined, inbound: InboundMessage, cancelled?: ServerTransaction): Promise<void> {
-    if (this.deps.applications?.legs.handleRequest(req, tx, cancelled)) return;
-    if (this.deps.b2bua.handleRequest(req, tx, inbound, cancelled)) return;
+    if (this.deps.calls.legs.handleRequest(req, tx, cancelled)) return;
     if (!tx) return; // an ACK for nothing we know: dropped (RFC 3261 17.2.3)
     const method = req.method;
     if (method === 'CANCEL') {
@@ -183,8 +185,8 @@ export class SipRequestRouter {
       return;
     }
     const dialed = ruri.user;
-    const apps = this.deps.applications;
-    if (apps !== undefined && isServiceCode(dialed)) {
+    const apps = this.deps.calls;
+    if (isServiceCode(dialed)) {
       const leg = apps.startLeg(tx);
       if (leg.refuseIfUnacceptable()) return;
       this.deps.logger.info({ leg: leg.id, code: dialed, caller: auth.extension }, 'service code');
@@ -205,13 +207,22 @@ export class SipRequestRouter {
     }
     const domain = this.deps.identity.domain;
     const name = this.deps.directory.displayName(auth.extension);
-    this.deps.b2bua.startCall(tx, {
-      caller: { uri: `sip:${auth.extension}@${domain}`, ...(name ? { displayName: name } : {}) },
-      callee: { uri: `sip:${dialed}@${domain}` },
+    // Media anchored: the caller's leg and the callee's, bridged in the media workers.
+    const leg = apps.startLeg(tx);
+    if (leg.refuseIfUnacceptable()) return;
+    dialExtension(apps.legDeps, {
+      caller: leg,
+      from: { uri: `sip:${auth.extension}@${domain}`, number: auth.extension, ...(name ? { displayName: name } : {}) },
+      toUri: `sip:${dialed}@${domain}`,
       forks: bindings.map((b) => {
         const t = contactTarget(b);
         return { requestUri: t.requestUri, target: t.target, route: t.route };
       }),
+      ringTimeoutMs: apps.ringTimeoutMs ?? 120_000,
+    }).catch((err: unknown) => {
+      if (isHangupError(err)) return;
+      this.deps.logger.error({ err, leg: leg.id }, 'call failed');
+      void leg.hangup('failed');
     });
   }
 }

@@ -1,5 +1,5 @@
-// Reliable provisional responses (RFC 3262) and session timers (RFC 4028) through the B2BUA,
-// against SIPp callers and callees that require them: each leg negotiates its own.
+// Reliable provisional responses (RFC 3262) and session timers (RFC 4028) on a call between
+// SIPp callers and callees that require them: each leg (caller and callee) negotiates its own.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAtende, type TestAtende } from '../support/atende.js';
@@ -33,11 +33,11 @@ async function call(scenario: string, target: string, pauseMs: number): Promise<
 }
 
 async function settled(): Promise<void> {
-  for (let i = 0; i < 100 && atende.server.b2bua.activeCalls > 0; i++) await new Promise((r) => setTimeout(r, 50));
-  expect(atende.server.b2bua.activeCalls).toBe(0);
+  for (let i = 0; i < 100 && atende.server.legs.size > 0; i++) await new Promise((r) => setTimeout(r, 50));
+  expect(atende.server.legs.size).toBe(0);
 }
 
-describe('100rel and session timers through the B2BUA', () => {
+describe('100rel and session timers on each leg of a call', () => {
   it('PRACKs a callee\'s reliable 183, relays it reliably to a caller requiring 100rel, and keeps both legs\' session timers', async () => {
     // Caller: Require 100rel, Session-Expires 120 refresher=uac, PRACK, 200 with Session-Expires
     // and Require: timer, one UPDATE refresh answered with Session-Expires. Callee: our INVITE
@@ -50,7 +50,7 @@ describe('100rel and session timers through the B2BUA', () => {
     await settled();
   });
 
-  it('gives a caller without 100rel the answer that the callee sent only in its reliable 183', async () => {
+  it('answers a caller without 100rel in the 2xx while the callee answered in a reliable 183 (anchored media: our own SDP)', async () => {
     const r = await call('uac-auth-call-needs-sdp', '1005', 4500);
     expect(r.exitCode, describeSippResult(r)).toBe(0);
     expect(r.successful).toBe(1);

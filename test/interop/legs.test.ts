@@ -27,7 +27,7 @@ beforeAll(async () => {
   const logger = silentLogger();
   transport = new TransportLayer({ clock: systemClock, random: cryptoRandom, logger, onMessage: (inbound) => transactions.receive(inbound) });
   await transport.listenUdp('127.0.0.1', 0);
-  registry = new LegRegistry();
+  registry = new LegRegistry(systemClock);
   transactions = new TransactionLayer({
     sender: transport,
     clock: systemClock,

@@ -74,9 +74,9 @@ describe('SIPp against Atende', () => {
     }
 
     async function settled(): Promise<void> {
-      for (let i = 0; i < 100 && atende.server.b2bua.activeCalls > 0; i++) await new Promise((r) => setTimeout(r, 50));
-      expect(atende.server.b2bua.activeCalls).toBe(0);
-      expect(atende.server.b2bua.dialogCount).toBe(0);
+      for (let i = 0; i < 100 && atende.server.legs.size > 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(atende.server.legs.size).toBe(0);
+      expect(atende.server.legs.dialogCount).toBe(0);
     }
 
     it('makes authenticated calls (407, INVITE/100/180/200/ACK/BYE) with no failure', async () => {
@@ -148,7 +148,7 @@ describe('baresip through Atende', () => {
       expect((await measureToneInFile(atCaller, 440)).ratio).toBeGreaterThan(0.8);
       expect((await measureToneInFile(atCaller, 1000)).ratio).toBeLessThan(0.05);
       await Promise.all([caller.stop(), callee.stop()]);
-      expect(atende.server.b2bua.activeCalls).toBe(0);
+      expect(atende.server.legs.size).toBe(0);
     });
   }
 });

@@ -7,9 +7,9 @@ import type { TimerHandle } from '../../core/index.js';
 import { createResponse, cseq, getHeader, type HeaderField, type SipRequest } from '../../sip/message/index.js';
 import { negotiateSessionTimerAsUas, nextInDialogRequest, processInDialogRequest, type SessionTimerDecision } from '../../sip/dialog/index.js';
 import type { ServerTransaction } from '../../sip/transaction/index.js';
-import { AnswerRetransmitter } from '../b2bua/answer-retransmitter.js';
-import { CallerLeg } from '../b2bua/caller-leg.js';
-import { LegSessionTimer } from '../b2bua/leg-session-timer.js';
+import { AnswerRetransmitter } from '../signalling/answer-retransmitter.js';
+import { CallerLeg } from '../signalling/caller-leg.js';
+import { LegSessionTimer } from '../signalling/leg-session-timer.js';
 import { LegMedia } from '../media/leg-media.js';
 import { parseInfoDigit } from './info-digit.js';
 import { collectorTransition, startCollector, type CollectorState } from './digit-collector.js';
@@ -17,6 +17,7 @@ import { HangupError, q850ForCause, statusForCause } from './hangup-error.js';
 import { partyOf } from './party.js';
 import type { CollectOptions, HangupCause, Leg, LegEvent, LegState, Party, PlayItem, PlayOptions, PlayResult } from './leg-types.js';
 import type { LegDeps } from './leg-deps.js';
+import type { MediaConnector } from './bridge.js';
 
 /** The same key press arriving by two routes (RFC 4733 and INFO) within this window counts once. */
 const DUPLICATE_DIGIT_MS = 300;
@@ -44,6 +45,7 @@ export class InboundLeg implements Leg {
   private readonly ended: Promise<HangupCause>;
   private resolveEnded!: (cause: HangupCause) => void;
   private unsubscribeMedia: (() => void) | undefined;
+  private byeAnswered: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly deps: LegDeps,
@@ -73,9 +75,28 @@ export class InboundLeg implements Leg {
     return this.media?.endpointId;
   }
 
+  /** The media workers holding this leg's endpoint (for bridge). */
+  get mediaConnector(): MediaConnector {
+    return this.deps.media.pool;
+  }
+
+  /**
+   * Opens the leg's media endpoint now (it opens by itself on ring/answer/play) and returns its
+   * id: an outgoing leg to bridge with this one is opened near it, in the same worker.
+   */
+  async ensureMedia(): Promise<string> {
+    const media = await this.mediaForOperation();
+    return media.endpointId;
+  }
+
   /** The SIP dialog of this leg once it has one (for the registry). */
   get dialog() {
     return this.uas.dialog;
+  }
+
+  /** Resolves once our BYE (if we sent one) has been answered. */
+  settled(): Promise<void> {
+    return this.byeAnswered;
   }
 
   /** Resolves with the cause when the leg has ended. */
@@ -377,11 +398,14 @@ export class InboundLeg implements Leg {
       headers: [{ name: 'Reason', value: `Q.850;cause=${q850ForCause(cause)}` }],
     });
     this.uas.dialog = next;
-    try {
-      this.deps.transactions.sendRequest(request, this.uas.target, { onFinal: () => undefined });
-    } catch (err) {
-      this.deps.logger.warn({ err, leg: this.id }, 'BYE could not be sent');
-    }
+    this.byeAnswered = new Promise<void>((resolve) => {
+      try {
+        this.deps.transactions.sendRequest(request, this.uas.target, { onFinal: () => resolve() });
+      } catch (err) {
+        this.deps.logger.warn({ err, leg: this.id }, 'BYE could not be sent');
+        resolve();
+      }
+    });
   }
 
   private finish(cause: HangupCause): void {

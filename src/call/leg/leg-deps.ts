@@ -1,4 +1,4 @@
-import type { B2buaDeps } from '../b2bua/types.js';
+import type { CallSignallingDeps } from '../signalling/types.js';
 import type { LegMediaConfig } from '../media/leg-media.js';
 import type { Dialog } from '../../sip/dialog/index.js';
 import type { SipRequest } from '../../sip/message/index.js';
@@ -13,6 +13,8 @@ export interface RoutableLeg {
   onAck(ack: SipRequest): void;
   onCancel?(cancel: SipRequest, tx: ServerTransaction): void;
   hangup(cause: 'shutdown'): Promise<void>;
+  /** Resolves once the leg's BYE (if any) has been answered and its media released. */
+  settled?(): Promise<void>;
 }
 
 /** Where legs announce themselves so requests inside their dialogs reach them. */
@@ -22,7 +24,7 @@ export interface LegTracker {
 }
 
 /** What a leg needs: the SIP stack (as the B2BUA does), the media workers, and the registry routing its dialog's requests. */
-export interface LegDeps extends B2buaDeps {
+export interface LegDeps extends CallSignallingDeps {
   media: LegMediaConfig;
   registry: LegTracker;
 }

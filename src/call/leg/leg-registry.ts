@@ -1,3 +1,4 @@
+import type { Clock, TimerHandle } from '../../core/index.js';
 import { callId, fromTag, toTag, type SipRequest } from '../../sip/message/index.js';
 import { dialogKey } from '../../sip/dialog/index.js';
 import type { ServerTransaction } from '../../sip/transaction/index.js';
@@ -13,6 +14,8 @@ export class LegRegistry implements LegTracker {
   private readonly byDialog = new Map<string, RoutableLeg>();
   private readonly keys = new Map<RoutableLeg, string>();
   private readonly legs = new Set<RoutableLeg>();
+
+  constructor(private readonly clock: Clock) {}
 
   /** Indexes a leg by its INVITE, and by its dialog once it has one (safe to call again). */
   track(leg: RoutableLeg): void {
@@ -52,9 +55,21 @@ export class LegRegistry implements LegTracker {
     return true;
   }
 
-  /** Ends every leg (graceful shutdown: 503 before an answer, BYE after). */
-  async shutdown(): Promise<void> {
-    await Promise.all([...this.legs].map((leg) => leg.hangup('shutdown')));
+  /**
+   * Ends every leg (graceful shutdown: 503 or CANCEL before an answer, BYE after) and waits,
+   * at most `maxWaitMs`, for the far ends to answer the BYEs.
+   */
+  async shutdown(maxWaitMs = 3000): Promise<void> {
+    const legs = [...this.legs];
+    await Promise.all(legs.map((leg) => leg.hangup('shutdown')));
+    let timer: TimerHandle | undefined;
+    await Promise.race([
+      Promise.all(legs.map((leg) => leg.settled?.())),
+      new Promise<void>((resolve) => {
+        timer = this.clock.setTimer(maxWaitMs, resolve);
+      }),
+    ]);
+    this.clock.clearTimer(timer);
   }
 
   /** Live legs (tests assert none is left behind). */

@@ -4,7 +4,7 @@
  * OriginateError whose `cause` says which (the forks still ringing are cancelled); nothing
  * of the attempt outlives it (media endpoint, timers, index entries).
  */
-import type { ForkTarget } from '../b2bua/types.js';
+import type { ForkTarget } from '../signalling/types.js';
 import type { LegDeps } from './leg-deps.js';
 import type { Party } from './leg-types.js';
 import { OutboundLeg } from './outbound-leg.js';

@@ -5,8 +5,20 @@
  * with BYE (RFC 3261 13.2.2.4, 15). Pure: the leg executes the effects.
  */
 import { AtendeError } from '../../core/index.js';
-import { failurePriority } from '../b2bua/b2b-call-state.js';
 import type { HangupCause } from './leg-types.js';
+
+/**
+ * Ranks final failures the way a forking proxy picks the response to forward (RFC 3261
+ * 16.7 step 6, simplified): 6xx beats all, then busy (486/600 are what the caller must
+ * hear), then the lowest class; 503 is turned into 480 by the caller of this function.
+ */
+export function failurePriority(status: number): number {
+  if (status >= 600) return 1000 + (status === 600 ? 50 : 0);
+  if (status === 486) return 900;
+  if (status === 487) return 100;
+  if (status >= 400 && status < 500) return 500 - (status === 408 || status === 480 ? 50 : 0);
+  return 200; // 5xx
+}
 
 /**
  * An outbound leg that never got answered: busy, no answer, refused, cancelled, failed.

@@ -8,9 +8,9 @@
 import { createResponse, getHeader, type HeaderField, type SipRequest } from '../../sip/message/index.js';
 import { negotiateSessionTimerAsUac, negotiateSessionTimerAsUas, nextInDialogRequest, processInDialogRequest } from '../../sip/dialog/index.js';
 import type { ServerTransaction } from '../../sip/transaction/index.js';
-import { CalleeFork } from '../b2bua/callee-fork.js';
-import { LegSessionTimer } from '../b2bua/leg-session-timer.js';
-import type { ForkTarget } from '../b2bua/types.js';
+import { CalleeFork } from '../signalling/callee-fork.js';
+import { LegSessionTimer } from '../signalling/leg-session-timer.js';
+import type { ForkTarget } from '../signalling/types.js';
 import { LegMedia } from '../media/leg-media.js';
 import type { MediaBridgeable, MediaConnector } from './bridge.js';
 import { HangupError, q850ForCause } from './hangup-error.js';
@@ -113,6 +113,11 @@ export class OutboundLeg implements Leg, MediaBridgeable {
 
   get endpointId(): string | undefined {
     return this.endCause === undefined ? this.media.endpointId : undefined;
+  }
+
+  /** The far end sent a session description before answering (early media to relay). */
+  get hasEarlyMedia(): boolean {
+    return this.media.stream !== undefined;
   }
 
   get mediaConnector(): MediaConnector {

@@ -13,7 +13,7 @@ import {
 import type { ClientTransaction } from '../../sip/transaction/index.js';
 import type { SendTarget } from '../../sip/transport/types.js';
 import { sendAck } from './ack-sender.js';
-import type { B2buaDeps, CallPlan, ForkTarget } from './types.js';
+import type { CallSignallingDeps, CallPlan, ForkTarget } from './types.js';
 
 /** Methods we accept inside a call, advertised in Allow. */
 export const ALLOWED_METHODS = 'INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, PRACK, INFO, MESSAGE, NOTIFY';
@@ -38,7 +38,7 @@ export class CalleeFork {
   constructor(
     readonly id: string,
     readonly target: SendTarget,
-    private readonly deps: B2buaDeps,
+    private readonly deps: CallSignallingDeps,
     plan: CallPlan,
     dest: ForkTarget,
     offer: { body: Buffer; contentType?: string; maxForwards: number },

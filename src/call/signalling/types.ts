@@ -3,11 +3,10 @@ import type { Logger } from '../../core/logger.js';
 import type { RandomSource } from '../../core/random.js';
 import type { TransactionLayer } from '../../sip/transaction/index.js';
 import type { MessageSender, SendTarget, TransportProtocol } from '../../sip/transport/types.js';
-import type { EndCause } from './b2b-call-state.js';
-import type { SessionTimerConfig } from '../../sip/dialog/index.js';
+import type { Dialog, SessionTimerConfig } from '../../sip/dialog/index.js';
 
-/** What the B2BUA needs from the SIP stack below it. */
-export interface B2buaDeps {
+/** What a leg's signalling needs from the SIP stack below it. */
+export interface CallSignallingDeps {
   transactions: TransactionLayer;
   /** ACKs for 2xx travel outside transactions (RFC 3261 13.2.2.4). */
   sender: MessageSender;
@@ -19,12 +18,9 @@ export interface B2buaDeps {
   logger: Logger;
   /** T1/T2 for retransmitting our 2xx until the ACK (RFC 3261 13.3.1.4). */
   timers?: { t1: number; t2: number };
-  /** How long the callee may ring before the caller hears 480 (default 120 s). */
-  ringTimeoutMs?: number;
   userAgent?: string;
   /** Session timers on both legs (RFC 4028); the defaults: 1800 s asked, Min-SE 90 s. */
   sessionTimer?: SessionTimerConfig;
-  onCallEvent?(event: B2buaCallEvent): void;
 }
 
 /** One destination device of the callee: where to send and the Request-URI to use. */
@@ -44,7 +40,8 @@ export interface CallPlan {
   forks: ForkTarget[];
 }
 
-export type B2buaCallEvent =
-  | { type: 'call.started'; callId: string; caller: string; callee: string; at: number }
-  | { type: 'call.answered'; callId: string; at: number }
-  | { type: 'call.ended'; callId: string; cause: EndCause; status?: number; at: number };
+/** One SIP side of a leg: its dialog (which moves on with every request) and where to send into it. */
+export interface DialogSide {
+  dialog: Dialog | undefined;
+  readonly target: SendTarget;
+}

@@ -11,7 +11,7 @@ import {
 import type { ServerTransaction } from '../../sip/transaction/index.js';
 import type { SendTarget } from '../../sip/transport/types.js';
 import { ALLOWED_METHODS, SUPPORTED_EXTENSIONS } from './callee-fork.js';
-import type { B2buaDeps } from './types.js';
+import type { CallSignallingDeps } from './types.js';
 
 export interface ResponseBody {
   body: Buffer;
@@ -39,7 +39,7 @@ export class CallerLeg {
 
   constructor(
     readonly tx: ServerTransaction,
-    private readonly deps: B2buaDeps,
+    private readonly deps: CallSignallingDeps,
     private readonly onPrackTimeout: () => void,
   ) {
     this.toTag = deps.random.token(8);
@@ -84,6 +84,14 @@ export class CallerLeg {
     this.dialog = checked.dialog;
     const status = this.reliable?.prack(req) ?? 481;
     tx.respond(createResponse(req, status, defaultReason(status)));
+    // The 2xx held back for this PRACK goes after the PRACK's own 200 (the order phones expect).
+    if (!this.unackedEarlyBody) this.releaseDeferredFinal();
+  }
+
+  private releaseDeferredFinal(): void {
+    const final = this.deferredFinal;
+    this.deferredFinal = undefined;
+    final?.();
   }
 
   /** Stops reliable retransmissions (the call ended). */
@@ -112,11 +120,8 @@ export class CallerLeg {
           this.onPrackTimeout();
         },
         onAcknowledged: () => {
-          if (this.reliable?.phase === 'awaiting-prack') return;
-          this.unackedEarlyBody = false;
-          const final = this.deferredFinal;
-          this.deferredFinal = undefined;
-          final?.();
+          // The held-back 2xx is released by onPrack, once the PRACK itself is answered.
+          if (this.reliable?.phase !== 'awaiting-prack') this.unackedEarlyBody = false;
         },
       });
     }

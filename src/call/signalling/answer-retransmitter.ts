@@ -1,7 +1,7 @@
 import type { TimerHandle } from '../../core/clock.js';
 import type { SipResponse } from '../../sip/message/index.js';
 import type { ServerTransaction } from '../../sip/transaction/index.js';
-import type { B2buaDeps } from './types.js';
+import type { CallSignallingDeps } from './types.js';
 
 /**
  * Retransmits a 2xx to an INVITE until its ACK arrives (RFC 3261 13.3.1.4: T1 doubling up to
@@ -15,7 +15,7 @@ export class AnswerRetransmitter {
   private readonly t2: number;
 
   constructor(
-    private readonly deps: B2buaDeps,
+    private readonly deps: CallSignallingDeps,
     private readonly tx: ServerTransaction,
     private readonly answer: SipResponse,
     reliable: boolean,

@@ -8,8 +8,7 @@ import {
 } from '../../sip/dialog/index.js';
 import { cseq, getHeaderValues, type SipResponse } from '../../sip/message/index.js';
 import { sendAck } from './ack-sender.js';
-import type { DialogSide } from './in-dialog-relay.js';
-import type { B2buaDeps } from './types.js';
+import type { CallSignallingDeps, DialogSide } from './types.js';
 
 export interface LegSessionTimerOptions {
   /** The dialog and target of this leg (read at refresh time: the dialog moves on). */
@@ -34,7 +33,7 @@ export class LegSessionTimer {
   private closed = false;
 
   constructor(
-    private readonly deps: B2buaDeps,
+    private readonly deps: CallSignallingDeps,
     private readonly opts: LegSessionTimerOptions,
   ) {
     this.timer = new SessionTimer({ clock: deps.clock, onRefresh: () => this.refresh(), onExpired: () => opts.onExpired() });

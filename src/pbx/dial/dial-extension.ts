@@ -1,0 +1,71 @@
+/**
+ * Calling an extension, what Asterisk's Dial() does: ring every registered device of the
+ * extension at once (originate), let the caller hear the ringing (180, or the callee's early
+ * media through a 183 of ours), answer the caller when a device answers and bridge the two
+ * legs' media until either hangs up. A busy, unanswered or refusing callee is reported to the
+ * caller with the matching status; a caller who gives up cancels the devices.
+ */
+import {
+  bridge,
+  isOriginateError,
+  originate,
+  type ForkTarget,
+  type InboundLeg,
+  type LegDeps,
+  type OutboundLeg,
+  type Party,
+} from '../../call/index.js';
+
+export interface DialRequest {
+  /** The calling leg, not yet answered. */
+  caller: InboundLeg;
+  /** Who the callee sees calling (our identity for the caller: its extension and name). */
+  from: Party;
+  /** The called address written in To. */
+  toUri: string;
+  forks: ForkTarget[];
+  /** How long the devices ring before the caller hears 480 (Asterisk's Dial timeout). */
+  ringTimeoutMs: number;
+}
+
+export async function dialExtension(deps: LegDeps, req: DialRequest): Promise<void> {
+  const { caller } = req;
+  const near = await caller.ensureMedia();
+  let earlyRelay = false;
+  let callee: OutboundLeg;
+  try {
+    callee = await originate(deps, { toUri: req.toUri, forks: req.forks }, {
+      from: req.from,
+      timeoutMs: req.ringTimeoutMs,
+      signal: caller.signal,
+      near,
+      onEarly: (leg) => {
+        const earlyMedia = leg.hasEarlyMedia;
+        void caller
+          .ring({ earlyMedia })
+          .then(async () => {
+            const a = caller.endpointId;
+            const b = leg.endpointId;
+            if (!earlyMedia || a === undefined || b === undefined || leg.state !== 'early') return;
+            await caller.mediaConnector.connect(a, b);
+            earlyRelay = true;
+          })
+          .catch(() => undefined);
+      },
+    });
+  } catch (err) {
+    if (!isOriginateError(err)) throw err;
+    // The caller gave up (cancelled): its leg has already ended.
+    if (!caller.signal.aborted) await caller.hangup(err.cause);
+    return;
+  }
+  try {
+    await caller.answer();
+  } catch (err) {
+    await callee.hangup('normal');
+    throw err;
+  }
+  // The early media relay becomes the call's bridge: take it down and set it up again.
+  if (earlyRelay && caller.endpointId !== undefined) await caller.mediaConnector.disconnect(caller.endpointId).catch(() => undefined);
+  await bridge(caller, callee);
+}
