@@ -1,7 +1,7 @@
 // Starts Atende as its own process (the compiled dist/, as `npm start` runs it) with users
 // 1001..1000+N (password pw-<user>, realm atende.local) for the benchmarks, on loopback.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -42,6 +42,9 @@ export async function startAtendePeer(users: number): Promise<AtendePeer> {
   // ATENDE_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server under load.
   const nodeArgs = (process.env.ATENDE_BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
   const proc = spawnPeer('node', [...nodeArgs, cli, 'start'], { env });
+  // ATENDE_BENCH_STDERR=FILE keeps the server's stderr (its logs) for a look afterwards.
+  const stderrFile = process.env.ATENDE_BENCH_STDERR;
+  if (stderrFile !== undefined) proc.child?.stderr?.pipe(createWriteStream(stderrFile));
   const health = `http://127.0.0.1:${env.ATENDE_HTTP_PORT}/api/health`;
   for (let i = 0; i < 100; i++) {
     const ok = await fetch(health).then((r) => r.ok, () => false);

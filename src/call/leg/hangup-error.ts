@@ -1,10 +1,20 @@
 import { AtendeError } from '../../core/index.js';
 import type { HangupCause } from './leg-types.js';
 
-/** What every pending operation of a leg rejects with once the leg has ended. */
+/**
+ * What every pending operation of a leg rejects with once the leg has ended. A hang-up is the
+ * normal end of every call, not a fault: no stack trace is captured (it was a measurable share
+ * of a call's CPU).
+ */
 export class HangupError extends AtendeError {
   constructor(readonly hangupCause: HangupCause) {
-    super("leg_hung_up", `the leg ended (${hangupCause})`);
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super('leg_hung_up', `the leg ended (${hangupCause})`);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
   }
 }
 

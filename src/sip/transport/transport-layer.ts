@@ -85,6 +85,7 @@ export class TransportLayer implements MessageSender {
   private closed = false;
 
   private readonly warningHosts = new Map<TransportProtocol, string>();
+  private readonly sentBy = new Map<TransportProtocol, { host: string; port: number }>();
 
   constructor(private readonly options: TransportLayerOptions) {
     this.clock = options.clock ?? systemClock;
@@ -126,6 +127,7 @@ export class TransportLayer implements MessageSender {
     }
     this.udp.push(endpoint);
     this.warningHosts.clear();
+    this.sentBy.clear();
     return endpoint.local;
   }
 
@@ -145,6 +147,7 @@ export class TransportLayer implements MessageSender {
   attachWebSocket(server: HttpServer | HttpsServer, options: WebSocketMountOptions): void {
     this.assertOpen();
     this.warningHosts.clear();
+    this.sentBy.clear();
     this.websockets.push(
       new WebSocketEndpoint(server, options, {
         newConnectionId: this.streamContext.newConnectionId,
@@ -172,9 +175,14 @@ export class TransportLayer implements MessageSender {
 
   /** Host and port for Via sent-by on `protocol` (IPv6 hosts bracketed). Throws if not listening on it. */
   viaSentBy(protocol: TransportProtocol): { host: string; port: number } {
+    // Asked for every request we send (Via, Contact): cached until the listeners change.
+    const cached = this.sentBy.get(protocol);
+    if (cached !== undefined) return { host: cached.host, port: cached.port };
     const bound = this.boundAddresses().find((a) => a.protocol === protocol);
     if (!bound) throw new TransportError(`Not listening on ${protocol}`);
-    return { host: advertisedHost(bound, this.options.publicHost), port: bound.port };
+    const sentBy = { host: advertisedHost(bound, this.options.publicHost), port: bound.port };
+    this.sentBy.set(protocol, sentBy);
+    return { host: sentBy.host, port: sentBy.port };
   }
 
   /** Every address and port we listen on, wildcard binds expanded to interface addresses. */
@@ -226,6 +234,7 @@ export class TransportLayer implements MessageSender {
     }
     this.streamListeners.push({ protocol, server, address });
     this.warningHosts.clear();
+    this.sentBy.clear();
     return address;
   }
 
