@@ -2,17 +2,27 @@
  * Connects two legs' media in the media workers (a relay, transcoding when their codecs
  * differ) until either leg ends; then the relay is taken down and the other leg is hung up.
  * Both endpoints must live in the same worker: open the second leg `near` the first
- * (originate's `near` option).
+ * (originate's `near` option). With `record`, the call is recorded from the moment the relay
+ * is up until the bridge ends, party a on the left channel and b on the right.
  */
 import { AtendeError } from '../../core/index.js';
 import type { EndpointId } from '../../media/worker/index.js';
 import { isHangupError } from './hangup-error.js';
-import type { HangupCause, Leg } from './leg-types.js';
+import type { HangupCause, Leg, Recording } from './leg-types.js';
+import { RunningRecording, type RecorderPort } from './running-recording.js';
 
-/** The part of the media worker pool a bridge uses. */
-export interface MediaConnector {
+/** The part of the media worker pool a bridge uses (the recorder part only for `record`). */
+export interface MediaConnector extends Partial<RecorderPort> {
   connect(a: EndpointId, b: EndpointId): Promise<{ transcoding: boolean }>;
   disconnect(endpoint: EndpointId): Promise<void>;
+}
+
+/** How a bridged call is recorded. */
+export interface BridgeRecordOptions {
+  /** The WAV file (its folder is created if missing). */
+  path: string;
+  /** 'stereo' (default): a left, b right; 'mixed': both summed, mono. */
+  layout?: 'stereo' | 'mixed';
 }
 
 /** A leg that can tell which media workers hold its endpoint (OutboundLeg does). */
@@ -25,11 +35,23 @@ export interface BridgeOptions {
   hangupOther?: boolean;
   /** The media workers; needed only when neither leg is MediaBridgeable. */
   media?: MediaConnector;
+  record?: BridgeRecordOptions;
 }
 
 export interface BridgeEnd {
   endedBy: 'a' | 'b';
   cause: HangupCause;
+  /** The closed recording file, when `record` was asked and the relay came up. */
+  recording?: Recording;
+}
+
+/** Names recordings uniquely within this process (the pool refuses a duplicate id). */
+let recordings = 0;
+
+function recorderOf(media: MediaConnector): RecorderPort | undefined {
+  const { record, stopRecord, on } = media;
+  if (record === undefined || stopRecord === undefined || on === undefined) return undefined;
+  return { record: record.bind(media), stopRecord: stopRecord.bind(media), on: on.bind(media) };
 }
 
 /** A bridge that could not be set up (a leg without media, endpoints in different workers). */
@@ -69,11 +91,14 @@ export async function bridge(a: Leg, b: Leg, opts: BridgeOptions = {}): Promise<
   const hangupOther = opts.hangupOther ?? true;
   const media = opts.media ?? connectorOf(a) ?? connectorOf(b);
   let connected: EndpointId | undefined;
+  let recording: RunningRecording | undefined;
   if (!a.signal.aborted && !b.signal.aborted) {
     const ea = a.endpointId;
     const eb = b.endpointId;
     if (media === undefined) throw new BridgeError('no_media_pool', 'neither leg knows its media workers: pass opts.media');
     if (ea === undefined || eb === undefined) throw new BridgeError('no_media', `leg ${ea === undefined ? a.id : b.id} has no media endpoint yet`);
+    const recorder = opts.record !== undefined ? recorderOf(media) : undefined;
+    if (opts.record !== undefined && recorder === undefined) throw new BridgeError('no_recorder', 'these media workers cannot record: pass opts.media with record/stopRecord/on');
     try {
       await media.connect(ea, eb);
       connected = ea;
@@ -81,16 +106,34 @@ export async function bridge(a: Leg, b: Leg, opts: BridgeOptions = {}): Promise<
       // A leg that ended meanwhile (its endpoint destroyed) ends the bridge, not an error.
       if (!a.signal.aborted && !b.signal.aborted) throw new BridgeError('connect_failed', `cannot relay ${ea} and ${eb}`, { cause: err });
     }
+    if (connected !== undefined && opts.record !== undefined && recorder !== undefined) {
+      try {
+        recording = await RunningRecording.start(recorder, {
+          recId: `bridge.${ea}.${eb}.${++recordings}`,
+          path: opts.record.path,
+          endpoints: [ea, eb],
+          ...(opts.record.layout !== undefined ? { layout: opts.record.layout } : {}),
+        });
+      } catch (err) {
+        if (!a.signal.aborted && !b.signal.aborted) {
+          // A call that must be recorded and cannot be is the application's decision: the legs stay up, unbridged.
+          await media.disconnect(ea).catch(() => undefined);
+          throw new BridgeError('record_failed', `cannot record ${ea} and ${eb} to ${opts.record.path}`, { cause: err });
+        }
+      }
+    }
   }
   const endedBy = await firstEnded(a, b);
   const gone = endedBy === 'a' ? a : b;
   const other = endedBy === 'a' ? b : a;
   const cause = causeOf(gone.signal);
+  // Stopped before the relay is taken down, so the file ends where the call did.
+  const file = recording !== undefined ? await recording.stop() : undefined;
   if (connected !== undefined && media !== undefined) {
     // The survivor's endpoint lives on (it may be bridged again or hear a prompt).
     const survivor = other.endpointId;
     if (survivor !== undefined) await media.disconnect(survivor).catch(() => undefined);
   }
   if (hangupOther && !other.signal.aborted) await other.hangup('normal');
-  return { endedBy, cause };
+  return { endedBy, cause, ...(file !== undefined ? { recording: file } : {}) };
 }

@@ -15,9 +15,14 @@ import { parseInfoDigit } from './info-digit.js';
 import { collectorTransition, startCollector, type CollectorState } from './digit-collector.js';
 import { HangupError, q850ForCause, statusForCause } from './hangup-error.js';
 import { partyOf } from './party.js';
-import type { CollectOptions, HangupCause, Leg, LegEvent, LegState, Party, PlayItem, PlayOptions, PlayResult } from './leg-types.js';
+import type {
+  CollectOptions, HangupCause, Leg, LegEvent, LegRecording, LegState, LegStats, Party, PlayItem, PlayOptions, PlayResult, RecordOptions,
+} from './leg-types.js';
+import { LegRecorder } from './leg-recorder.js';
+import { LocalHold } from './local-hold.js';
 import type { LegDeps } from './leg-deps.js';
 import type { MediaConnector } from './bridge.js';
+import { ReinviteError } from './reinvite.js';
 
 /** The same key press arriving by two routes (RFC 4733 and INFO) within this window counts once. */
 const DUPLICATE_DIGIT_MS = 300;
@@ -46,6 +51,9 @@ export class InboundLeg implements Leg {
   private resolveEnded!: (cause: HangupCause) => void;
   private unsubscribeMedia: (() => void) | undefined;
   private byeAnswered: Promise<void> = Promise.resolve();
+  private mediaClosed: Promise<void> = Promise.resolve();
+  private readonly recorder: LegRecorder;
+  private readonly localHold: LocalHold;
 
   constructor(
     private readonly deps: LegDeps,
@@ -59,6 +67,17 @@ export class InboundLeg implements Leg {
     this.timerDecision = negotiateSessionTimerAsUas(tx.request, deps.sessionTimer);
     this.ended = new Promise((resolve) => {
       this.resolveEnded = resolve;
+    });
+    this.recorder = new LegRecorder(deps.clock, deps.media.pool, this.ctl.signal);
+    this.localHold = new LocalHold({
+      deps,
+      media: () => this.media,
+      side: () => this.uas,
+      // The caller made the Call-ID: our glare wait is the shorter one.
+      ownsCallId: false,
+      signal: this.ctl.signal,
+      onDialogGone: () => void this.hangup('failed'),
+      legId: this.id,
     });
     this.uas.respond(100);
   }
@@ -94,9 +113,9 @@ export class InboundLeg implements Leg {
     return this.uas.dialog;
   }
 
-  /** Resolves once our BYE (if we sent one) has been answered. */
-  settled(): Promise<void> {
-    return this.byeAnswered;
+  /** Resolves once our BYE (if we sent one) has been answered and the media endpoint is released. */
+  async settled(): Promise<void> {
+    await Promise.all([this.byeAnswered, this.mediaClosed]);
   }
 
   /** Resolves with the cause when the leg has ended. */
@@ -211,6 +230,38 @@ export class InboundLeg implements Leg {
   async echo(): Promise<void> {
     const media = await this.mediaForOperation();
     await this.abortable(media.echo());
+  }
+
+  async record(opts: RecordOptions): Promise<LegRecording> {
+    const media = await this.mediaForOperation();
+    return this.recorder.record(media.endpointId, opts, (items, o) => this.play(items, o));
+  }
+
+  stopRecording(): Promise<void> {
+    return this.recorder.stop();
+  }
+
+  get holding(): boolean {
+    return this.localHold.holding;
+  }
+
+  async hold(musicFolder?: string): Promise<void> {
+    this.assertAnswered();
+    await this.abortable(this.localHold.hold(musicFolder));
+  }
+
+  async unhold(): Promise<void> {
+    this.assertAnswered();
+    await this.abortable(this.localHold.unhold());
+  }
+
+  async stats(): Promise<LegStats> {
+    const media = await this.mediaForOperation();
+    return this.abortable(media.stats());
+  }
+
+  get lastStats(): LegStats | undefined {
+    return this.media?.lastStats;
   }
 
   async hangup(cause: HangupCause = 'normal'): Promise<void> {
@@ -368,7 +419,7 @@ export class InboundLeg implements Leg {
         else if (ev.type === 'timeout') void this.hangup('media-timeout');
         else if (ev.type === 'error') void this.hangup('failed');
       });
-      if (this.endCause !== undefined) void media.close();
+      if (this.endCause !== undefined) this.mediaClosed = media.close();
       return media;
     });
     return this.mediaOpening;
@@ -416,7 +467,7 @@ export class InboundLeg implements Leg {
     this.sessionTimer?.close();
     this.uas.close();
     this.unsubscribeMedia?.();
-    void this.media?.close();
+    if (this.media !== undefined) this.mediaClosed = this.media.close();
     this.deps.registry.forget(this);
     const err = new HangupError(cause);
     this.answerWait?.reject(err);
@@ -435,6 +486,11 @@ export class InboundLeg implements Leg {
         this.deps.logger.warn({ err, leg: this.id }, 'leg listener failed');
       }
     }
+  }
+
+  private assertAnswered(): void {
+    this.assertLive();
+    if (this.legState !== 'answered' && this.legState !== 'held') throw new ReinviteError(0, 'hold needs an answered leg');
   }
 
   private assertLive(): void {

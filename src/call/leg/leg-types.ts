@@ -36,7 +36,9 @@ export type HangupCause =
 export type PlayItem =
   | { kind: 'file'; path: string }
   | { kind: 'tone'; tone: 'ringback' | 'busy' | 'congestion' | 'dial' | 'callWaiting' | 'test'; durationMs?: number }
-  | { kind: 'silence'; durationMs: number };
+  | { kind: 'silence'; durationMs: number }
+  /** Music on hold: the folder's .wav files in name order (with `loop`, until stopped). */
+  | { kind: 'folder'; path: string };
 
 export interface PlayOptions {
   /** A keypad digit stops the playback (and is kept for the next collect). */
@@ -59,6 +61,46 @@ export interface CollectOptions {
   interDigitMs: number;
   /** Played first; a digit pressed during it counts (barge-in). */
   prompt?: PlayItem | PlayItem[];
+}
+
+/** What a leg records on its own (voicemail): the far end's audio, mono. */
+export interface RecordOptions {
+  /** The WAV file to write (its folder is created if missing). */
+  path: string;
+  /** Stop after this long (default: until stopRecording or the end of the leg). */
+  maxMs?: number;
+  /** Play a short 1 kHz beep first, so the caller knows when to speak. */
+  beep?: boolean;
+}
+
+/** A closed recording file. */
+export interface Recording {
+  path: string;
+  durationMs: number;
+  bytes: number;
+  /** Set when the file could not be written completely (disk error, media worker died). */
+  error?: string;
+}
+
+/** A leg's own recording, with what stopped it. */
+export interface LegRecording extends Recording {
+  reason: 'stopped' | 'max-duration' | 'hangup' | 'error';
+}
+
+/** Media quality of a leg, from our counters and RTCP (the CDR keeps it). */
+export interface LegStats {
+  /** RTP packets received from the far end. */
+  packets: number;
+  /** RTP packets sent to the far end. */
+  packetsSent: number;
+  /** Packets the far end sent that never arrived (RFC 3550 A.3). */
+  lost: number;
+  /** Interarrival jitter of what we receive (RFC 3550 6.4.1), ms. */
+  jitterMs: number;
+  /** Round-trip time from RTCP, once a report came back. */
+  rttMs?: number;
+  /** Estimated MOS (E-model, 1-4.5). */
+  mos: number;
 }
 
 export type LegEvent =
@@ -87,6 +129,29 @@ export interface Leg {
   sendDigit(digit: string, durationMs?: number): Promise<void>;
   /** Plays back what the far end sends (the echo test). */
   echo(): Promise<void>;
+  /**
+   * Records what the far end says (mono) and resolves when the recording stops: by
+   * `stopRecording()`, after `maxMs`, or when the leg ends. Unlike every other operation it
+   * does NOT reject with a HangupError when the leg ends: a voicemail left before hanging up
+   * is kept, so it resolves with the file and reason 'hangup'.
+   */
+  record(opts: RecordOptions): Promise<LegRecording>;
+  /** Stops the leg's own recording (record resolves with reason 'stopped'); nothing when none runs. */
+  stopRecording(): Promise<void>;
+  /**
+   * Puts the far end on hold from our side: a re-INVITE with a=sendonly, then music from
+   * `musicFolder` in a loop when given. Rejects with a ReinviteError when refused (the call
+   * goes on unchanged).
+   */
+  hold(musicFolder?: string): Promise<void>;
+  /** Takes the far end off hold: stops the music and re-INVITEs with a=sendrecv. */
+  unhold(): Promise<void>;
+  /** True while we hold the far end (hold() done, unhold() not yet); `state` 'held' is the far end holding us. */
+  readonly holding: boolean;
+  /** Current media quality (rejects with a HangupError once the leg ended: read `lastStats`). */
+  stats(): Promise<LegStats>;
+  /** The quality read just before the leg's media endpoint was released (after it ended). */
+  readonly lastStats: LegStats | undefined;
   hangup(cause?: HangupCause): Promise<void>;
   on(listener: (event: LegEvent) => void): () => void;
 }

@@ -17,7 +17,12 @@ import { HangupError, q850ForCause } from './hangup-error.js';
 import { parseInfoDigit } from './info-digit.js';
 import type { LegDeps } from './leg-deps.js';
 import { LegOperations } from './leg-operations.js';
-import type { CollectOptions, HangupCause, Leg, LegEvent, LegState, Party, PlayItem, PlayOptions, PlayResult } from './leg-types.js';
+import type {
+  CollectOptions, HangupCause, Leg, LegEvent, LegRecording, LegState, LegStats, Party, PlayItem, PlayOptions, PlayResult, RecordOptions,
+} from './leg-types.js';
+import { LegRecorder } from './leg-recorder.js';
+import { LocalHold } from './local-hold.js';
+import { ReinviteError } from './reinvite.js';
 import { initialOutbound, OriginateError, transitionOutbound, type OutboundEffect, type OutboundEvent, type OutboundSnapshot } from './outbound-leg-state.js';
 import { partyOf } from './party.js';
 
@@ -56,6 +61,8 @@ export class OutboundLeg implements Leg, MediaBridgeable {
   private readonly byes = new Set<Promise<void>>();
   private onEarly: ((leg: OutboundLeg) => void) | undefined;
   private mediaClosed: Promise<void> = Promise.resolve();
+  private readonly recorder: LegRecorder;
+  private readonly localHold: LocalHold;
 
   private constructor(
     private readonly deps: LegDeps,
@@ -67,6 +74,16 @@ export class OutboundLeg implements Leg, MediaBridgeable {
     this.to = partyOf(`<${request.toUri}>`);
     this.onEarly = request.onEarly;
     this.ops = new LegOperations(deps.clock, this.ctl.signal, () => this.endCause);
+    this.recorder = new LegRecorder(deps.clock, deps.media.pool, this.ctl.signal);
+    this.localHold = new LocalHold({
+      deps,
+      media: () => this.media,
+      side: () => this.winner(),
+      ownsCallId: true,
+      signal: this.ctl.signal,
+      onDialogGone: () => void this.hangup('failed'),
+      legId: this.id,
+    });
     this.answered = new Promise<void>((resolve, reject) => {
       this.answerWait = { resolve, reject };
     });
@@ -173,6 +190,38 @@ export class OutboundLeg implements Leg, MediaBridgeable {
   async echo(): Promise<void> {
     this.ops.assertLive();
     await this.ops.abortable(this.media.echo());
+  }
+
+  async record(opts: RecordOptions): Promise<LegRecording> {
+    this.ops.assertLive();
+    return this.recorder.record(this.media.endpointId, opts, (items, o) => this.play(items, o));
+  }
+
+  stopRecording(): Promise<void> {
+    return this.recorder.stop();
+  }
+
+  get holding(): boolean {
+    return this.localHold.holding;
+  }
+
+  async hold(musicFolder?: string): Promise<void> {
+    this.assertAnswered();
+    await this.ops.abortable(this.localHold.hold(musicFolder));
+  }
+
+  async unhold(): Promise<void> {
+    this.assertAnswered();
+    await this.ops.abortable(this.localHold.unhold());
+  }
+
+  async stats(): Promise<LegStats> {
+    this.ops.assertLive();
+    return this.ops.abortable(this.media.stats());
+  }
+
+  get lastStats(): LegStats | undefined {
+    return this.media.lastStats;
   }
 
   /** CANCEL before an answer (every fork), BYE with a Q.850 Reason after. */
@@ -417,6 +466,11 @@ export class OutboundLeg implements Leg, MediaBridgeable {
     this.ops.wake();
     this.emit({ type: 'ended', cause });
     this.resolveEnded(cause);
+  }
+
+  private assertAnswered(): void {
+    this.ops.assertLive();
+    if (this.legState !== 'answered' && this.legState !== 'held') throw new ReinviteError(0, 'hold needs an answered leg');
   }
 
   private winner(): CalleeFork | undefined {

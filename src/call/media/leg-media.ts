@@ -4,7 +4,7 @@
  * preferences, and tells the endpoint where the far end is. It knows nothing of SIP.
  */
 import type { RandomSource } from '../../core/index.js';
-import type { MediaEvent, MediaWorkerPool, PlaySourceSpec, RemoteDescription } from '../../media/worker/index.js';
+import type { EndpointStats, MediaEvent, MediaWorkerPool, PlaySourceSpec, RemoteDescription } from '../../media/worker/index.js';
 import {
   applyAnswer,
   createAnswer,
@@ -18,7 +18,7 @@ import {
   type NegotiatedStream,
   type SessionDescription,
 } from '../../sdp/index.js';
-import type { PlayItem, PlayOptions, PlayResult } from '../leg/leg-types.js';
+import type { LegStats, PlayItem, PlayOptions, PlayResult } from '../leg/leg-types.js';
 
 export interface LegMediaConfig {
   pool: MediaWorkerPool;
@@ -29,7 +29,11 @@ export interface LegMediaConfig {
   advertisedAddress: string;
   /** Codecs we terminate, best first. */
   codecs: readonly AudioCodecName[];
-  /** No RTP for this long ends the leg (0 disables). */
+  /**
+   * No RTP for this long from a far end that should be sending ends the leg with cause
+   * 'media-timeout' (0 disables). Not while the far end holds us (it sends nothing then) nor
+   * while we hold it with a=sendonly (its answer is recvonly).
+   */
   mediaTimeoutMs: number;
 }
 
@@ -69,14 +73,32 @@ function playSourceOf(item: PlayItem): PlaySourceSpec {
     case 'file': return { kind: 'file', path: item.path };
     case 'silence': return { kind: 'silence', durationMs: item.durationMs };
     case 'tone': return { kind: 'tone', tone: item.tone, ...(item.durationMs !== undefined ? { durationMs: item.durationMs } : {}) };
+    case 'folder': return { kind: 'folder', path: item.path };
   }
+}
+
+/** The leg's view of an endpoint's counters. */
+export function legStatsOf(s: EndpointStats): LegStats {
+  return {
+    packets: s.packetsIn,
+    packetsSent: s.packetsOut,
+    lost: s.lost,
+    jitterMs: s.jitterMs,
+    ...(s.rttMs !== undefined ? { rttMs: s.rttMs } : {}),
+    mos: s.mos,
+  };
 }
 
 export class LegMedia {
   private readonly version: SdpSessionVersion;
   private plays = 0;
   private lastOffer: SessionDescription | undefined;
+  /** What an offer replaced, to go back to when the far end refuses it. */
+  private beforeOffer: { localSdp: string | undefined; direction: Direction } | undefined;
   private closed = false;
+  private closing: Promise<void> | undefined;
+  /** The quality read just before the endpoint was released. */
+  lastStats: LegStats | undefined;
   /** The audio stream as last negotiated. */
   stream: NegotiatedStream | undefined;
   /** Our last description sent (answer or offer), repeated in a session refresh. */
@@ -126,6 +148,7 @@ export class LegMedia {
 
   /** Our offer (initial, late-offer 2xx, or a re-INVITE for hold). */
   offer(): string {
+    this.beforeOffer = { localSdp: this.localSdp, direction: this.direction };
     const sdp = createOffer({
       address: this.cfg.advertisedAddress,
       port: this.port,
@@ -152,6 +175,16 @@ export class LegMedia {
     if (stream === undefined) return { ok: false, reason: 'audio refused' };
     await this.setRemote(stream);
     return { ok: true, sdp: this.localSdp ?? '', stream };
+  }
+
+  /** The far end refused our last offer (a re-INVITE answered with an error): the session stays as it was. */
+  abandonOffer(): void {
+    const before = this.beforeOffer;
+    if (before === undefined) return;
+    this.beforeOffer = undefined;
+    this.localSdp = before.localSdp;
+    this.direction = before.direction;
+    this.lastOffer = undefined;
   }
 
   /** Subscribes to the endpoint's digits, media timeout and failure. */
@@ -208,10 +241,23 @@ export class LegMedia {
     await this.cfg.pool.sendDtmf(this.endpointId, digit, durationMs);
   }
 
-  /** Releases the endpoint and its ports; safe to call twice. */
-  async close(): Promise<void> {
-    if (this.closed) return;
+  async stats(): Promise<LegStats> {
+    return legStatsOf(await this.cfg.pool.stats(this.endpointId));
+  }
+
+  /**
+   * Releases the endpoint and its ports, reading its quality into `lastStats` first; safe to
+   * call twice (the second call resolves when the first is done).
+   */
+  close(): Promise<void> {
+    this.closing ??= this.release();
+    return this.closing;
+  }
+
+  private async release(): Promise<void> {
     this.closed = true;
+    // An endpoint already gone (worker crash, socket error) has no counters left to read.
+    this.lastStats = await this.stats().catch(() => undefined);
     await this.cfg.pool.destroy(this.endpointId).catch(() => undefined);
   }
 

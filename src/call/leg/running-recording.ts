@@ -1,0 +1,91 @@
+/**
+ * One recording running in the media workers, as the call layer sees it: started with
+ * `record`, ended by `stopRecord` or by the worker itself (a recorded endpoint destroyed, a
+ * disk error, the worker dying), which raises `recordDone`. Whichever comes first closes it:
+ * a leg that hangs up while `stop()` is on its way still yields the file.
+ */
+import type { EndpointId, MediaEvent, RecordResult } from '../../media/worker/index.js';
+import type { Recording } from './leg-types.js';
+
+/** The part of the media worker pool a recording uses. */
+export interface RecorderPort {
+  record(request: {
+    recId: string;
+    path: string;
+    endpoints: [EndpointId] | [EndpointId, EndpointId];
+    layout?: 'stereo' | 'mixed';
+  }): Promise<void>;
+  stopRecord(recId: string): Promise<RecordResult>;
+  /** Every media event (recordDone names the recording, not an endpoint). */
+  on(listener: (event: MediaEvent) => void): () => void;
+}
+
+export class RunningRecording {
+  private finished: Recording | undefined;
+  private resolveDone!: (r: Recording) => void;
+  private readonly unsubscribe: () => void;
+  private stopping: Promise<Recording> | undefined;
+  /** Resolves once the file is closed, however the recording ended. */
+  readonly done: Promise<Recording>;
+
+  private constructor(
+    private readonly port: RecorderPort,
+    readonly recId: string,
+    readonly path: string,
+  ) {
+    this.done = new Promise((resolve) => {
+      this.resolveDone = resolve;
+    });
+    // Subscribed before the record command: a recording that ends at once is not missed.
+    this.unsubscribe = port.on((ev) => {
+      if (ev.ev !== 'recordDone' || ev.recId !== recId) return;
+      this.close({ path: ev.path, durationMs: ev.durationMs, bytes: ev.bytes, ...(ev.error !== undefined ? { error: ev.error } : {}) });
+    });
+  }
+
+  /** Starts recording `endpoints`; rejects (nothing left running) when the worker refuses. */
+  static async start(
+    port: RecorderPort,
+    request: { recId: string; path: string; endpoints: [EndpointId] | [EndpointId, EndpointId]; layout?: 'stereo' | 'mixed' },
+  ): Promise<RunningRecording> {
+    const rec = new RunningRecording(port, request.recId, request.path);
+    try {
+      await port.record(request);
+    } catch (err) {
+      rec.unsubscribe();
+      throw err;
+    }
+    return rec;
+  }
+
+  get isDone(): boolean {
+    return this.finished !== undefined;
+  }
+
+  /** Stops the recording (if the worker has not already) and resolves with the closed file. */
+  stop(): Promise<Recording> {
+    if (this.finished !== undefined) return Promise.resolve(this.finished);
+    this.stopping ??= this.port.stopRecord(this.recId).then(
+      (r) => {
+        this.close({ path: r.path, durationMs: r.durationMs, bytes: r.bytes });
+        return this.done;
+      },
+      (err: unknown) => {
+        // Unknown recording: the worker ended it first and its recordDone has been delivered
+        // already (the pool forgets it just before dispatching). Otherwise the pool is gone.
+        if (this.finished === undefined) {
+          this.close({ path: this.path, durationMs: 0, bytes: 0, error: err instanceof Error ? err.message : String(err) });
+        }
+        return this.done;
+      },
+    );
+    return this.stopping;
+  }
+
+  private close(r: Recording): void {
+    if (this.finished !== undefined) return;
+    this.finished = r;
+    this.unsubscribe();
+    this.resolveDone(r);
+  }
+}
