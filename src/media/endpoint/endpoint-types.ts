@@ -30,6 +30,42 @@ export interface RemoteDescription {
   ptime?: number;
   /** The far end's direction attribute: 'sendonly' and 'inactive' mean it holds the call. */
   direction: MediaDirection;
+  /** The far end's SDES key (its a=crypto), for 'srtp' endpoints. */
+  crypto?: SdesKeyDescription;
+  /** The far end's ICE credentials (a=ice-ufrag, a=ice-pwd), for 'webrtc' endpoints. */
+  ice?: IceParameters;
+  /** The far end's certificate fingerprint and our settled DTLS role, for 'webrtc' endpoints. */
+  dtls?: RemoteDtlsParameters;
+}
+
+/**
+ * One SDES key as an a=crypto line carries it (RFC 4568 9.1): `a=crypto:<tag> <suite>
+ * <keyParams> [<sessionParams>...]`; the tag belongs to the SDP layer.
+ */
+export interface SdesKeyDescription {
+  /** AES_CM_128_HMAC_SHA1_80, AES_CM_128_HMAC_SHA1_32 or AEAD_AES_128_GCM. */
+  suite: string;
+  /** `inline:<base64 key||salt>[|lifetime][|mki:length]`. */
+  keyParams: string;
+  /** Session parameters, when any (those that change the transform are refused). */
+  sessionParams?: string[];
+}
+
+/** ICE username fragment and password (a=ice-ufrag, a=ice-pwd; RFC 8839 5.4). */
+export interface IceParameters {
+  ufrag: string;
+  pwd: string;
+}
+
+/** What DTLS-SRTP needs from the far end's SDP (RFC 8842, RFC 8122). */
+export interface RemoteDtlsParameters {
+  /** The far end's a=fingerprint: hash name as SDP writes it ('sha-256') and the hex pairs. */
+  fingerprint: { algorithm: string; value: string };
+  /**
+   * OUR role as offer/answer settled it (RFC 8842 5): 'passive' makes us the DTLS server,
+   * 'active' the client (we then start the handshake once ICE selected an address).
+   */
+  localSetup: 'active' | 'passive';
 }
 
 /** Settings fixed when an endpoint is created. */

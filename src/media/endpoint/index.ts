@@ -1,12 +1,16 @@
-// The in-worker RTP endpoint: one call leg's media over a transport (plain UDP now; SRTP and
-// WebRTC transports implement RtpTransport and wrap the UDP one later).
+// The in-worker RTP endpoint: one call leg's media over a transport (plain UDP, SDES-SRTP over
+// it; the WebRTC transport lives in webrtc/session and implements RtpTransport too).
 export type {
-  EndpointEvent, EndpointOptions, EndpointStats, MediaDirection, RemoteDescription,
+  EndpointEvent, EndpointOptions, EndpointStats, IceParameters, MediaDirection, RemoteDescription, RemoteDtlsParameters,
+  SdesKeyDescription,
 } from './endpoint-types.js';
-export { checkRemoteDescription } from './remote-description.js';
+export { checkRemoteDescription, transportRemoteOf } from './remote-description.js';
 export { RtpLatch, type LatchDecision, type RtpLatchOptions } from './rtp-latch.js';
-export type { RtpTransport, RtpTransportReceiver, TransportRemote } from './rtp-transport.js';
-export { BindError, UdpRtpTransport, type UdpRtpTransportOptions } from './udp-rtp-transport.js';
+export type { DatagramGuard, RtpTransport, RtpTransportReceiver, TransportRemote } from './rtp-transport.js';
+export { BindError, UdpRtpTransport, bindUdpSocket, type UdpRtpTransportOptions } from './udp-rtp-transport.js';
+export {
+  DEFAULT_SDES_SUITE, SrtpRtpTransport, asBuffer, sdesCryptoOf, sdesKeyDescription, type SrtpDropCounters,
+} from './srtp-rtp-transport.js';
 export { RtcpSession } from './rtcp-session.js';
 export { DtmfTransmitter, type DtmfPacketSink } from './dtmf-transmitter.js';
 export {

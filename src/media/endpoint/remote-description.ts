@@ -5,6 +5,7 @@
 import { isIP } from 'node:net';
 import { CODECS, type CodecName } from '../codec/index.js';
 import type { MediaDirection, RemoteDescription } from './endpoint-types.js';
+import type { TransportRemote } from './rtp-transport.js';
 
 const DIRECTIONS: readonly MediaDirection[] = ['sendrecv', 'sendonly', 'recvonly', 'inactive'];
 
@@ -34,6 +35,7 @@ export function checkRemoteDescription(r: RemoteDescription): RemoteDescription 
     throw new RangeError(`ptime ${String(r.ptime)} is invalid`);
   }
   if (!DIRECTIONS.includes(r.direction)) throw new RangeError(`direction ${String(r.direction)} is invalid`);
+  checkSecurity(r);
   const out: RemoteDescription = {
     address: r.address,
     port: r.port,
@@ -48,5 +50,47 @@ export function checkRemoteDescription(r: RemoteDescription): RemoteDescription 
   if (r.telephoneEventClockRate !== undefined) out.telephoneEventClockRate = r.telephoneEventClockRate;
   if (r.comfortNoisePayloadType !== undefined) out.comfortNoisePayloadType = r.comfortNoisePayloadType;
   if (r.ptime !== undefined) out.ptime = r.ptime;
+  if (r.crypto !== undefined) {
+    out.crypto = { suite: r.crypto.suite, keyParams: r.crypto.keyParams };
+    if (r.crypto.sessionParams !== undefined) out.crypto.sessionParams = [...r.crypto.sessionParams];
+  }
+  if (r.ice !== undefined) out.ice = { ufrag: r.ice.ufrag, pwd: r.ice.pwd };
+  if (r.dtls !== undefined) {
+    out.dtls = { fingerprint: { algorithm: r.dtls.fingerprint.algorithm, value: r.dtls.fingerprint.value }, localSetup: r.dtls.localSetup };
+  }
   return out;
+}
+
+const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 1024;
+
+/** Shapes only: the transport that uses keys and credentials checks their content. */
+function checkSecurity(r: RemoteDescription): void {
+  const c = r.crypto;
+  if (c !== undefined) {
+    if (typeof c !== 'object' || c === null || !isText(c.suite) || !isText(c.keyParams)) throw new RangeError('crypto needs suite and keyParams');
+    if (c.sessionParams !== undefined && !(Array.isArray(c.sessionParams) && c.sessionParams.every(isText))) {
+      throw new RangeError('crypto sessionParams must be strings');
+    }
+  }
+  const ice = r.ice;
+  if (ice !== undefined && (typeof ice !== 'object' || ice === null || !isText(ice.ufrag) || !isText(ice.pwd))) {
+    throw new RangeError('ice needs ufrag and pwd');
+  }
+  const d = r.dtls;
+  if (d !== undefined) {
+    if (typeof d !== 'object' || d === null || typeof d.fingerprint !== 'object' || d.fingerprint === null
+      || !isText(d.fingerprint.algorithm) || !isText(d.fingerprint.value)) throw new RangeError('dtls needs a fingerprint');
+    if (d.localSetup !== 'active' && d.localSetup !== 'passive') throw new RangeError(`dtls localSetup ${String(d.localSetup)} is invalid`);
+  }
+}
+
+/** What the transport is told of a checked remote description. */
+export function transportRemoteOf(remote: RemoteDescription): TransportRemote {
+  const t: TransportRemote = {
+    address: remote.address, port: remote.port, rtcpPort: remote.rtcpPort ?? remote.port + 1, rtcpMux: remote.rtcpMux,
+  };
+  if (remote.crypto !== undefined) t.crypto = remote.crypto;
+  if (remote.ice !== undefined) t.ice = remote.ice;
+  if (remote.dtls !== undefined) t.dtls = remote.dtls;
+  return t;
 }

@@ -16,7 +16,7 @@ import { DtmfTransmitter } from './dtmf-transmitter.js';
 import type { EndpointEvent, EndpointOptions, EndpointStats, RemoteDescription } from './endpoint-types.js';
 import { RtcpSession } from './rtcp-session.js';
 import type { RtpTransport, RtpTransportReceiver } from './rtp-transport.js';
-import { checkRemoteDescription } from './remote-description.js';
+import { checkRemoteDescription, transportRemoteOf } from './remote-description.js';
 
 /** What an accepted packet carries. */
 export const PacketKind = { Audio: 0, TelephoneEvent: 1, ComfortNoise: 2 } as const;
@@ -132,10 +132,7 @@ export class RtpEndpoint implements RtpTransportReceiver {
     const remote = checkRemoteDescription(input);
     const now = this.clock.monotonic();
     const previous = this.remote;
-    this.transport.setRemote(
-      { address: remote.address, port: remote.port, rtcpPort: remote.rtcpPort ?? remote.port + 1, rtcpMux: remote.rtcpMux },
-      now,
-    );
+    this.transport.setRemote(transportRemoteOf(remote), now);
     const encodingName = CODECS[remote.codec].encodingName;
     if (!this.meter || !previous || previous.codec !== remote.codec || previous.clockRate !== remote.clockRate) {
       this.meter = new LegQualityMeter({ codec: encodingName, clockRate: remote.clockRate });

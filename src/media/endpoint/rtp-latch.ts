@@ -54,15 +54,29 @@ export class RtpLatch {
 
   /** Decides about one packet from `address:port` (family 4 or 6) arriving at `nowMs`. */
   check(address: string, port: number, family: number, nowMs: number): LatchDecision {
-    if (port === this.port && address === this.address) {
-      if (this.packetsLeft > 0) this.packetsLeft--;
-      return 'accept';
-    }
+    const decision = this.peek(address, port, family, nowMs);
+    if (decision !== 'drop') this.commit(address, port, decision);
+    return decision;
+  }
+
+  /**
+   * The decision `check` would take, without acting on it: secure transports peek, then
+   * authenticate the packet, and commit only if it passed, so a forged packet neither moves
+   * the remote nor uses up the window.
+   */
+  peek(address: string, port: number, family: number, nowMs: number): LatchDecision {
+    if (port === this.port && address === this.address) return 'accept';
     if (family !== this.family || !this.isOpen(nowMs)) return 'drop';
-    this.address = address;
-    this.port = port;
-    this.moved = true;
-    if (this.packetsLeft > 0) this.packetsLeft--;
     return 'latched';
+  }
+
+  /** Acts on a peeked 'accept' or 'latched' decision for a packet that proved genuine. */
+  commit(address: string, port: number, decision: 'accept' | 'latched'): void {
+    if (decision === 'latched') {
+      this.address = address;
+      this.port = port;
+      this.moved = true;
+    }
+    if (this.packetsLeft > 0) this.packetsLeft--;
   }
 }

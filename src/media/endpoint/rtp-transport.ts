@@ -4,6 +4,7 @@
  * transport and implement it too, protecting on send and unprotecting before onRtp/onRtcp,
  * so the endpoint only ever sees plain RTP/RTCP.
  */
+import type { IceParameters, RemoteDtlsParameters, SdesKeyDescription } from './endpoint-types.js';
 
 /** Where the far end said it listens (from the SDP). */
 export interface TransportRemote {
@@ -12,6 +13,18 @@ export interface TransportRemote {
   /** Ignored with rtcpMux. */
   rtcpPort: number;
   rtcpMux: boolean;
+  /** The far end's keys and credentials, for the secure transports that need them. */
+  crypto?: SdesKeyDescription;
+  ice?: IceParameters;
+  dtls?: RemoteDtlsParameters;
+}
+
+/**
+ * Checks and opens a datagram before the transport latches onto its source or delivers it
+ * (SRTP): returns the plain packet, or undefined to drop it (the guard counts why).
+ */
+export interface DatagramGuard {
+  admit(datagram: Buffer, rtcp: boolean): Buffer | undefined;
 }
 
 /** Receives what a transport accepted. Buffers are owned by the callee from then on. */

@@ -10,7 +10,7 @@ import { isIP } from 'node:net';
 import type { Clock } from '../../core/index.js';
 import { isRtcp } from '../rtcp/index.js';
 import { RtpLatch, type RtpLatchOptions } from './rtp-latch.js';
-import type { RtpTransport, RtpTransportReceiver, TransportRemote } from './rtp-transport.js';
+import type { DatagramGuard, RtpTransport, RtpTransportReceiver, TransportRemote } from './rtp-transport.js';
 
 export interface UdpRtpTransportOptions {
   localAddress: string;
@@ -39,7 +39,8 @@ function literalLookup(hostname: string, options: unknown, callback: LookupCallb
   else dnsLookup(hostname, { family: typeof options === 'number' ? options : 0 }, callback);
 }
 
-function bindSocket(type: 'udp4' | 'udp6', address: string, port: number): Promise<Socket> {
+/** Binds one UDP socket (exclusive, IP literals resolved synchronously); rejects with BindError. */
+export function bindUdpSocket(type: 'udp4' | 'udp6', address: string, port: number): Promise<Socket> {
   // The cast: @types/node types the lookup options as an object, dgram passes the family number.
   const socket = createSocket({ type, lookup: literalLookup as never });
   return new Promise((resolve, reject) => {
@@ -57,6 +58,8 @@ function bindSocket(type: 'udp4' | 'udp6', address: string, port: number): Promi
 
 export class UdpRtpTransport implements RtpTransport {
   receiver: RtpTransportReceiver | undefined;
+  /** Authenticates and opens datagrams before latching and delivery (SRTP); none for plain RTP. */
+  guard: DatagramGuard | undefined;
   readonly localAddress: string;
   readonly port: number;
   readonly rtcpPort: number | undefined;
@@ -98,11 +101,11 @@ export class UdpRtpTransport implements RtpTransport {
     const family = isIP(options.localAddress);
     if (family === 0) throw new BindError('invalid_argument', `local address ${options.localAddress} is not an IP address`);
     const type = family === 6 ? 'udp6' : 'udp4';
-    const rtp = await bindSocket(type, options.localAddress, options.port);
+    const rtp = await bindUdpSocket(type, options.localAddress, options.port);
     let rtcp: Socket | undefined;
     if (!options.rtcpMux) {
       try {
-        rtcp = await bindSocket(type, options.localAddress, rtp.address().port + 1);
+        rtcp = await bindUdpSocket(type, options.localAddress, rtp.address().port + 1);
       } catch (err) {
         rtp.close();
         throw err;
@@ -166,14 +169,18 @@ export class UdpRtpTransport implements RtpTransport {
       return;
     }
     const now = this.clock.monotonic();
-    const decision = this.rtpLatch.check(rinfo.address, rinfo.port, rinfo.family === 'IPv6' ? 6 : 4, now);
+    const decision = this.rtpLatch.peek(rinfo.address, rinfo.port, rinfo.family === 'IPv6' ? 6 : 4, now);
     if (decision === 'drop') {
       this.droppedCount++;
       return;
     }
+    const rtcp = this.rtcpMux && isRtcp(msg);
+    const packet = this.guard ? this.guard.admit(msg, rtcp) : msg;
+    if (packet === undefined) return;
+    this.rtpLatch.commit(rinfo.address, rinfo.port, decision);
     if (decision === 'latched') receiver.onLatched(rinfo.address, rinfo.port, false);
-    if (this.rtcpMux && isRtcp(msg)) receiver.onRtcp(msg, now);
-    else receiver.onRtp(msg, now);
+    if (rtcp) receiver.onRtcp(packet, now);
+    else receiver.onRtp(packet, now);
   }
 
   private receiveRtcpSocket(msg: Buffer, rinfo: RemoteInfo): void {
@@ -183,12 +190,15 @@ export class UdpRtpTransport implements RtpTransport {
       return;
     }
     const now = this.clock.monotonic();
-    const decision = this.rtcpLatch.check(rinfo.address, rinfo.port, rinfo.family === 'IPv6' ? 6 : 4, now);
+    const decision = this.rtcpLatch.peek(rinfo.address, rinfo.port, rinfo.family === 'IPv6' ? 6 : 4, now);
     if (decision === 'drop') {
       this.droppedCount++;
       return;
     }
+    const packet = this.guard ? this.guard.admit(msg, true) : msg;
+    if (packet === undefined) return;
+    this.rtcpLatch.commit(rinfo.address, rinfo.port, decision);
     if (decision === 'latched') receiver.onLatched(rinfo.address, rinfo.port, true);
-    receiver.onRtcp(msg, now);
+    receiver.onRtcp(packet, now);
   }
 }
