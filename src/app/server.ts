@@ -174,7 +174,7 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
     const mediaPool = await MediaWorkerPool.start({
       ports: config.rtpPorts,
       logger: logger.child({ component: 'media' }),
-      ...(opts.mediaWorkers !== undefined ? { workers: opts.mediaWorkers } : {}),
+      ...((opts.mediaWorkers ?? config.mediaWorkers) !== undefined ? { workers: opts.mediaWorkers ?? config.mediaWorkers } : {}),
     });
     cleanups.push(() => mediaPool.close());
     const legs = new LegRegistry(clock);

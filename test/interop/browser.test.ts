@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 async function events(page: Page): Promise<string[]> {
-  return page.evaluate(() => (window as unknown as { phoneEvents: { type: string }[] }).phoneEvents.map((e) => e.type));
+  return page.evaluate(() => (globalThis as unknown as { phoneEvents: { type: string }[] }).phoneEvents.map((e) => e.type));
 }
 
 async function waitForEvent(page: Page, type: string, timeoutMs: number): Promise<void> {
@@ -50,7 +50,7 @@ async function waitForEvent(page: Page, type: string, timeoutMs: number): Promis
 async function browserPhone(user: string): Promise<Page> {
   const page = await browser.newPage(`${site.url}/phone.html`);
   await waitForEvent(page, 'ready', 5000);
-  await page.evaluate((cfg) => (window as unknown as { phone: { start(c: unknown): Promise<void> } }).phone.start(cfg), {
+  await page.evaluate((cfg) => (globalThis as unknown as { phone: { start(c: unknown): Promise<void> } }).phone.start(cfg), {
     server: `ws://127.0.0.1:${atende.httpPort}/sip`,
     aor: `sip:${user}@${atende.domain}`,
     username: user,

@@ -109,6 +109,7 @@ describe('loadRuntimeConfig', () => {
         ATENDE_DATABASE_URL: 'mysql://x',
         ATENDE_ADMIN_PASSWORD: 'short',
         ATENDE_PUBLIC_HOST: 'bad host!',
+        ATENDE_MEDIA_WORKERS: '0',
       }),
     );
     const byPath = Object.fromEntries(issues.map((i) => [i.path, i.message]));
@@ -121,7 +122,10 @@ describe('loadRuntimeConfig', () => {
       ATENDE_DATABASE_URL: 'must be a PostgreSQL URL (postgres://user:password@host:port/database)',
       ATENDE_ADMIN_PASSWORD: 'must have at least 8 characters',
       ATENDE_PUBLIC_HOST: 'must be a host name or IP address, got "bad host!"',
+      ATENDE_MEDIA_WORKERS: 'must be a whole number from 1 to 64, got "0"',
     });
+    expect(loadRuntimeConfig({ ATENDE_MEDIA_WORKERS: '3' }).mediaWorkers).toBe(3);
+    expect(loadRuntimeConfig({}).mediaWorkers).toBeUndefined();
   });
 
   it('rejects malformed port ranges and a half TLS setup', () => {

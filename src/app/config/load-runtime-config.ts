@@ -72,6 +72,7 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv, file?: string): Runtim
     httpPort: c.httpPort,
     httpBind: c.httpBind ?? c.sipBind,
     rtpPorts: c.rtpPorts,
+    mediaWorkers: c.mediaWorkers,
     adminPassword: c.adminPassword,
     logLevel: c.logLevel,
     databaseUrl: c.databaseUrl,

@@ -65,6 +65,17 @@ export const runtimeConfigSchema = z
     httpsPort: tlsPort.default('off'),
     httpBind: bindAddress.optional(),
     rtpPorts: portRange.default('20000-29999'),
+    mediaWorkers: z
+      .union([z.number(), z.string()])
+      .transform((v, ctx) => {
+        const n = typeof v === 'number' ? v : /^\s*\d+\s*$/.test(v) ? Number(v) : Number.NaN;
+        if (!Number.isInteger(n) || n < 1 || n > 64) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be a whole number from 1 to 64, got "${String(v)}"` });
+          return z.NEVER;
+        }
+        return n;
+      })
+      .optional(),
     adminPassword: z.string().min(8, 'must have at least 8 characters').optional(),
     logLevel: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {

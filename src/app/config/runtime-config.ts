@@ -14,6 +14,8 @@ export interface RuntimeConfig {
   httpsPort: number | null;
   httpBind: string;
   rtpPorts: { min: number; max: number };
+  /** Media worker threads; undefined: one per CPU. */
+  mediaWorkers: number | undefined;
   /** Used on first start only; otherwise a random one is printed once. */
   adminPassword: string | undefined;
   logLevel: LogLevel;
@@ -35,6 +37,7 @@ export const RUNTIME_CONFIG_ENV = {
   ATENDE_HTTPS_PORT: 'httpsPort',
   ATENDE_HTTP_BIND: 'httpBind',
   ATENDE_RTP_PORTS: 'rtpPorts',
+  ATENDE_MEDIA_WORKERS: 'mediaWorkers',
   ATENDE_ADMIN_PASSWORD: 'adminPassword',
   ATENDE_LOG_LEVEL: 'logLevel',
   ATENDE_DATABASE_URL: 'databaseUrl',
