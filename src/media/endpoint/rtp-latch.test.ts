@@ -40,4 +40,18 @@ describe('RtpLatch', () => {
     l.signal('192.168.1.6', 4002, 4, 6000); // re-INVITE moved it
     expect(l.check('198.51.100.1', 7000, 4, 6001)).toBe('latched');
   });
+
+  it('peek decides without acting; commit acts only for what proved genuine', () => {
+    const l = new RtpLatch({ windowMs: 1000, windowPackets: 2 });
+    l.signal('192.168.1.5', 4000, 4, 0);
+    // A forged packet is peeked at, fails authentication, and leaves everything as it was.
+    for (let i = 0; i < 5; i++) expect(l.peek('198.51.100.66', 7000, 4, 10)).toBe('latched');
+    expect(l.latched).toBe(false);
+    expect(l.address).toBe('192.168.1.5');
+    expect(l.isOpen(10)).toBe(true);
+    l.commit('203.0.113.7', 61000, 'latched');
+    expect(l).toMatchObject({ latched: true, address: '203.0.113.7', port: 61000 });
+    expect(l.peek('203.0.113.7', 61000, 4, 20)).toBe('accept');
+    expect(l.peek('198.51.100.66', 7000, 4, 20)).toBe('drop');
+  });
 });

@@ -7,7 +7,8 @@ export type {
   EndpointOptions, EndpointStats, MediaCommand, MediaCommandOp, MediaCommandResults, MediaDirection, MediaErrorCode,
   MediaErrorInfo, MediaEvent, MediaReply, RemoteDescription, SendDtmfCommand, SetRemoteCommand, StatsCommand, WorkerMessage,
   EchoCommand, EndpointMediaEvent, MixCommand, PlayCommand, PlayDoneReason, PlaySourceSpec, RecordCommand, RecordResult,
-  StopPlayCommand, StopRecordCommand, ToneName, UnmixCommand,
+  StopPlayCommand, StopRecordCommand, ToneName, UnmixCommand, IceCandidate, IceParameters, RemoteDtlsParameters,
+  SdesKeyDescription, WebRtcLocalDtls,
 } from './protocol.js';
 export { isMediaReply } from './protocol.js';
 export {

@@ -37,6 +37,8 @@ export interface CreateEndpointRequest {
   near?: EndpointId;
   /** Bind no RTCP socket: rtcp-mux is offered/required. */
   rtcpMux?: boolean;
+  /** 'srtp': the suite of our SDES key (default AES_CM_128_HMAC_SHA1_80). */
+  srtpSuite?: string;
   options?: EndpointOptions;
 }
 
@@ -158,6 +160,7 @@ export class MediaWorkerPool {
           op: 'createEndpoint', endpoint, kind: request.kind ?? 'rtp', localAddress: request.localAddress, port,
         };
         if (request.rtcpMux) command.rtcpMux = true;
+        if (request.srtpSuite !== undefined) command.srtpSuite = request.srtpSuite;
         if (request.options) command.options = request.options;
         const binding = await this.send(slot, command);
         if (!slot.alive) throw new MediaWorkerError('worker_crashed', 'media worker died');

@@ -5,9 +5,10 @@
  * (media-worker.ts) so it can also run on the calling thread.
  */
 import type { Clock, RandomSource } from '../../core/index.js';
-import { BindError, RtpEndpoint, UdpRtpTransport, type EndpointEvent } from '../endpoint/index.js';
+import { BindError, RtpEndpoint, type EndpointEvent } from '../endpoint/index.js';
 import { GraphError, MediaGraph } from '../graph/index.js';
 import { RtpRelay } from '../relay/index.js';
+import { openEndpointTransport } from './endpoint-transport.js';
 import type { EndpointId, MediaCommand, MediaCommandResults, MediaErrorCode, MediaEvent, MediaReply } from './protocol.js';
 
 export interface MediaWorkerRuntimeOptions {
@@ -139,24 +140,23 @@ export class MediaWorkerRuntime {
 
   private async createEndpoint(c: Extract<MediaCommand, { op: 'createEndpoint' }>): Promise<MediaCommandResults['createEndpoint']> {
     if (this.endpoints.has(c.endpoint)) throw new CommandError('endpoint_exists', `endpoint ${c.endpoint} exists`);
-    if (c.kind !== 'rtp') throw new CommandError('invalid_argument', `endpoint kind ${String(c.kind)} is not supported yet`);
     const options = c.options ?? {};
-    const transport = await UdpRtpTransport.open({
-      localAddress: c.localAddress,
-      port: c.port,
-      rtcpMux: c.rtcpMux === true,
+    const id = c.endpoint;
+    const emit = this.options.emit;
+    const { transport, binding } = await openEndpointTransport(c, {
       clock: this.options.clock,
+      random: this.options.random,
       latch: {
         windowMs: options.latchWindowMs ?? DEFAULT_LATCH_WINDOW_MS,
         windowPackets: options.latchWindowPackets ?? DEFAULT_LATCH_WINDOW_PACKETS,
       },
+      // ICE and DTLS progress of a 'webrtc' endpoint, for the call layer to log or fail the call.
+      emit: (event) => emit({ ...event, endpoint: id }),
     });
     if (this.closed || this.endpoints.has(c.endpoint)) {
       transport.close();
       throw new CommandError('endpoint_exists', `endpoint ${c.endpoint} exists`);
     }
-    const id = c.endpoint;
-    const emit = this.options.emit;
     const endpoint = new RtpEndpoint({
       ...options,
       id,
@@ -170,7 +170,7 @@ export class MediaWorkerRuntime {
       },
     });
     this.endpoints.set(id, endpoint);
-    return { endpoint: id, localAddress: c.localAddress, port: endpoint.port, rtcpPort: endpoint.rtcpPort };
+    return { endpoint: id, localAddress: c.localAddress, port: endpoint.port, rtcpPort: endpoint.rtcpPort, ...binding };
   }
 
   private disconnect(id: EndpointId): void {

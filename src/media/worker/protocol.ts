@@ -6,9 +6,13 @@
  * `id` is the command's request id; endpoints are named by `endpoint` (ids the pool
  * assigns), so one field never means two things.
  */
-import type { EndpointOptions, EndpointStats, RemoteDescription } from '../endpoint/index.js';
+import type { EndpointOptions, EndpointStats, IceParameters, RemoteDescription, SdesKeyDescription } from '../endpoint/index.js';
+import type { IceCandidate } from '../webrtc/ice/index.js';
 
-export type { EndpointOptions, EndpointStats, MediaDirection, RemoteDescription } from '../endpoint/index.js';
+export type {
+  EndpointOptions, EndpointStats, IceParameters, MediaDirection, RemoteDescription, RemoteDtlsParameters, SdesKeyDescription,
+} from '../endpoint/index.js';
+export type { IceCandidate } from '../webrtc/ice/index.js';
 import type { PlayDoneReason, PlaySourceSpec, RecordResult } from '../graph/index.js';
 
 export type { PlayDoneReason, PlaySourceSpec, RecordResult, ToneName } from '../graph/index.js';
@@ -16,8 +20,11 @@ export type { PlayDoneReason, PlaySourceSpec, RecordResult, ToneName } from '../
 /** An endpoint's id, unique across the pool (assigned by the main thread). */
 export type EndpointId = string;
 
-/** Endpoint transports; 'srtp' and 'webrtc' wrap 'rtp' later. */
-export type EndpointKind = 'rtp';
+/**
+ * Endpoint transports: 'rtp' plain UDP; 'srtp' SDES-SRTP (RFC 4568) over UDP, for SIP phones
+ * over TLS; 'webrtc' ICE-lite + DTLS-SRTP + rtcp-mux on one port, for browsers.
+ */
+export type EndpointKind = 'rtp' | 'srtp' | 'webrtc';
 
 export interface CreateEndpointCommand {
   op: 'createEndpoint';
@@ -27,8 +34,10 @@ export interface CreateEndpointCommand {
   localAddress: string;
   /** Even RTP port from the main thread's allocator; RTCP binds port + 1 unless rtcpMux. */
   port: number;
-  /** Bind no RTCP socket: RTCP will share the RTP port (RFC 5761). */
+  /** Bind no RTCP socket: RTCP will share the RTP port (RFC 5761). Always so for 'webrtc'. */
   rtcpMux?: boolean;
+  /** 'srtp': the suite of our key (default AES_CM_128_HMAC_SHA1_80; the one the offer picked when answering). */
+  srtpSuite?: string;
   options?: EndpointOptions;
 }
 
@@ -170,6 +179,23 @@ export interface EndpointBinding {
   port: number;
   /** undefined with rtcp-mux. */
   rtcpPort: number | undefined;
+  /** 'srtp': our key, for `a=crypto:<tag> <suite> <keyParams>` (the tag is the SDP layer's). */
+  crypto?: SdesKeyDescription;
+  /** 'webrtc': a=ice-ufrag and a=ice-pwd; `lite`: the SDP carries a=ice-lite (session level). */
+  ice?: IceParameters & { lite: true };
+  /** 'webrtc': our host candidate in sdp-transform's fields (media.candidates, a=candidate). */
+  candidate?: IceCandidate;
+  /**
+   * 'webrtc': our a=fingerprint, and the a=setup we take in an answer ('passive': the browser
+   * starts DTLS); an offer says 'actpass' (RFC 8842 5.2).
+   */
+  dtls?: WebRtcLocalDtls;
+}
+
+/** Our DTLS identity and answer role for the SDP. */
+export interface WebRtcLocalDtls {
+  fingerprint: { algorithm: 'sha-256'; value: string };
+  setup: 'passive';
 }
 
 /** What each command's successful reply carries. */
@@ -224,6 +250,12 @@ export type MediaEvent =
   | { ev: 'stats'; endpoint: EndpointId; stats: EndpointStats }
   /** The remote address was learnt from incoming packets (symmetric RTP behind NAT). */
   | { ev: 'latched'; endpoint: EndpointId; address: string; port: number; rtcp: boolean }
+  /** 'webrtc': ICE nominated where media goes ('selected'), or consent expired ('disconnected', RFC 7675). */
+  | { ev: 'ice'; endpoint: EndpointId; state: 'selected' | 'disconnected'; address: string; port: number }
+  /** 'webrtc': DTLS-SRTP is up (media flows from now on). */
+  | { ev: 'dtls'; endpoint: EndpointId; state: 'connected'; role: 'client' | 'server'; srtpProfile: string }
+  /** 'webrtc': the handshake failed (timeout, alert, fingerprint mismatch) or the peer closed: no media. */
+  | { ev: 'dtls'; endpoint: EndpointId; state: 'failed' | 'closed'; role: 'client' | 'server'; reason: string }
   /** The endpoint failed (socket error) or its worker died: it is gone. */
   | { ev: 'error'; endpoint: EndpointId; error: MediaErrorInfo }
   /** A play ended, whatever ended it (also 'stopped' when its endpoint is destroyed). */
