@@ -1,0 +1,92 @@
+// One load step of the media benchmark: SIPp places N authenticated calls that each stream G.711
+// (50 packets/s) and hold; once every stream reaches the RTP sink, the measuring window runs:
+// loss and jitter at the sink, CPU of the relay (and of SIPp and the sink, to see who limits),
+// RSS of the relay and the kernel's UDP drop counters. Then the calls hang up.
+import { symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { makePeerDir } from '../../test/support/peers/peer-process.js';
+import { startSipp } from '../../test/support/peers/sipp.js';
+import { CpuMeter, rssBytes, threadCount, udpDrops } from './proc-usage.js';
+import type { RtpSink } from './rtp-sink.js';
+import type { WindowReport } from './rtp-window-stats.js';
+
+export const SCENARIOS = new URL('../scenarios/', import.meta.url).pathname;
+
+export interface StepSetup {
+  /** SIP address the callers send INVITEs to. */
+  target: string;
+  callersCsv: string;
+  /** mu-law WAV that every caller streams in a loop. */
+  wav: string;
+  sink: RtpSink;
+  /** The relay process (Atende's server, rtpengine); undefined for the direct baseline. */
+  relayPid?: number;
+  setupRate: number;
+  settleMs: number;
+  windowMs: number;
+}
+
+export interface StepResult {
+  calls: number;
+  report: WindowReport;
+  /** Streams that never reached the sink in the window count as wholly lost. */
+  lossRatio: number;
+  missingStreams: number;
+  /** Percent of one core over the window. */
+  cpu: { relay: number; sipp: number; sink: number };
+  relayRss: number;
+  relayThreads: number;
+  udpRcvbufErrors: number;
+  sippSuccessful: number;
+  sippFailed: number;
+  rampSeconds: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export async function runCallLoadStep(s: StepSetup, calls: number): Promise<StepResult> {
+  const dir = await makePeerDir('bench-media-caller');
+  await symlink(s.wav, join(dir, 'tone.wav'));
+  const rampMs = (calls / s.setupRate) * 1000;
+  // Every call outlives the window: the last call is up at rampMs, the window follows the settle.
+  const holdMs = Math.ceil(rampMs + 4000 + s.settleMs + s.windowMs + 2000);
+  await s.sink.begin();
+  const caller = await startSipp({
+    scenario: join(SCENARIOS, 'media-caller.xml'), target: s.target, injectCsv: s.callersCsv,
+    rate: s.setupRate, calls, maxConcurrent: calls, pauseMs: holdMs, dir,
+    timeoutMs: holdMs + rampMs + 30_000,
+  });
+  const started = performance.now();
+  const deadline = started + rampMs + 8000;
+  while (performance.now() < deadline) {
+    const { active } = await s.sink.status(300);
+    if (active >= calls) break;
+    await sleep(250);
+  }
+  const rampSeconds = (performance.now() - started) / 1000;
+  await sleep(s.settleMs);
+
+  const pids = [s.relayPid ?? -1, caller.process.pid, s.sink.pid];
+  const cpu = new CpuMeter(pids);
+  const drops = udpDrops();
+  await s.sink.begin();
+  cpu.begin(performance.now());
+  await sleep(s.windowMs / 2);
+  const relayRss = s.relayPid === undefined ? Number.NaN : rssBytes(s.relayPid);
+  const relayThreads = s.relayPid === undefined ? Number.NaN : threadCount(s.relayPid);
+  await sleep(s.windowMs / 2);
+  const report = await s.sink.end();
+  const [relay = Number.NaN, sipp = Number.NaN, sink = Number.NaN] = cpu.end(performance.now());
+  const udpRcvbufErrors = udpDrops().rcvbufErrors - drops.rcvbufErrors;
+
+  const result = await caller.done();
+  const missingStreams = Math.max(0, calls - report.streams);
+  const missingPackets = missingStreams * 50 * report.seconds;
+  const lossRatio = (report.lost + missingPackets) / Math.max(1, report.expected + missingPackets);
+  return {
+    calls, report, lossRatio, missingStreams,
+    cpu: { relay, sipp, sink }, relayRss, relayThreads, udpRcvbufErrors,
+    sippSuccessful: result.successful, sippFailed: result.failed, rampSeconds,
+  };
+}
