@@ -6,12 +6,17 @@ import { readFile } from 'node:fs/promises';
 export interface PcmAudio {
   sampleRate: number;
   channels: number;
-  /** Mono samples in [-1, 1): channels are averaged. */
+  /** Mono samples in [-1, 1): channels are averaged, unless one channel was asked for. */
   samples: Float64Array;
 }
 
+export interface WavReadOptions {
+  /** Read only this channel (0 = left) instead of the average of all. */
+  channel?: number;
+}
+
 /** Parses a RIFF/WAVE file with 16-bit PCM data (format 1 or WAVE_FORMAT_EXTENSIBLE). */
-export function parseWav(buf: Buffer): PcmAudio {
+export function parseWav(buf: Buffer, opts: WavReadOptions = {}): PcmAudio {
   if (buf.length < 12 || buf.toString('ascii', 0, 4) !== 'RIFF' || buf.toString('ascii', 8, 12) !== 'WAVE') {
     throw new Error('not a RIFF/WAVE file');
   }
@@ -43,6 +48,12 @@ export function parseWav(buf: Buffer): PcmAudio {
   if (data === undefined) throw new Error('WAV without data chunk');
   const frames = Math.floor(data.length / (2 * channels));
   const samples = new Float64Array(frames);
+  const only = opts.channel;
+  if (only !== undefined) {
+    if (only < 0 || only >= channels) throw new Error(`WAV has ${channels} channel(s), no channel ${only}`);
+    for (let i = 0; i < frames; i++) samples[i] = data.readInt16LE((i * channels + only) * 2) / 32768;
+    return { sampleRate, channels, samples };
+  }
   for (let i = 0; i < frames; i++) {
     let sum = 0;
     for (let c = 0; c < channels; c++) sum += data.readInt16LE((i * channels + c) * 2);
@@ -51,8 +62,8 @@ export function parseWav(buf: Buffer): PcmAudio {
   return { sampleRate, channels, samples };
 }
 
-export async function readWav(path: string): Promise<PcmAudio> {
-  return parseWav(await readFile(path));
+export async function readWav(path: string, opts: WavReadOptions = {}): Promise<PcmAudio> {
+  return parseWav(await readFile(path), opts);
 }
 
 /** Squared magnitude of the DFT of `samples` at `freq` (Goertzel; freq need not be a bin centre). */
@@ -95,8 +106,8 @@ export function measureTone(audio: PcmAudio, freq: number, window: ToneWindow = 
   return { amplitude, ratio, rms: Math.sqrt(meanSquare) };
 }
 
-export async function measureToneInFile(path: string, freq: number, window: ToneWindow = {}): Promise<ToneMeasure> {
-  return measureTone(await readWav(path), freq, window);
+export async function measureToneInFile(path: string, freq: number, window: ToneWindow = {}, opts: WavReadOptions = {}): Promise<ToneMeasure> {
+  return measureTone(await readWav(path, opts), freq, window);
 }
 
 /**
