@@ -103,6 +103,19 @@ export interface EndpointStats {
   remoteAddress: string | undefined;
   remotePort: number | undefined;
   latched: boolean;
+  /** 'srtp' and 'webrtc': incoming packets SRTP refused, by reason (also in packetsDropped). */
+  srtpDrops?: SrtpDropCounters;
+}
+
+/** Incoming SRTP/SRTCP refused by a secure transport, by reason. */
+export interface SrtpDropCounters {
+  /** Arrived before the keys were known (SDES remote key, or DTLS-SRTP not up yet). */
+  noKey: number;
+  authFailed: number;
+  /** Replayed, or older than the replay window. */
+  replayed: number;
+  /** Too short, malformed, or carrying another MKI. */
+  malformed: number;
 }
 
 /** Events an endpoint raises towards its owner (the worker runtime turns them into MediaEvents). */

@@ -2,14 +2,14 @@
 // it; the WebRTC transport lives in webrtc/session and implements RtpTransport too).
 export type {
   EndpointEvent, EndpointOptions, EndpointStats, IceParameters, MediaDirection, RemoteDescription, RemoteDtlsParameters,
-  SdesKeyDescription,
+  SdesKeyDescription, SrtpDropCounters,
 } from './endpoint-types.js';
 export { checkRemoteDescription, transportRemoteOf } from './remote-description.js';
 export { RtpLatch, type LatchDecision, type RtpLatchOptions } from './rtp-latch.js';
 export type { DatagramGuard, RtpTransport, RtpTransportReceiver, TransportRemote } from './rtp-transport.js';
 export { BindError, UdpRtpTransport, bindUdpSocket, type UdpRtpTransportOptions } from './udp-rtp-transport.js';
 export {
-  DEFAULT_SDES_SUITE, SrtpRtpTransport, asBuffer, sdesCryptoOf, sdesKeyDescription, type SrtpDropCounters,
+  DEFAULT_SDES_SUITE, SrtpRtpTransport, asBuffer, sdesCryptoOf, sdesKeyDescription,
 } from './srtp-rtp-transport.js';
 export { RtcpSession } from './rtcp-session.js';
 export { DtmfTransmitter, type DtmfPacketSink } from './dtmf-transmitter.js';

@@ -202,7 +202,9 @@ export class RtpEndpoint implements RtpTransportReceiver {
 
   stats(): EndpointStats {
     const q = this.meter?.snapshot();
+    const srtpDrops = this.transport.srtpDrops;
     return {
+      ...(srtpDrops ? { srtpDrops: { ...srtpDrops } } : {}),
       packetsIn: this.packetsIn,
       bytesIn: this.bytesIn,
       packetsOut: this.packetsOut,

@@ -4,7 +4,7 @@
  * transport and implement it too, protecting on send and unprotecting before onRtp/onRtcp,
  * so the endpoint only ever sees plain RTP/RTCP.
  */
-import type { IceParameters, RemoteDtlsParameters, SdesKeyDescription } from './endpoint-types.js';
+import type { IceParameters, RemoteDtlsParameters, SdesKeyDescription, SrtpDropCounters } from './endpoint-types.js';
 
 /** Where the far end said it listens (from the SDP). */
 export interface TransportRemote {
@@ -46,6 +46,8 @@ export interface RtpTransport {
   readonly latched: boolean;
   /** Datagrams refused (foreign source, wrong family, too short). */
   readonly dropped: number;
+  /** Secure transports: what SRTP refused, by reason (counted in `dropped` too). */
+  readonly srtpDrops?: Readonly<SrtpDropCounters>;
   receiver: RtpTransportReceiver | undefined;
   setRemote(remote: TransportRemote, nowMs: number): void;
   /** Sends `length` bytes of `packet` (all when absent); the buffer may be reused once this returns. */

@@ -10,23 +10,13 @@ import {
   formatSdesCrypto, generateSdesCrypto, isSdesParseError, parseSdesCrypto, srtpProfile, srtpSessionFromSdes,
   type SdesCrypto, type SrtpError, type SrtpSession,
 } from '../srtp/index.js';
-import type { SdesKeyDescription } from './endpoint-types.js';
+import type { SdesKeyDescription, SrtpDropCounters } from './endpoint-types.js';
 import type { DatagramGuard, RtpTransport, RtpTransportReceiver, TransportRemote } from './rtp-transport.js';
 import type { UdpRtpTransport } from './udp-rtp-transport.js';
 
 /** The suite we offer when nobody asked for another: the one every SRTP phone has. */
 export const DEFAULT_SDES_SUITE = 'AES_CM_128_HMAC_SHA1_80';
 
-/** Why incoming SRTP/SRTCP was refused, by reason. */
-export interface SrtpDropCounters {
-  /** Arrived before the far end's key was known. */
-  noKey: number;
-  authFailed: number;
-  /** Replayed or older than the replay window. */
-  replayed: number;
-  /** Too short, malformed, or carrying another MKI. */
-  malformed: number;
-}
 
 /** Key params and session params of an SdesCrypto as the SDP layer writes them. */
 export function sdesKeyDescription(c: SdesCrypto): SdesKeyDescription {
@@ -50,7 +40,7 @@ const sameKey = (a: SdesKeyDescription | undefined, b: SdesKeyDescription): bool
 export class SrtpRtpTransport implements RtpTransport, DatagramGuard {
   /** Our key, for our a=crypto line. */
   readonly localKey: SdesKeyDescription;
-  readonly drops: SrtpDropCounters = { noKey: 0, authFailed: 0, replayed: 0, malformed: 0 };
+  readonly srtpDrops: SrtpDropCounters = { noKey: 0, authFailed: 0, replayed: 0, malformed: 0 };
   private readonly local: SdesCrypto;
   private session: SrtpSession | undefined;
   private remoteKey: SdesKeyDescription | undefined;
@@ -95,7 +85,7 @@ export class SrtpRtpTransport implements RtpTransport, DatagramGuard {
     return this.inner.latched;
   }
   get dropped(): number {
-    const d = this.drops;
+    const d = this.srtpDrops;
     return this.inner.dropped + d.noKey + d.authFailed + d.replayed + d.malformed;
   }
   /** Outgoing packets that could not be protected (malformed RTP from a source). */
@@ -126,7 +116,7 @@ export class SrtpRtpTransport implements RtpTransport, DatagramGuard {
   admit(datagram: Buffer, rtcp: boolean): Buffer | undefined {
     const session = this.session;
     if (!session) {
-      this.drops.noKey++;
+      this.srtpDrops.noKey++;
       return undefined;
     }
     const result = rtcp ? session.unprotectRtcp(datagram) : session.unprotectRtp(datagram);
@@ -158,9 +148,9 @@ export class SrtpRtpTransport implements RtpTransport, DatagramGuard {
   }
 
   private countFailure(error: SrtpError): void {
-    if (error === 'auth-failed') this.drops.authFailed++;
-    else if (error === 'replayed' || error === 'too-old') this.drops.replayed++;
-    else this.drops.malformed++;
+    if (error === 'auth-failed') this.srtpDrops.authFailed++;
+    else if (error === 'replayed' || error === 'too-old') this.srtpDrops.replayed++;
+    else this.srtpDrops.malformed++;
   }
 }
 

@@ -194,7 +194,9 @@ describe("'srtp' endpoints (SDES-SRTP) in real workers", () => {
     phoneA.sendRaw(a.port, stranger.protect({ sequenceNumber: 3, timestamp: 480, ssrc: 0xaaaa, payload: payload(3) }));
     await sleep(100);
     expect(phoneB.received).toHaveLength(1);
-    expect((await pool.stats(a.endpoint)).packetsDropped).toBe(3);
+    const stats = await pool.stats(a.endpoint);
+    expect(stats.packetsDropped).toBe(3);
+    expect(stats.srtpDrops).toEqual({ noKey: 0, authFailed: 2, replayed: 1, malformed: 0 });
 
     phoneA.sendRaw(a.port, phoneA.protect({ sequenceNumber: 4, timestamp: 640, ssrc: 0xaaaa, payload: payload(4) }));
     await until(() => phoneB.received.length === 2);

@@ -262,6 +262,7 @@ describe("'webrtc' endpoint (ICE-lite, DTLS-SRTP) in a real worker", () => {
       const stats = await pool.stats(w.endpoint);
       expect(stats).toMatchObject({ packetsIn: 6, remoteAddress: HOST, remotePort: b.port, latched: true });
       expect(stats.packetsDropped).toBe(1);
+      expect(stats.srtpDrops).toMatchObject({ authFailed: 1, replayed: 0 });
     });
   }
 

@@ -11,6 +11,7 @@ import type { IceCandidate } from '../webrtc/ice/index.js';
 
 export type {
   EndpointOptions, EndpointStats, IceParameters, MediaDirection, RemoteDescription, RemoteDtlsParameters, SdesKeyDescription,
+  SrtpDropCounters,
 } from '../endpoint/index.js';
 export type { IceCandidate } from '../webrtc/ice/index.js';
 import type { PlayDoneReason, PlaySourceSpec, RecordResult } from '../graph/index.js';

@@ -10,7 +10,7 @@ import type { RemoteInfo, Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import type { Clock, RandomSource, TimerHandle } from '../../../core/index.js';
 import {
-  asBuffer, bindUdpSocket, BindError, type RtpTransport, type RtpTransportReceiver, type TransportRemote,
+  asBuffer, bindUdpSocket, BindError, type RtpTransport, type RtpTransportReceiver, type SrtpDropCounters, type TransportRemote,
 } from '../../endpoint/index.js';
 import { classifyPacket } from '../../rtcp/index.js';
 import { SrtpSession, srtpProfileFromDtlsId, type SrtpError } from '../../srtp/index.js';
@@ -34,17 +34,12 @@ export interface WebRtcTransportOptions {
   consentCheckMs?: number;
 }
 
-/** Counters of what was refused, by reason. */
+/** Datagrams refused before SRTP had a say, by reason. */
 export interface WebRtcDropCounters {
   /** DTLS or SRTP from an address that passed no ICE check, or before any check. */
   unchecked: number;
   /** Not STUN, DTLS, RTP or RTCP, or STUN the ICE agent ignored. */
   unknown: number;
-  /** SRTP before DTLS-SRTP was up. */
-  noKey: number;
-  authFailed: number;
-  replayed: number;
-  malformed: number;
 }
 
 // Addresses that passed a check but were not (yet) nominated: a few at most.
@@ -60,7 +55,8 @@ export class WebRtcTransport implements RtpTransport {
   readonly ice: IceLiteAgent;
   /** Our one host candidate, in sdp-transform's field names. */
   readonly candidate: IceCandidate;
-  readonly drops: WebRtcDropCounters = { unchecked: 0, unknown: 0, noKey: 0, authFailed: 0, replayed: 0, malformed: 0 };
+  readonly drops: WebRtcDropCounters = { unchecked: 0, unknown: 0 };
+  readonly srtpDrops: SrtpDropCounters = { noKey: 0, authFailed: 0, replayed: 0, malformed: 0 };
   private readonly clock: Clock;
   private readonly random: RandomSource;
   private readonly certificate: DtlsCertificate;
@@ -127,7 +123,8 @@ export class WebRtcTransport implements RtpTransport {
   }
   get dropped(): number {
     const d = this.drops;
-    return d.unchecked + d.unknown + d.noKey + d.authFailed + d.replayed + d.malformed;
+    const s = this.srtpDrops;
+    return d.unchecked + d.unknown + s.noKey + s.authFailed + s.replayed + s.malformed;
   }
   /** True once DTLS-SRTP keys are in place: media flows. */
   get secure(): boolean {
@@ -301,7 +298,7 @@ export class WebRtcTransport implements RtpTransport {
     const srtp = this.srtp;
     const receiver = this.receiver;
     if (!srtp || !receiver) {
-      this.drops.noKey++;
+      this.srtpDrops.noKey++;
       return;
     }
     if (!this.isChecked(rinfo.address, rinfo.port)) {
@@ -336,9 +333,9 @@ export class WebRtcTransport implements RtpTransport {
   }
 
   private countFailure(error: SrtpError): void {
-    if (error === 'auth-failed') this.drops.authFailed++;
-    else if (error === 'replayed' || error === 'too-old') this.drops.replayed++;
-    else this.drops.malformed++;
+    if (error === 'auth-failed') this.srtpDrops.authFailed++;
+    else if (error === 'replayed' || error === 'too-old') this.srtpDrops.replayed++;
+    else this.srtpDrops.malformed++;
   }
 
   private scheduleConsentCheck(every: number): void {
