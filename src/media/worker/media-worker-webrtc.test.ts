@@ -4,6 +4,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cryptoRandom, systemClock } from '../../core/index.js';
+import { decodeMuLaw, encodeMuLaw, fitTone, OpusCodec, sineWave } from '../codec/index.js';
 import { classifyPacket, serializeRtcpCompound } from '../rtcp/index.js';
 import { parseRtpPacket, serializeRtpPacket, type RtpPacket } from '../rtp/index.js';
 import { SrtpSession, srtpProfileFromDtlsId } from '../srtp/index.js';
@@ -184,7 +185,7 @@ describe("'webrtc' endpoint (ICE-lite, DTLS-SRTP) in a real worker", () => {
   });
 
   /** A browser, a webrtc endpoint bridged to an rtp endpoint, and the plain phone behind it. */
-  async function setup(localSetup: 'active' | 'passive', fingerprint = browserCert.fingerprint, options = {}) {
+  async function setup(localSetup: 'active' | 'passive', fingerprint = browserCert.fingerprint, options = {}, codec: Partial<RemoteDescription> = {}) {
     const b = await browser();
     const phone = await plainPhone();
     closers.push(() => b.close(), () => phone.close());
@@ -192,7 +193,7 @@ describe("'webrtc' endpoint (ICE-lite, DTLS-SRTP) in a real worker", () => {
     const p = await pool.createEndpoint({ localAddress: HOST, kind: 'rtp', rtcpMux: true, near: w.endpoint });
     closers.push(() => pool.destroy(w.endpoint), () => pool.destroy(p.endpoint));
     await pool.setRemote(w.endpoint, pcmu(9, {
-      address: '0.0.0.0', ice: BROWSER_ICE, dtls: { fingerprint: { algorithm: 'sha-256', value: fingerprint }, localSetup },
+      address: '0.0.0.0', ice: BROWSER_ICE, dtls: { fingerprint: { algorithm: 'sha-256', value: fingerprint }, localSetup }, ...codec,
     }));
     await pool.setRemote(p.endpoint, pcmu(phone.port));
     await pool.connect(w.endpoint, p.endpoint);
@@ -265,6 +266,40 @@ describe("'webrtc' endpoint (ICE-lite, DTLS-SRTP) in a real worker", () => {
       expect(stats.srtpDrops).toMatchObject({ authFailed: 1, replayed: 0 });
     });
   }
+
+  it('transcodes Chromium\'s opus/48000/2 to and from the phone\'s PCMU over SRTP', async () => {
+    const { b, phone, w, p } = await setup('passive', browserCert.fingerprint, {}, { codec: 'opus', payloadType: 111, clockRate: 48000 });
+    b.check(w, true);
+    b.startDtls(w, 'client');
+    await until(() => b.srtp !== undefined && events.some((e) => e.ev === 'dtls'));
+
+    const frames = 25;
+    const tone = sineWave(1000, 8000, 160 * frames, 8000);
+    for (let i = 0; i < frames; i++) {
+      const mu = encodeMuLaw(tone.subarray(i * 160, (i + 1) * 160));
+      phone.socket.send(rtp({ sequenceNumber: i, timestamp: i * 160, ssrc: 0xaaaa, payload: mu }), p.port, HOST);
+      await sleep(5);
+    }
+    await until(() => b.received.length >= frames - 2);
+    const decoder = new OpusCodec();
+    const heard = b.received.flatMap((pkt) => Array.from(decoder.decode(pkt.payload)));
+    decoder.close();
+    expect(b.received.every((pkt) => pkt.payloadType === 111)).toBe(true);
+    expect(fitTone(heard, 48000, 1000, heard.length / 2).snrDb).toBeGreaterThan(15);
+
+    const encoder = new OpusCodec();
+    const voice = sineWave(440, 48000, 960 * frames, 8000);
+    for (let i = 0; i < frames; i++) {
+      const opus = encoder.encode(voice.subarray(i * 960, (i + 1) * 960));
+      b.sendSrtp(w.port, { sequenceNumber: 100 + i, timestamp: i * 960, ssrc: 0xbbbb, payloadType: 111, payload: opus });
+      await sleep(5);
+    }
+    encoder.close();
+    await until(() => phone.received.length >= frames - 2);
+    expect(phone.received.every((pkt) => pkt.payloadType === 0)).toBe(true);
+    const pcm = phone.received.flatMap((pkt) => Array.from(decodeMuLaw(pkt.payload)));
+    expect(fitTone(pcm, 8000, 440, pcm.length / 2).snrDb).toBeGreaterThan(15);
+  });
 
   it('accepts the browser\'s RTCP feedback (PSFB/RTPFB) and sends its reports as SRTCP', async () => {
     const { b, phone, w, p } = await setup('passive', browserCert.fingerprint, { rtcpIntervalMs: 100 });
