@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { cryptoRandom } from '../../src/core/random.js';
-import { bridge, LegRegistry, originate, type ForkTarget, type LegDeps } from '../../src/call/index.js';
+import { bridge, InboundLeg, LegRegistry, originate, type ForkTarget, type LegDeps } from '../../src/call/index.js';
 import { MediaWorkerPool } from '../../src/media/worker/index.js';
 import { createResponse } from '../../src/sip/message/index.js';
 import { TransactionLayer } from '../../src/sip/transaction/index.js';
@@ -28,6 +28,8 @@ let deps: LegDeps;
 let work: string;
 let mohDir: string;
 const from = { uri: 'sip:atende@atende.local', displayName: 'Atende' };
+/** Takes the next INVITE that starts a call (what the server's router does with startLeg). */
+let onInbound: ((leg: InboundLeg) => void) | undefined;
 
 beforeAll(async () => {
   const logger = silentLogger();
@@ -42,6 +44,12 @@ beforeAll(async () => {
     viaSentBy: (p) => transport.viaSentBy(p),
     onRequest: (req, tx, _inbound, cancelled) => {
       if (registry.handleRequest(req, tx, cancelled)) return;
+      if (req.method === 'INVITE' && tx !== undefined && onInbound !== undefined) {
+        const leg = new InboundLeg(deps, tx);
+        registry.track(leg);
+        onInbound(leg);
+        return;
+      }
       if (tx !== undefined) tx.respond(createResponse(req, 481, 'Call/Transaction Does Not Exist'));
     },
   });
@@ -221,7 +229,38 @@ describe('hold from our side', () => {
     expect(await sipp.logLines(/hold acked|unhold acked/)).toHaveLength(2);
   });
 
-  it('hold of a leg that is not answered is refused', async () => {
+  it('holds and unholds an inbound leg (the caller) the same way', async () => {
+    const legs: InboundLeg[] = [];
+    onInbound = (leg) => {
+      legs.push(leg);
+      void leg.answer().catch(() => undefined);
+    };
+    try {
+      const sipp = await startSipp({
+        scenario: 'uac-held-by-us', calls: 1, timeoutMs: 30_000, service: '3000',
+        target: `127.0.0.1:${transport.viaSentBy('udp').port}`, dir: await makePeerDir('interop-hold-inbound'),
+      });
+      for (let i = 0; i < 100 && legs[0]?.state !== 'answered'; i++) await sleep(20);
+      const leg = legs[0];
+      if (leg === undefined) throw new Error('no inbound call arrived');
+      expect(leg.state).toBe('answered');
+      await leg.hold(mohDir);
+      await sipp.waitForLog(/hold offer sendonly/, 3000);
+      await sleep(400);
+      expect((await leg.stats()).packetsSent).toBeGreaterThan(8);
+      await leg.unhold();
+      await sipp.waitForLog(/unhold offer sendrecv/, 3000);
+      await leg.hangup();
+      await leg.settled();
+      expect(leg.lastStats).toBeDefined();
+      const r = await sipp.done();
+      expect(r.exitCode, describeSippResult(r)).toBe(0);
+    } finally {
+      onInbound = undefined;
+    }
+  });
+
+  it('hold of a leg that has ended rejects with its HangupError', async () => {
     const sipp = await startSipp({ scenario: 'uas-answer', calls: 1, timeoutMs: 30_000, dir: await makePeerDir('interop-hold-ended') });
     const leg = await originate(deps, { toUri: 'sip:2000@example.test', forks: [forkToSipp(sipp)] }, { from, timeoutMs: 5000 });
     await leg.hangup();
