@@ -155,7 +155,9 @@ export class WebRtcTransport implements RtpTransport {
     const fp = this.remoteFingerprint;
     const same = fp !== undefined && fp.algorithm.toLowerCase() === dtls.fingerprint.algorithm.toLowerCase()
       && fp.value.toUpperCase() === dtls.fingerprint.value.toUpperCase() && role === this.dtlsRole;
-    if (same && this.dtls) return;
+    // A re-INVITE after a failed or closed association tries again.
+    const live = this.dtls !== undefined && this.dtls.state !== 'failed' && this.dtls.state !== 'closed';
+    if (same && live) return;
     this.remoteFingerprint = { algorithm: dtls.fingerprint.algorithm, value: dtls.fingerprint.value };
     this.startDtls(role);
   }
