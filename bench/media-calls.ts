@@ -10,6 +10,7 @@
 //     [--setup-rate 200] [--only baseline,atende,rtpengine] [--record]
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,7 +31,8 @@ const { values } = parseArgs({
     'window-seconds': { type: 'string', default: '10' },
     'setup-rate': { type: 'string', default: '200' },
     only: { type: 'string', default: 'baseline,atende,rtpengine' },
-    // Record every Atende call to disk; needs a server that records extension calls (see report).
+    // Also run Atende with every call recorded to disk; needs a server whose Dial records when
+    // ATENDE_BENCH_RECORD_DIR is set (not in the product yet: see bench/RESULTS.md).
     record: { type: 'boolean', default: false },
     json: { type: 'string' },
   },
@@ -47,7 +49,7 @@ const MAX_LOSS = 0.001;
 /** 80% of the machine, in percent of one core. */
 const MAX_CPU = 80 * CORES;
 
-type System = 'baseline' | 'atende' | 'rtpengine';
+type System = 'baseline' | 'atende' | 'atende-recorded' | 'rtpengine';
 interface SystemRun { system: System; idleRss: number; steps: StepResult[]; best?: StepResult; note: string }
 
 function judge(r: StepResult, relay: boolean): string[] {
@@ -65,12 +67,23 @@ function printStep(system: System, r: StepResult, idleRss: number, why: string[]
   console.log(`${system} ${r.calls} calls: streams ${rep.streams}, ${rep.packets} pkts (${rep.packetsPerStreamPerSecond.toFixed(2)}/s/stream),`
     + ` loss ${(r.lossRatio * 100).toFixed(3)}%, jitter p50 ${rep.jitterMs.p50.toFixed(2)} p99 ${rep.jitterMs.p99.toFixed(2)} max ${rep.jitterMs.max.toFixed(2)} ms,`
     + ` spread p50 ${rep.spreadMs.p50.toFixed(2)} p99 ${rep.spreadMs.p99.toFixed(2)} max ${rep.spreadMs.max.toFixed(2)} ms;`
-    + ` cpu relay ${r.cpu.relay.toFixed(0)}% sipp ${r.cpu.sipp.toFixed(0)}% sink ${r.cpu.sink.toFixed(0)}% (of one core);${perCall};`
+    + ` cpu relay ${r.cpu.relay.toFixed(0)}% sipp ${r.cpu.sipp.toFixed(0)}% sink ${r.cpu.sink.toFixed(0)}% machine ${r.cpu.machine.toFixed(0)}% others ${r.cpu.others.toFixed(0)}% (of one core);${perCall};`
     + ` udp rcvbuf drops ${r.udpRcvbufErrors}; sipp ok ${r.sippSuccessful} failed ${r.sippFailed}; ramp ${r.rampSeconds.toFixed(1)} s`
     + ` -> ${why.length === 0 ? 'clean' : `NOT clean (${why.join(', ')})`}`);
 }
 
-async function runSteps(system: System, base: Omit<StepSetup, 'setupRate' | 'settleMs' | 'windowMs'>, keepGoing: boolean): Promise<SystemRun> {
+/** Files written to the recording folder since the last call, removed after counting. */
+async function takeRecordings(dir: string): Promise<{ files: number; bytes: number }> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  let bytes = 0;
+  for (const n of names) {
+    bytes += (await stat(join(dir, n))).size;
+    await rm(join(dir, n), { force: true });
+  }
+  return { files: names.length, bytes };
+}
+
+async function runSteps(system: System, base: Omit<StepSetup, 'setupRate' | 'settleMs' | 'windowMs'>, keepGoing: boolean, recordDir?: string): Promise<SystemRun> {
   const idleRss = base.relayPid === undefined ? Number.NaN : rssBytes(base.relayPid);
   const run: SystemRun = { system, idleRss, steps: [], note: '' };
   for (const calls of steps) {
@@ -78,6 +91,13 @@ async function runSteps(system: System, base: Omit<StepSetup, 'setupRate' | 'set
     const r = await runCallLoadStep({ ...base, setupRate, settleMs: 1000, windowMs }, calls);
     run.steps.push(r);
     const why = judge(r, base.relayPid !== undefined);
+    if (recordDir !== undefined) {
+      // Every call's recording must exist once its bridge ended (WAV closed on hang-up).
+      await settle(1000);
+      const rec = await takeRecordings(recordDir);
+      console.log(`  recorded ${rec.files} files, ${(rec.bytes / 1048576).toFixed(1)} MB (${(rec.bytes / Math.max(1, rec.files) / 1024).toFixed(0)} KB each)`);
+      if (rec.files < calls) why.push(`${calls - rec.files} recordings missing`);
+    }
     printStep(system, r, idleRss, why);
     if (why.length === 0) run.best = r;
     else if (!keepGoing) { run.note = why.join(', '); break; }
@@ -141,6 +161,20 @@ try {
     await atende.stop();
     atende = undefined;
   }
+  if (values.record === true) {
+    // Needs a server whose Dial records (ATENDE_BENCH_RECORD_DIR): see bench/RESULTS.md.
+    const recordDir = join(work, 'recordings');
+    await mkdir(recordDir, { recursive: true });
+    process.env['ATENDE_RTP_PORTS'] ??= '40000-49999';
+    process.env['ATENDE_BENCH_RECORD_DIR'] = recordDir;
+    atende = await startAtendePeer(CALLERS + 1);
+    delete process.env['ATENDE_BENCH_RECORD_DIR'];
+    const callee = await registeredCallee(atende.target, work, sink);
+    runs.push(await runSteps('atende-recorded', { target: atende.target, callersCsv, wav, sink, relayPid: atende.pid }, false, recordDir));
+    await callee.stop();
+    await atende.stop();
+    atende = undefined;
+  }
   if (only.has('rtpengine')) {
     rtpengine = await startRtpengine({ portMin: 50000, portMax: 59999 });
     const kamailio = await startKamailio({ users: CALLERS + 1, rtpengine: rtpengine.ng });
@@ -159,7 +193,7 @@ try {
     const added = (k: 'jitterMs' | 'spreadMs') => (ref === undefined ? 'n/a' : (b.report[k].p99 - ref.report[k].p99).toFixed(2));
     const rss = Number.isNaN(b.relayRss) ? '' : `, RSS ${((b.relayRss - run.idleRss) / b.calls / 1024).toFixed(1)} KB/call over idle`;
     console.log(`RESULT ${run.system}: ${b.calls} calls clean; loss ${(b.lossRatio * 100).toFixed(3)}%; relay CPU ${b.cpu.relay.toFixed(0)}% of one core;`
-      + ` jitter p99 ${b.report.jitterMs.p99.toFixed(2)} ms (added ${added('jitterMs')}), spread p99 ${b.report.spreadMs.p99.toFixed(2)} ms (added ${added('spreadMs')})${rss}`
+      + ` jitter p99 ${b.report.jitterMs.p99.toFixed(2)} ms (added ${added('jitterMs')}), spread p99 ${b.report.spreadMs.p99.toFixed(2)} ms (added ${added('spreadMs')}; p99-p50 ${(b.report.spreadMs.p99 - b.report.spreadMs.p50).toFixed(2)} ms)${rss}`
       + `${run.note === '' ? '' : `; next step: ${run.note}`}`);
   }
   if (values.json !== undefined) writeFileSync(values.json, JSON.stringify(runs, null, 2));

@@ -34,7 +34,7 @@ export interface StepResult {
   lossRatio: number;
   missingStreams: number;
   /** Percent of one core over the window. */
-  cpu: { relay: number; sipp: number; sink: number };
+  cpu: { relay: number; sipp: number; sink: number; machine: number; others: number };
   relayRss: number;
   relayThreads: number;
   udpRcvbufErrors: number;
@@ -86,7 +86,7 @@ export async function runCallLoadStep(s: StepSetup, calls: number): Promise<Step
   const lossRatio = (report.lost + missingPackets) / Math.max(1, report.expected + missingPackets);
   return {
     calls, report, lossRatio, missingStreams,
-    cpu: { relay, sipp, sink }, relayRss, relayThreads, udpRcvbufErrors,
+    cpu: { relay, sipp, sink, machine: cpu.machine, others: cpu.machine - (Number.isNaN(relay) ? 0 : relay) - sipp - sink }, relayRss, relayThreads, udpRcvbufErrors,
     sippSuccessful: result.successful, sippFailed: result.failed, rampSeconds,
   };
 }

@@ -36,21 +36,34 @@ export function udpDrops(): { rcvbufErrors: number; inErrors: number } {
   return { rcvbufErrors: get('RcvbufErrors'), inErrors: get('InErrors') };
 }
 
+/** Busy ticks of the whole machine (all cores), from the first line of /proc/stat. */
+export function machineBusyTicks(): number {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+  // user nice system idle iowait irq softirq steal: everything but idle and iowait is busy.
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = cpu;
+  return user + nice + system + irq + softirq + steal;
+}
+
 /** CPU of a set of processes over an interval, in percent of one core. */
 export class CpuMeter {
   private start: number[] = [];
   private startedAt = 0;
+  private machineStart = 0;
+  /** The whole machine over the last interval, percent of one core (set by end()). */
+  machine = Number.NaN;
 
   constructor(private readonly pids: readonly number[]) {}
 
   begin(nowMs: number): void {
     this.start = this.pids.map(cpuTicks);
+    this.machineStart = machineBusyTicks();
     this.startedAt = nowMs;
   }
 
   /** Percent of one core per pid, in the order given. */
   end(nowMs: number): number[] {
     const seconds = (nowMs - this.startedAt) / 1000;
+    this.machine = ((machineBusyTicks() - this.machineStart) / TICKS_PER_SECOND / seconds) * 100;
     return this.pids.map((pid, i) => ((cpuTicks(pid) - this.start[i]!) / TICKS_PER_SECOND / seconds) * 100);
   }
 }

@@ -1,7 +1,9 @@
 // Receive-side statistics of many RTP streams over one measuring window: loss from sequence
 // numbers (RFC 3550 A.3: expected = extended highest - base + 1), interarrival jitter (RFC 3550
-// A.8, per packet, in ms) and the arrival-time spread (each packet's transit time, arrival minus
-// RTP timestamp, minus the lowest transit of its stream). Streams are told apart by the caller's
+// A.8, per packet, in ms) and the arrival-time spread: each packet's transit time (arrival minus
+// RTP timestamp) less the stream's clock drift (a least-squares line over the window: SIPp
+// paces slightly slower than its timestamps advance), minus the stream's lowest such transit.
+// Streams are told apart by the caller's
 // key (source port and SSRC): a relay keeps one SSRC and one source port per call leg.
 
 /** Histogram with 10 µs bins up to 2 s: percentiles of a few million samples without sorting. */
@@ -44,8 +46,10 @@ interface Stream {
   /** RFC 3550 A.8 state, in RTP timestamp units (8 kHz: 8 units per ms). */
   lastTransit: number;
   jitter: number;
-  minTransit: number;
   lastArrivalMs: number;
+  /** Timestamp extended past 2^32 wraps. */
+  lastTs: number;
+  extTs: number;
 }
 
 export interface Percentiles { p50: number; p99: number; max: number; mean: number }
@@ -60,7 +64,7 @@ export interface WindowReport {
   lossRatio: number;
   /** RFC 3550 interarrival jitter after each packet, over all streams, ms. */
   jitterMs: Percentiles;
-  /** Transit time minus the stream's lowest transit, over all packets, ms. */
+  /** Transit time less the stream's drift, minus its lowest, over all packets, ms. */
   spreadMs: Percentiles;
   /** Received packets per second per stream (50 for G.711 at 20 ms). */
   packetsPerStreamPerSecond: number;
@@ -76,6 +80,7 @@ export class RtpWindowStats {
   /** Transits are kept per packet: the spread needs each stream's minimum, known only at the end. */
   private transits = new Float64Array(1 << 16);
   private transitStream = new Int32Array(1 << 16);
+  private arrivals = new Float64Array(1 << 16);
   private order: Stream[] = [];
   private packets = 0;
 
@@ -85,9 +90,9 @@ export class RtpWindowStats {
   add(key: string, seq: number, timestamp: number, arrivalMs: number): void {
     const arrivalUnits = (arrivalMs * this.clockRate) / 1000;
     let s = this.streams.get(key);
-    const transit = arrivalUnits - timestamp;
     if (s === undefined) {
-      s = { index: this.order.length, baseSeq: seq, maxSeq: seq, received: 0, lastTransit: transit, jitter: 0, minTransit: transit, lastArrivalMs: arrivalMs };
+      const transit = arrivalUnits - timestamp;
+      s = { index: this.order.length, baseSeq: seq, maxSeq: seq, received: 0, lastTransit: transit, jitter: 0, lastArrivalMs: arrivalMs, lastTs: timestamp, extTs: timestamp };
       this.streams.set(key, s);
       this.order.push(s);
     } else {
@@ -96,19 +101,25 @@ export class RtpWindowStats {
       const ext = s.maxSeq + delta;
       if (ext > s.maxSeq) s.maxSeq = ext;
       if (ext < s.baseSeq) s.baseSeq = ext;
-      // RFC 3550 A.8. Timestamps wrap at 2^32: the difference of transits is taken modulo 2^32.
-      let d = transit - s.lastTransit;
-      if (d > 2 ** 31) d -= 2 ** 32;
-      else if (d < -(2 ** 31)) d += 2 ** 32;
+      // Timestamps wrap at 2^32: extend by the signed 32-bit difference from the previous one.
+      let dTs = timestamp - s.lastTs;
+      if (dTs > 2 ** 31) dTs -= 2 ** 32;
+      else if (dTs < -(2 ** 31)) dTs += 2 ** 32;
+      s.extTs += dTs;
+      s.lastTs = timestamp;
+      // RFC 3550 A.8.
+      const transit = arrivalUnits - s.extTs;
+      const d = transit - s.lastTransit;
       s.lastTransit = transit;
       s.jitter += (Math.abs(d) - s.jitter) / 16;
       this.jitter.add((s.jitter * 1000) / this.clockRate);
     }
+    const transit = arrivalUnits - s.extTs;
     s.received++;
     s.lastArrivalMs = arrivalMs;
-    if (transit < s.minTransit) s.minTransit = transit;
     if (this.packets === this.transits.length) this.grow();
     this.transits[this.packets] = transit;
+    this.arrivals[this.packets] = arrivalMs - this.startedAtMs;
     this.transitStream[this.packets] = s.index;
     this.packets++;
   }
@@ -120,6 +131,9 @@ export class RtpWindowStats {
     const i = new Int32Array(this.transitStream.length * 2);
     i.set(this.transitStream);
     this.transitStream = i;
+    const a = new Float64Array(this.arrivals.length * 2);
+    a.set(this.arrivals);
+    this.arrivals = a;
   }
 
   /** Streams that received a packet at or after `sinceMs`. */
@@ -133,6 +147,38 @@ export class RtpWindowStats {
     return this.order.length;
   }
 
+  /** Transit less each stream's drift line, minus the stream's lowest: ms of delay variation. */
+  private spread(): Histogram {
+    const n = this.order.length;
+    // Per stream: count, sums of x, y, xx, xy (x: arrival ms, y: transit relative to the stream's first).
+    const sums = new Float64Array(n * 5);
+    const first = new Float64Array(n).fill(Number.NaN);
+    for (let p = 0; p < this.packets; p++) {
+      const k = this.transitStream[p]!;
+      if (Number.isNaN(first[k]!)) first[k] = this.transits[p]!;
+      const x = this.arrivals[p]!;
+      const y = this.transits[p]! - first[k]!;
+      sums[k * 5]! += 1; sums[k * 5 + 1]! += x; sums[k * 5 + 2]! += y; sums[k * 5 + 3]! += x * x; sums[k * 5 + 4]! += x * y;
+    }
+    const slope = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      const [c = 0, sx = 0, sy = 0, sxx = 0, sxy = 0] = sums.subarray(k * 5, k * 5 + 5);
+      const den = c * sxx - sx * sx;
+      slope[k] = c < 3 || den === 0 ? 0 : (c * sxy - sx * sy) / den;
+    }
+    const residual = new Float64Array(this.packets);
+    const min = new Float64Array(n).fill(Infinity);
+    for (let p = 0; p < this.packets; p++) {
+      const k = this.transitStream[p]!;
+      const r = this.transits[p]! - first[k]! - slope[k]! * this.arrivals[p]!;
+      residual[p] = r;
+      if (r < min[k]!) min[k] = r;
+    }
+    const h = new Histogram();
+    for (let p = 0; p < this.packets; p++) h.add(((residual[p]! - min[this.transitStream[p]!]!) * 1000) / this.clockRate);
+    return h;
+  }
+
   report(endedAtMs: number): WindowReport {
     let expected = 0;
     let received = 0;
@@ -140,11 +186,7 @@ export class RtpWindowStats {
       expected += s.maxSeq - s.baseSeq + 1;
       received += s.received;
     }
-    const spread = new Histogram();
-    for (let p = 0; p < this.packets; p++) {
-      const s = this.order[this.transitStream[p]!]!;
-      spread.add(((this.transits[p]! - s.minTransit) * 1000) / this.clockRate);
-    }
+    const spread = this.spread();
     const seconds = (endedAtMs - this.startedAtMs) / 1000;
     const lost = Math.max(0, expected - received);
     return {
