@@ -1,11 +1,15 @@
 export type { CallSignallingDeps, CallPlan, ForkTarget } from './signalling/types.js';
 export { ALLOWED_METHODS, SUPPORTED_EXTENSIONS } from './signalling/callee-fork.js';
-export type { Leg, LegState, LegEvent, Party, HangupCause, PlayItem, PlayOptions, PlayResult, CollectOptions } from './leg/leg-types.js';
+export type {
+  Leg, LegState, LegEvent, Party, HangupCause, PlayItem, PlayOptions, PlayResult, CollectOptions, RecordOptions, Recording,
+  LegRecording, LegStats,
+} from './leg/leg-types.js';
+export { ReinviteError } from './leg/reinvite.js';
 export { HangupError, isHangupError, statusForCause, q850ForCause } from './leg/hangup-error.js';
 export { InboundLeg } from './leg/inbound-leg.js';
 export { LegRegistry } from './leg/leg-registry.js';
 export type { LegDeps } from './leg/leg-deps.js';
-export { LegMedia, type LegMediaConfig } from './media/leg-media.js';
+export { LegMedia, endpointKindForOffer, type LegMediaConfig } from './media/leg-media.js';
 export { OutboundLeg, type OutboundLegRequest } from './leg/outbound-leg.js';
 export { originate, OriginateError, isOriginateError, causeForStatus, type OriginateTarget, type OriginateOptions } from './leg/originate.js';
-export { bridge, BridgeError, type BridgeEnd, type BridgeOptions, type MediaConnector } from './leg/bridge.js';
+export { bridge, BridgeError, type BridgeEnd, type BridgeOptions, type BridgeRecordOptions, type MediaConnector } from './leg/bridge.js';

@@ -10,7 +10,7 @@ import type { ServerTransaction } from '../../sip/transaction/index.js';
 import { AnswerRetransmitter } from '../signalling/answer-retransmitter.js';
 import { CallerLeg } from '../signalling/caller-leg.js';
 import { LegSessionTimer } from '../signalling/leg-session-timer.js';
-import { LegMedia } from '../media/leg-media.js';
+import { endpointKindForOffer, LegMedia } from '../media/leg-media.js';
 import { parseInfoDigit } from './info-digit.js';
 import { collectorTransition, startCollector, type CollectorState } from './digit-collector.js';
 import { HangupError, q850ForCause, statusForCause } from './hangup-error.js';
@@ -412,7 +412,9 @@ export class InboundLeg implements Leg {
   }
 
   private openMedia(): Promise<LegMedia> {
-    this.mediaOpening ??= LegMedia.open(this.deps.media).then((media) => {
+    // The offer in the INVITE decides plain RTP, SDES-SRTP or WebRTC (a late offer gets plain RTP).
+    const kind = this.offeredInInvite ? endpointKindForOffer(this.tx.request.body.toString('utf8')) : 'rtp';
+    this.mediaOpening ??= LegMedia.open(this.deps.media, undefined, kind).then((media) => {
       this.media = media;
       this.unsubscribeMedia = media.onEvent((ev) => {
         if (ev.type === 'dtmf') this.deliverDigit(ev.digit, 'rfc4733');

@@ -4,6 +4,7 @@
  * OriginateError whose `cause` says which (the forks still ringing are cancelled); nothing
  * of the attempt outlives it (media endpoint, timers, index entries).
  */
+import type { EndpointKind } from '../../media/worker/index.js';
 import type { ForkTarget } from '../signalling/types.js';
 import type { LegDeps } from './leg-deps.js';
 import type { Party } from './leg-types.js';
@@ -27,8 +28,19 @@ export interface OriginateOptions {
   signal?: AbortSignal;
   /** Put the new leg's media in the worker of this endpoint (to bridge it with that leg). */
   near?: string;
+  /** The endpoint kind to offer (default: WebRTC when every fork is a WebSocket client, else RTP). */
+  mediaKind?: EndpointKind;
   /** Called once when the target rings, early media applied (e.g. to bridge it early). */
   onEarly?: (leg: OutboundLeg) => void;
+}
+
+/**
+ * Browsers reach us over SIP on WebSocket and speak only WebRTC; other devices get plain RTP.
+ * An extension with both kinds of devices gets plain RTP (its browser fork then refuses with 488).
+ */
+export function mediaKindForForks(forks: readonly ForkTarget[]): EndpointKind {
+  const browsers = forks.filter((f) => f.target.protocol === 'ws' || f.target.protocol === 'wss').length;
+  return browsers > 0 && browsers === forks.length ? 'webrtc' : 'rtp';
 }
 
 export async function originate(deps: LegDeps, target: OriginateTarget, opts: OriginateOptions): Promise<OutboundLeg> {
@@ -41,6 +53,7 @@ export async function originate(deps: LegDeps, target: OriginateTarget, opts: Or
       forks: target.forks,
       from: opts.from,
       ...(opts.near !== undefined ? { near: opts.near } : {}),
+      mediaKind: opts.mediaKind ?? mediaKindForForks(target.forks),
       ...(opts.onEarly !== undefined ? { onEarly: opts.onEarly } : {}),
     });
   } catch (err) {

@@ -10,6 +10,7 @@ import { negotiateSessionTimerAsUac, negotiateSessionTimerAsUas, nextInDialogReq
 import type { ServerTransaction } from '../../sip/transaction/index.js';
 import { CalleeFork } from '../signalling/callee-fork.js';
 import { LegSessionTimer } from '../signalling/leg-session-timer.js';
+import type { EndpointKind } from '../../media/worker/index.js';
 import type { ForkTarget } from '../signalling/types.js';
 import { LegMedia } from '../media/leg-media.js';
 import type { MediaBridgeable, MediaConnector } from './bridge.js';
@@ -34,6 +35,8 @@ export interface OutboundLegRequest {
   from: Party;
   /** Open our media endpoint in the worker of this endpoint (to bridge the two later). */
   near?: string;
+  /** The endpoint to offer: 'webrtc' for browsers (SIP over WebSocket), 'srtp' for SDES; default 'rtp'. */
+  mediaKind?: EndpointKind;
   /** Called once when the first fork rings (its early media, if any, already applied). */
   onEarly?: (leg: OutboundLeg) => void;
 }
@@ -113,7 +116,7 @@ export class OutboundLeg implements Leg, MediaBridgeable {
 
   /** Opens the media endpoint (near `request.near`) and sends the INVITE to every fork. */
   static async call(deps: LegDeps, request: OutboundLegRequest): Promise<OutboundLeg> {
-    const media = await LegMedia.open(deps.media, request.near);
+    const media = await LegMedia.open(deps.media, request.near, request.mediaKind ?? 'rtp');
     const leg = new OutboundLeg(deps, media, request);
     leg.deps.registry.track(leg);
     for (const fork of leg.forks.values()) leg.sendFork(fork);

@@ -4,7 +4,9 @@
  * preferences, and tells the endpoint where the far end is. It knows nothing of SIP.
  */
 import type { RandomSource } from '../../core/index.js';
-import type { EndpointStats, MediaEvent, MediaWorkerPool, PlaySourceSpec, RemoteDescription } from '../../media/worker/index.js';
+import type {
+  EndpointBinding, EndpointKind, EndpointStats, MediaEvent, MediaWorkerPool, PlaySourceSpec, RemoteDescription,
+} from '../../media/worker/index.js';
 import {
   applyAnswer,
   createAnswer,
@@ -15,6 +17,9 @@ import {
   SdpSessionVersion,
   type AudioCodecName,
   type Direction,
+  type LocalIce,
+  type LocalMediaCapabilities,
+  type LocalTransport,
   type NegotiatedStream,
   type SessionDescription,
 } from '../../sdp/index.js';
@@ -43,6 +48,20 @@ export type LegMediaEvent =
   | { type: 'timeout' }
   | { type: 'error'; message: string };
 
+/**
+ * The endpoint kind an offer needs: WebRTC (ICE, DTLS-SRTP) for UDP/TLS/RTP/SAVPF, SDES-SRTP for
+ * RTP/SAVP(F) with a=crypto, plain RTP otherwise. Decided before the endpoint opens.
+ */
+export function endpointKindForOffer(offerText: string): EndpointKind {
+  const offer = parseSessionDescription(offerText);
+  if (isSdpParseError(offer)) return 'rtp';
+  const audio = offer.media.find((m) => m.kind === 'audio' && m.port !== 0);
+  if (audio === undefined) return 'rtp';
+  if (audio.proto.toUpperCase().includes('TLS') && audio.dtls !== undefined) return 'webrtc';
+  if (audio.proto.toUpperCase().startsWith('RTP/SAVP') && audio.crypto.length > 0) return 'srtp';
+  return 'rtp';
+}
+
 export type OfferAnswerOutcome =
   | { ok: true; sdp: string; stream: NegotiatedStream }
   | { ok: false; reason: string };
@@ -63,6 +82,13 @@ export function remoteDescriptionOf(stream: NegotiatedStream): RemoteDescription
     ...(stream.remoteRtcpPort !== undefined ? { rtcpPort: stream.remoteRtcpPort } : {}),
     ...(stream.telephoneEvent !== undefined
       ? { telephoneEventPayloadType: stream.telephoneEvent.pt, telephoneEventClockRate: stream.telephoneEvent.clockRate }
+      : {}),
+    ...(stream.crypto !== undefined
+      ? { crypto: { suite: stream.crypto.remote.suite, keyParams: stream.crypto.remote.keyParams } }
+      : {}),
+    ...(stream.ice !== undefined ? { ice: { ufrag: stream.ice.ufrag, pwd: stream.ice.pwd } } : {}),
+    ...(stream.dtls !== undefined
+      ? { dtls: { fingerprint: { algorithm: stream.dtls.fingerprint.algorithm, value: stream.dtls.fingerprint.value }, localSetup: stream.dtls.localSetup } }
       : {}),
   };
   return remote;
@@ -90,6 +116,8 @@ export function legStatsOf(s: EndpointStats): LegStats {
 }
 
 export class LegMedia {
+  readonly endpointId: string;
+  readonly port: number;
   private readonly version: SdpSessionVersion;
   private plays = 0;
   private lastOffer: SessionDescription | undefined;
@@ -108,21 +136,66 @@ export class LegMedia {
 
   private constructor(
     private readonly cfg: LegMediaConfig,
-    readonly endpointId: string,
-    readonly port: number,
+    private readonly binding: EndpointBinding,
+    readonly kind: EndpointKind,
   ) {
+    this.endpointId = binding.endpoint;
+    this.port = binding.port;
     // RFC 4566 suggests an NTP-like number; any random decimal is as good.
     this.version = new SdpSessionVersion(String(1_000_000_000 + cfg.random.int(1_000_000_000)));
   }
 
-  /** Opens the endpoint (an RTP port) in the worker of `near` when given. */
-  static async open(cfg: LegMediaConfig, near?: string): Promise<LegMedia> {
+  /**
+   * Opens the endpoint (an RTP port) in the worker of `near` when given. `kind`: plain RTP,
+   * SDES-SRTP (RFC 4568) or WebRTC (ICE-lite, DTLS-SRTP): see `endpointKindForOffer`.
+   */
+  static async open(cfg: LegMediaConfig, near?: string, kind: EndpointKind = 'rtp'): Promise<LegMedia> {
     const binding = await cfg.pool.createEndpoint({
       localAddress: cfg.bindAddress,
+      kind,
       ...(near !== undefined ? { near } : {}),
+      ...(kind === 'webrtc' ? { rtcpMux: true } : {}),
       options: { mediaTimeoutMs: cfg.mediaTimeoutMs },
     });
-    return new LegMedia(cfg, binding.endpoint, binding.port);
+    return new LegMedia(cfg, binding, kind);
+  }
+
+  /** What our SDP says about transport security for this endpoint's kind. */
+  private securityForAnswer(): Pick<LocalMediaCapabilities, 'crypto' | 'webrtc' | 'plainRtp'> {
+    const b = this.binding;
+    if (this.kind === 'srtp' && b.crypto !== undefined) {
+      return { plainRtp: false, crypto: [{ suite: b.crypto.suite, keyParams: b.crypto.keyParams }] };
+    }
+    if (this.kind === 'webrtc' && b.ice !== undefined && b.dtls !== undefined && b.candidate !== undefined) {
+      return { plainRtp: false, webrtc: { ice: this.localIce(), fingerprint: b.dtls.fingerprint, setup: 'passive' } };
+    }
+    return {};
+  }
+
+  private localIce(): LocalIce {
+    const b = this.binding;
+    const c = b.candidate;
+    return {
+      ufrag: b.ice?.ufrag ?? '',
+      pwd: b.ice?.pwd ?? '',
+      lite: true,
+      candidates: c === undefined ? [] : [{
+        foundation: String(c.foundation), component: c.component, transport: c.transport, priority: c.priority,
+        // A wildcard bind is reached on the address we advertise (same port).
+        address: this.cfg.advertisedAddress, port: c.port, type: c.type,
+      }],
+    };
+  }
+
+  private transportForOffer(): LocalTransport {
+    const b = this.binding;
+    if (this.kind === 'srtp' && b.crypto !== undefined) {
+      return { profile: 'RTP/SAVP', crypto: [{ suite: b.crypto.suite, keyParams: b.crypto.keyParams }] };
+    }
+    if (this.kind === 'webrtc' && b.dtls !== undefined) {
+      return { profile: 'UDP/TLS/RTP/SAVPF', ice: this.localIce(), fingerprint: b.dtls.fingerprint, setup: 'actpass', mid: '0' };
+    }
+    return { profile: 'RTP/AVP' };
   }
 
   /** Answers the far end's offer; on success the endpoint sends to the negotiated address. */
@@ -135,6 +208,7 @@ export class LegMedia {
       codecs: this.cfg.codecs,
       direction: this.direction,
       session: this.version,
+      ...this.securityForAnswer(),
     });
     const stream = answer.streams.find((s) => s.kind === 'audio' && !s.rejected && !s.passthrough);
     if (answer.allRejected || stream === undefined) {
@@ -155,7 +229,7 @@ export class LegMedia {
       codecs: this.cfg.codecs.map((name) => ({ name })),
       telephoneEvent: { pt: 101 },
       direction: this.direction,
-      transport: { profile: 'RTP/AVP' },
+      transport: this.transportForOffer(),
       session: this.version,
     });
     const parsed = parseSessionDescription(sdp);
