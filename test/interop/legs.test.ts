@@ -4,19 +4,13 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/core/clock.js';
-import { silentLogger } from '../../src/core/logger.js';
-import { cryptoRandom } from '../../src/core/random.js';
-import { bridge, isOriginateError, LegRegistry, originate, type ForkTarget, type LegDeps, type OriginateError } from '../../src/call/index.js';
-import { MediaWorkerPool } from '../../src/media/worker/index.js';
-import { createResponse } from '../../src/sip/message/index.js';
-import { TransactionLayer } from '../../src/sip/transaction/index.js';
-import { TransportLayer, type TransportProtocol } from '../../src/sip/transport/index.js';
+import { bridge, isOriginateError, type LegRegistry, originate, type ForkTarget, type LegDeps, type OriginateError } from '../../src/call/index.js';
+import type { MediaWorkerPool } from '../../src/media/worker/index.js';
+import { startLegStack, type LegStack } from '../support/leg-stack.js';
 import { makePeerDir, removePeerDirs, stopAllPeers } from '../support/peers/peer-process.js';
 import { describeSippResult, startSipp, type SippHandle } from '../support/peers/sipp.js';
 
-let transport: TransportLayer;
-let transactions: TransactionLayer;
+let stack: LegStack;
 let pool: MediaWorkerPool;
 let registry: LegRegistry;
 let deps: LegDeps;
@@ -24,39 +18,8 @@ let talkWav: string;
 const from = { uri: 'sip:atende@atende.local', displayName: 'Atende' };
 
 beforeAll(async () => {
-  const logger = silentLogger();
-  transport = new TransportLayer({ clock: systemClock, random: cryptoRandom, logger, onMessage: (inbound) => transactions.receive(inbound) });
-  await transport.listenUdp('127.0.0.1', 0);
-  registry = new LegRegistry(systemClock);
-  transactions = new TransactionLayer({
-    sender: transport,
-    clock: systemClock,
-    random: cryptoRandom,
-    logger,
-    viaSentBy: (p) => transport.viaSentBy(p),
-    // What the server's request router does for legs.
-    onRequest: (req, tx, _inbound, cancelled) => {
-      if (registry.handleRequest(req, tx, cancelled)) return;
-      if (tx !== undefined) tx.respond(createResponse(req, 481, 'Call/Transaction Does Not Exist'));
-    },
-  });
-  const start = 33_000 + 200 * Math.floor(Math.random() * 30);
-  pool = await MediaWorkerPool.start({ workers: 1, ports: `${start}-${start + 199}` });
-  const localContact = (protocol: TransportProtocol): string => {
-    const { host, port } = transport.viaSentBy(protocol);
-    return `sip:atende@${host}:${port}`;
-  };
-  deps = {
-    transactions,
-    sender: transport,
-    viaSentBy: (p) => transport.viaSentBy(p),
-    localContact,
-    clock: systemClock,
-    random: cryptoRandom,
-    logger,
-    registry,
-    media: { pool, random: cryptoRandom, bindAddress: '127.0.0.1', advertisedAddress: '127.0.0.1', codecs: ['PCMA', 'PCMU'], mediaTimeoutMs: 0 },
-  };
+  stack = await startLegStack();
+  ({ pool, registry, deps } = stack);
   const dir = await makePeerDir('interop-legs-audio');
   talkWav = join(dir, 'talk.wav');
   execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-e', 'mu-law', talkWav, 'synth', '1', 'sine', '440']);
@@ -73,9 +36,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   await stopAllPeers();
-  await pool?.close();
-  transactions?.close();
-  await transport?.close();
+  await stack?.close();
   await removePeerDirs();
 });
 

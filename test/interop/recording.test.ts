@@ -7,69 +7,25 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/core/clock.js';
-import { silentLogger } from '../../src/core/logger.js';
-import { cryptoRandom } from '../../src/core/random.js';
-import { bridge, InboundLeg, LegRegistry, originate, type ForkTarget, type LegDeps } from '../../src/call/index.js';
-import { MediaWorkerPool } from '../../src/media/worker/index.js';
-import { createResponse } from '../../src/sip/message/index.js';
-import { TransactionLayer } from '../../src/sip/transaction/index.js';
-import { TransportLayer, type TransportProtocol } from '../../src/sip/transport/index.js';
+import { bridge, type InboundLeg, type LegRegistry, originate, type ForkTarget, type LegDeps } from '../../src/call/index.js';
+import type { MediaWorkerPool } from '../../src/media/worker/index.js';
+import { startLegStack, type LegStack } from '../support/leg-stack.js';
 import { startBaresip, type Baresip } from '../support/peers/baresip.js';
 import { measureTone, readWav, type PcmAudio } from '../support/peers/goertzel.js';
 import { makePeerDir, removePeerDirs, stopAllPeers } from '../support/peers/peer-process.js';
 import { describeSippResult, startSipp, type SippHandle } from '../support/peers/sipp.js';
 
-let transport: TransportLayer;
-let transactions: TransactionLayer;
+let stack: LegStack;
 let pool: MediaWorkerPool;
 let registry: LegRegistry;
 let deps: LegDeps;
 let work: string;
 let mohDir: string;
 const from = { uri: 'sip:atende@atende.local', displayName: 'Atende' };
-/** Takes the next INVITE that starts a call (what the server's router does with startLeg). */
-let onInbound: ((leg: InboundLeg) => void) | undefined;
 
 beforeAll(async () => {
-  const logger = silentLogger();
-  transport = new TransportLayer({ clock: systemClock, random: cryptoRandom, logger, onMessage: (inbound) => transactions.receive(inbound) });
-  await transport.listenUdp('127.0.0.1', 0);
-  registry = new LegRegistry(systemClock);
-  transactions = new TransactionLayer({
-    sender: transport,
-    clock: systemClock,
-    random: cryptoRandom,
-    logger,
-    viaSentBy: (p) => transport.viaSentBy(p),
-    onRequest: (req, tx, _inbound, cancelled) => {
-      if (registry.handleRequest(req, tx, cancelled)) return;
-      if (req.method === 'INVITE' && tx !== undefined && onInbound !== undefined) {
-        const leg = new InboundLeg(deps, tx);
-        registry.track(leg);
-        onInbound(leg);
-        return;
-      }
-      if (tx !== undefined) tx.respond(createResponse(req, 481, 'Call/Transaction Does Not Exist'));
-    },
-  });
-  const start = 37_000 + 200 * Math.floor(Math.random() * 10);
-  pool = await MediaWorkerPool.start({ workers: 1, ports: `${start}-${start + 199}` });
-  const localContact = (protocol: TransportProtocol): string => {
-    const { host, port } = transport.viaSentBy(protocol);
-    return `sip:atende@${host}:${port}`;
-  };
-  deps = {
-    transactions,
-    sender: transport,
-    viaSentBy: (p) => transport.viaSentBy(p),
-    localContact,
-    clock: systemClock,
-    random: cryptoRandom,
-    logger,
-    registry,
-    media: { pool, random: cryptoRandom, bindAddress: '127.0.0.1', advertisedAddress: '127.0.0.1', codecs: ['PCMU', 'PCMA'], mediaTimeoutMs: 0 },
-  };
+  stack = await startLegStack({ codecs: ['PCMU', 'PCMA'], portBase: 37_000 });
+  ({ pool, registry, deps } = stack);
   work = await makePeerDir('interop-recording');
   mohDir = join(work, 'moh');
   await mkdir(mohDir, { recursive: true });
@@ -89,9 +45,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   await stopAllPeers();
-  await pool?.close();
-  transactions?.close();
-  await transport?.close();
+  await stack?.close();
   await removePeerDirs();
 });
 
@@ -231,14 +185,14 @@ describe('hold from our side', () => {
 
   it('holds and unholds an inbound leg (the caller) the same way', async () => {
     const legs: InboundLeg[] = [];
-    onInbound = (leg) => {
+    stack.onInbound = (leg) => {
       legs.push(leg);
       void leg.answer().catch(() => undefined);
     };
     try {
       const sipp = await startSipp({
         scenario: 'uac-held-by-us', calls: 1, timeoutMs: 30_000, service: '3000',
-        target: `127.0.0.1:${transport.viaSentBy('udp').port}`, dir: await makePeerDir('interop-hold-inbound'),
+        target: `127.0.0.1:${stack.transport.viaSentBy('udp').port}`, dir: await makePeerDir('interop-hold-inbound'),
       });
       for (let i = 0; i < 100 && legs[0]?.state !== 'answered'; i++) await sleep(20);
       const leg = legs[0];
@@ -256,7 +210,7 @@ describe('hold from our side', () => {
       const r = await sipp.done();
       expect(r.exitCode, describeSippResult(r)).toBe(0);
     } finally {
-      onInbound = undefined;
+      stack.onInbound = undefined;
     }
   });
 

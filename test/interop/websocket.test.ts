@@ -3,7 +3,7 @@
 // which can reach a WebSocket client only over the connection it registered on.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAtende, type TestAtende } from '../support/atende.js';
-import { eventually, randomToken, sdp, SipTestClient } from '../support/sip-test-client.js';
+import { eventually, randomToken, sdp, SipTestClient, webrtcAnswerSdp } from '../support/sip-test-client.js';
 import { getHeader, getHeaderValues, type SipResponse } from '../../src/sip/message/index.js';
 
 let atende: TestAtende;
@@ -76,8 +76,10 @@ describe('SIP over WebSocket', () => {
     const authed = await caller.placeCall('1002');
 
     const incoming = await callee.waitForRequest('INVITE', 3000);
-    // Media is anchored: the callee is offered our address and port, not the caller's.
-    expect(incoming.body.toString()).toMatch(/m=audio \d+ RTP\/AVP/);
+    // Media is anchored: the callee, a WebSocket client (a browser), is offered WebRTC on our
+    // address and port (ICE-lite, DTLS-SRTP), not the caller's plain RTP.
+    expect(incoming.body.toString()).toMatch(/m=audio \d+ UDP\/TLS\/RTP\/SAVPF/);
+    expect(incoming.body.toString()).toContain('a=ice-lite');
     expect(incoming.body.toString()).not.toContain('m=audio 40000');
     // Topology hiding: nothing of the caller's dialog reaches the callee.
     expect(getHeader(incoming, 'Call-ID')).not.toBe(getHeader(authed, 'Call-ID'));
@@ -92,7 +94,7 @@ describe('SIP over WebSocket', () => {
     await callee.respond(incoming, 180, { toTag });
     const ringing = await caller.waitForResponse(authed, 180);
     expect(ringing.status).toBe(180);
-    await callee.respond(incoming, 200, { toTag, body: sdp('198.51.100.20', 50000) });
+    await callee.respond(incoming, 200, { toTag, body: webrtcAnswerSdp('198.51.100.20', 50000) });
     const answer = await caller.waitForResponse(authed, 200);
     expect(answer.status).toBe(200);
     expect(answer.body.toString()).not.toContain('m=audio 50000');

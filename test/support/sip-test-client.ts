@@ -588,3 +588,30 @@ export function sdp(address: string, port: number, sessionId = Math.floor(Math.r
     '',
   ].join('\r\n');
 }
+
+/**
+ * A browser-like WebRTC answer (RFC 8829 shape: ICE credentials, a DTLS fingerprint, rtcp-mux):
+ * what a WebSocket client answers to the WebRTC offer Atende makes it. No DTLS ever runs behind
+ * it; it is for signalling tests.
+ */
+export function webrtcAnswerSdp(address: string, port: number, sessionId = Math.floor(Math.random() * 1e9)): string {
+  return [
+    'v=0',
+    `o=- ${sessionId} 2 IN IP4 ${address}`,
+    's=-',
+    't=0 0',
+    'a=group:BUNDLE 0',
+    `m=audio ${port} UDP/TLS/RTP/SAVPF 8 101`,
+    `c=IN IP4 ${address}`,
+    'a=mid:0',
+    'a=ice-ufrag:Tst1',
+    'a=ice-pwd:testtesttesttesttesttest',
+    'a=fingerprint:sha-256 AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99',
+    'a=setup:active',
+    'a=rtcp-mux',
+    'a=rtpmap:8 PCMA/8000',
+    'a=rtpmap:101 telephone-event/8000',
+    'a=sendrecv',
+    '',
+  ].join('\r\n');
+}
