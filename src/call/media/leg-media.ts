@@ -48,12 +48,23 @@ export type LegMediaEvent =
   | { type: 'timeout' }
   | { type: 'error'; message: string };
 
+// An inbound leg reads its INVITE's offer twice in a row (which endpoint kind, then the
+// answer): the last parse is remembered so the SDP is parsed once per call.
+let lastParse: { text: string; parsed: ReturnType<typeof parseSessionDescription> } | undefined;
+
+function parseRemembered(text: string): ReturnType<typeof parseSessionDescription> {
+  if (lastParse !== undefined && lastParse.text === text) return lastParse.parsed;
+  const parsed = parseSessionDescription(text);
+  lastParse = { text, parsed };
+  return parsed;
+}
+
 /**
  * The endpoint kind an offer needs: WebRTC (ICE, DTLS-SRTP) for UDP/TLS/RTP/SAVPF, SDES-SRTP for
  * RTP/SAVP(F) with a=crypto, plain RTP otherwise. Decided before the endpoint opens.
  */
 export function endpointKindForOffer(offerText: string): EndpointKind {
-  const offer = parseSessionDescription(offerText);
+  const offer = parseRemembered(offerText);
   if (isSdpParseError(offer)) return 'rtp';
   const audio = offer.media.find((m) => m.kind === 'audio' && m.port !== 0);
   if (audio === undefined) return 'rtp';
@@ -200,7 +211,7 @@ export class LegMedia {
 
   /** Answers the far end's offer; on success the endpoint sends to the negotiated address. */
   async answer(offerText: string): Promise<OfferAnswerOutcome> {
-    const offer = parseSessionDescription(offerText);
+    const offer = parseRemembered(offerText);
     if (isSdpParseError(offer)) return { ok: false, reason: `unreadable SDP: ${offer.reason}` };
     const answer = createAnswer(offer, {
       address: this.cfg.advertisedAddress,
