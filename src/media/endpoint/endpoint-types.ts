@@ -80,7 +80,19 @@ export interface EndpointOptions {
   rtcpIntervalMs?: number;
   /** Emit a `stats` event with each RTCP report (default true). */
   statsEvents?: boolean;
+  /**
+   * In-band DTMF detection on the received audio: 'auto' (default) while the remote description
+   * negotiated no telephone-event (carriers and old gateways that send tones in the audio),
+   * 'on' always (digits arriving both ways are reported once), 'off' never.
+   */
+  inbandDtmf?: InbandDtmfMode;
 }
+
+/** When an endpoint looks for DTMF tones in its received audio. */
+export type InbandDtmfMode = 'auto' | 'on' | 'off';
+
+/** How a received digit arrived: RFC 4733 telephone-event or tones in the audio. */
+export type DtmfSource = 'rfc4733' | 'inband';
 
 /** Counters and quality of one endpoint at one moment. */
 export interface EndpointStats {
@@ -97,6 +109,7 @@ export interface EndpointStats {
   mos: number;
   rtcpIn: number;
   rtcpOut: number;
+  /** Digits reported (RFC 4733 and in-band), duplicates of one key press counted once. */
   dtmfIn: number;
   dtmfOut: number;
   /** Where RTP is sent now (after latching), if a remote is known. */
@@ -120,7 +133,7 @@ export interface SrtpDropCounters {
 
 /** Events an endpoint raises towards its owner (the worker runtime turns them into MediaEvents). */
 export type EndpointEvent =
-  | { ev: 'dtmf'; digit: string; source: 'rfc4733' }
+  | { ev: 'dtmf'; digit: string; source: DtmfSource }
   | { ev: 'timeout'; silentMs: number }
   | { ev: 'stats'; stats: EndpointStats }
   | { ev: 'latched'; address: string; port: number; rtcp: boolean }

@@ -1,8 +1,8 @@
 // The in-worker RTP endpoint: one call leg's media over a transport (plain UDP, SDES-SRTP over
 // it; the WebRTC transport lives in webrtc/session and implements RtpTransport too).
 export type {
-  EndpointEvent, EndpointOptions, EndpointStats, IceParameters, MediaDirection, RemoteDescription, RemoteDtlsParameters,
-  SdesKeyDescription, SrtpDropCounters,
+  DtmfSource, EndpointEvent, EndpointOptions, EndpointStats, IceParameters, InbandDtmfMode, MediaDirection,
+  RemoteDescription, RemoteDtlsParameters, SdesKeyDescription, SrtpDropCounters,
 } from './endpoint-types.js';
 export { checkRemoteDescription, transportRemoteOf } from './remote-description.js';
 export { RtpLatch, type LatchDecision, type RtpLatchOptions } from './rtp-latch.js';
@@ -16,3 +16,4 @@ export { DtmfTransmitter, type DtmfPacketSink } from './dtmf-transmitter.js';
 export {
   COMFORT_NOISE_PT, PacketKind, RtpEndpoint, type RtpEndpointOptions, type RtpForwarder, type RtpTap,
 } from './rtp-endpoint.js';
+export { EndpointDigits, checkInbandDtmfMode, inbandDtmfWanted } from './endpoint-digits.js';

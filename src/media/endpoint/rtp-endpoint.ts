@@ -1,19 +1,21 @@
 /**
  * One call leg's media in a worker: an RTP session over an RtpTransport. It validates and
  * counts incoming RTP (loss and jitter through the quality meter), turns RFC 4733 packets into
- * `dtmf` events, hands accepted packets to its forwarder (a relay), splices every outgoing
- * source into one continuous stream (one SSRC, RFC 3550 7.3), sends RTCP reports and raises
+ * `dtmf` events (merged with the in-band digits the media graph detects, one per key press),
+ * hands accepted packets to its forwarder (a relay), splices every outgoing source into one
+ * continuous stream (one SSRC, RFC 3550 7.3), sends RTCP reports and raises
  * `timeout` when the far end stops sending while it should not.
  *
  * Hot path: one RtpHeaderView reused for every packet, no closures or logging per packet.
  */
 import type { Clock, RandomSource, TimerHandle } from '../../core/index.js';
 import { CODECS } from '../codec/index.js';
-import { Rfc4733Receiver } from '../dtmf/index.js';
+import { Rfc4733Receiver, type DtmfDigit } from '../dtmf/index.js';
 import { LegQualityMeter } from '../quality/index.js';
 import { RtpHeaderView, RtpStreamRewriter, readU32 } from '../rtp/index.js';
 import { DtmfTransmitter } from './dtmf-transmitter.js';
-import type { EndpointEvent, EndpointOptions, EndpointStats, RemoteDescription } from './endpoint-types.js';
+import { EndpointDigits, checkInbandDtmfMode, inbandDtmfWanted } from './endpoint-digits.js';
+import type { EndpointEvent, EndpointOptions, EndpointStats, InbandDtmfMode, RemoteDescription } from './endpoint-types.js';
 import { RtcpSession } from './rtcp-session.js';
 import type { RtpTransport, RtpTransportReceiver } from './rtp-transport.js';
 import { checkRemoteDescription, transportRemoteOf } from './remote-description.js';
@@ -80,6 +82,9 @@ export class RtpEndpoint implements RtpTransportReceiver {
   private rewriter: RtpStreamRewriter | undefined;
   private dtmfReceiver: Rfc4733Receiver | undefined;
   private dtmfTransmitter: DtmfTransmitter | undefined;
+  private readonly digits: EndpointDigits;
+  /** When in-band DTMF detection runs (EndpointOptions.inbandDtmf). */
+  readonly inbandDtmfMode: InbandDtmfMode;
   private readonly eventSlot: EventPacketSlot = { sequenceNumber: 0, timestamp: 0, marker: false, payload: new Uint8Array(0) };
   private readonly cname: string;
   private readonly timeoutMs: number;
@@ -96,7 +101,6 @@ export class RtpEndpoint implements RtpTransportReceiver {
   private packetsOut = 0;
   private bytesOut = 0;
   private rejected = 0;
-  private dtmfIn = 0;
 
   constructor(options: RtpEndpointOptions) {
     this.id = options.id;
@@ -107,6 +111,8 @@ export class RtpEndpoint implements RtpTransportReceiver {
     this.timeoutMs = options.mediaTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.rtcpIntervalMs = options.rtcpIntervalMs ?? DEFAULT_RTCP_INTERVAL_MS;
     this.statsEvents = options.statsEvents ?? true;
+    this.inbandDtmfMode = checkInbandDtmfMode(options.inbandDtmf);
+    this.digits = new EndpointDigits((digit, source) => this.emit({ ev: 'dtmf', digit, source }));
     this.ssrc = options.random.bytes(4).readUInt32BE(0);
     this.cname = `atende-${options.random.token(9)}`;
     this.transport.receiver = this;
@@ -169,6 +175,29 @@ export class RtpEndpoint implements RtpTransportReceiver {
     this.forwarder?.remoteChanged(this);
   }
 
+  /**
+   * True when the received audio should be searched for DTMF tones: mode 'on', or 'auto' while
+   * the remote description has no telephone-event (re-evaluated by each setRemote).
+   */
+  get inbandDtmf(): boolean {
+    return !this.closed && inbandDtmfWanted(this.inbandDtmfMode, this.remote);
+  }
+
+  /** A digit the in-band detector found, its tone starting at `atMs` (monotonic media time). */
+  receiveInbandDigit(digit: DtmfDigit, atMs: number): void {
+    if (!this.closed) this.digits.push(digit, 'inband', atMs);
+  }
+
+  /** True while an in-band digit is held back waiting for its RFC 4733 copy: call pollDigits. */
+  get digitsPending(): boolean {
+    return this.digits.pending;
+  }
+
+  /** Reports held in-band digits whose wait is over (from the media clock). */
+  pollDigits(nowMs: number): void {
+    if (!this.closed) this.digits.poll(nowMs);
+  }
+
   /** True when the far end wants our RTP (RFC 3264: not to a sendonly or inactive peer). */
   get canSend(): boolean {
     const d = this.remote?.direction;
@@ -216,7 +245,7 @@ export class RtpEndpoint implements RtpTransportReceiver {
       mos: q?.mos ?? 0,
       rtcpIn: this.rtcp?.received ?? 0,
       rtcpOut: this.rtcp?.sent ?? 0,
-      dtmfIn: this.dtmfIn,
+      dtmfIn: this.digits.reported,
       dtmfOut: this.dtmfTransmitter?.sentDigits ?? 0,
       remoteAddress: this.transport.remoteAddress,
       remotePort: this.transport.remotePort,
@@ -271,7 +300,7 @@ export class RtpEndpoint implements RtpTransportReceiver {
       this.rtcp?.onRtpReceived(ssrc);
     }
     this.meter!.receive(view.sequenceNumber, view.timestamp, nowMs);
-    if (kind === PacketKind.TelephoneEvent) this.receiveTelephoneEvent(view);
+    if (kind === PacketKind.TelephoneEvent) this.receiveTelephoneEvent(view, nowMs);
     this.tap?.receive(this, packet, view, kind, nowMs);
     this.forwarder?.forward(this, packet, view, kind, nowMs);
   }
@@ -284,7 +313,7 @@ export class RtpEndpoint implements RtpTransportReceiver {
     this.emit({ ev: 'latched', address, port, rtcp });
   }
 
-  private receiveTelephoneEvent(view: RtpHeaderView): void {
+  private receiveTelephoneEvent(view: RtpHeaderView, nowMs: number): void {
     const receiver = this.dtmfReceiver;
     if (!receiver) return;
     const slot = this.eventSlot;
@@ -296,8 +325,7 @@ export class RtpEndpoint implements RtpTransportReceiver {
     for (let i = 0; i < outputs.length; i++) {
       const out = outputs[i]!;
       if (out.type !== 'digit') continue;
-      this.dtmfIn++;
-      this.emit({ ev: 'dtmf', digit: out.digit, source: 'rfc4733' });
+      this.digits.push(out.digit, 'rfc4733', nowMs);
     }
   }
 

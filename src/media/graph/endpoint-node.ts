@@ -3,7 +3,8 @@
  * the endpoint (else the endpoint's mix output, if it is a listening mix member), encoded by an
  * AudioSender; echo sends the endpoint's own audio packets back. Any of them pauses the relay
  * towards the endpoint, which resumes when they end. Incoming: as the endpoint's tap, it decodes
- * audio packets once for every sink (recorders, mixer inlets), placed on media time.
+ * audio packets once for every sink (recorders, mixer inlets, the in-band DTMF detector), placed
+ * on media time. In-band digits held back by the endpoint's digit stream are released from tick().
  *
  * Plays queued before the endpoint knows its codec (before setRemote) start once it does; the
  * Player then runs at that codec's rate. A new play replaces the current one ('stopped').
@@ -15,6 +16,7 @@ import { Player, type PlayEvent, type PlayRequest, type PromptSource } from '../
 import type { RtpHeaderView } from '../rtp/index.js';
 import { AudioSender } from './audio-sender.js';
 import type { GraphEvent } from './graph-types.js';
+import { InbandDtmfSink } from './inband-dtmf-sink.js';
 import { MediaTimeline } from './media-timeline.js';
 
 /** Takes an endpoint's decoded incoming audio; `pcm` is only valid during the call. */
@@ -26,6 +28,8 @@ export interface EndpointNodeHost {
   readonly prompts: PromptSource;
   readonly random: RandomSource;
   emit(event: GraphEvent): void;
+  /** The node needs ticks again (an in-band digit is held): put it on the media clock. */
+  wake(node: EndpointNode): void;
 }
 
 const ECHO_RING = 8;
@@ -38,6 +42,8 @@ export class EndpointNode implements RtpTap {
   private echoRing: Buffer[] = [];
   private echoIndex = 0;
   private readonly sinks: AudioSink[] = [];
+  private inband: InbandDtmfSink | undefined;
+  private inbandOn = false;
   private decoder: CodecDecoder | undefined;
   private decoderRemote: Readonly<RemoteDescription> | undefined;
   private readonly timeline = new MediaTimeline();
@@ -60,7 +66,28 @@ export class EndpointNode implements RtpTap {
 
   /** True while the clock must tick this node (a play queued or playing, or mix output). */
   get needsTick(): boolean {
-    return this.pending.length > 0 || this.player?.playing === true || this.mixListener;
+    return this.pending.length > 0 || this.player?.playing === true || this.mixListener || this.endpoint.digitsPending;
+  }
+
+  /** True while the received audio is searched for DTMF tones. */
+  get inbandDtmf(): boolean {
+    return this.inbandOn;
+  }
+
+  /** Digits the in-band detector found (before duplicates were dropped). */
+  get inbandDetected(): number {
+    return this.inband?.detected ?? 0;
+  }
+
+  /** Starts or stops in-band DTMF detection on the received audio. */
+  setInbandDtmf(on: boolean): void {
+    if (on === this.inbandOn) return;
+    this.inbandOn = on;
+    if (on) {
+      this.inband ??= new InbandDtmfSink(this.endpoint);
+      this.inband.reset();
+    }
+    this.update();
   }
 
   /** Plays `request`, replacing the current play (which ends 'stopped') and any echo. */
@@ -91,7 +118,7 @@ export class EndpointNode implements RtpTap {
     this.update();
   }
 
-  /** An RFC 4733 digit arrived on the endpoint: barge-in for a play that allows it. */
+  /** A digit arrived on the endpoint (RFC 4733 or in-band): barge-in for a play that allows it. */
   digit(): void {
     if (this.player?.bargeIn()) this.update();
   }
@@ -117,6 +144,8 @@ export class EndpointNode implements RtpTap {
 
   /** One media tick: the frame of the current play, else the mix output, else nothing. */
   tick(tickMs: number): void {
+    // Held in-band digits first, so a barge-in stops the play before this tick's frame.
+    if (this.endpoint.digitsPending) this.endpoint.pollDigits(tickMs);
     const remote = this.endpoint.remoteDescription;
     const mix = this.mixOutput;
     this.mixOutput = undefined;
@@ -149,6 +178,7 @@ export class EndpointNode implements RtpTap {
     this.player = undefined;
     this.echoOn = false;
     this.sinks.length = 0;
+    this.inbandOn = false;
     this.mixListener = false;
     if (this.endpoint.tap === this) this.endpoint.tap = undefined;
     this.endpoint.relayPaused = false;
@@ -161,7 +191,8 @@ export class EndpointNode implements RtpTap {
   receive(_from: RtpEndpoint, packet: Buffer, view: RtpHeaderView, kind: PacketKind, nowMs: number): void {
     if (kind !== PacketKind.Audio) return;
     if (this.echoOn && !this.playing && !this.mixListener) this.echo(packet, nowMs);
-    if (this.sinks.length === 0) return;
+    const inband = this.inbandOn ? this.inband : undefined;
+    if (this.sinks.length === 0 && !inband) return;
     const remote = this.endpoint.remoteDescription;
     if (!remote) return;
     if (remote !== this.decoderRemote) this.configureDecoder(remote);
@@ -170,6 +201,10 @@ export class EndpointNode implements RtpTap {
     const t = this.timeline.timeOf(view.ssrc, view.timestamp, remote.clockRate, nowMs);
     const sinks = this.sinks;
     for (let i = 0; i < sinks.length; i++) sinks[i]!.audio(pcm, decoder.sampleRate, t);
+    if (inband) {
+      inband.audio(pcm, decoder.sampleRate, t);
+      if (inband.found && this.endpoint.digitsPending) this.host.wake(this);
+    }
   }
 
   private get playing(): boolean {
@@ -214,7 +249,7 @@ export class EndpointNode implements RtpTap {
 
   /** Installs the tap only when something reads packets, and pauses the relay while we send. */
   private update(): void {
-    const wantsTap = this.echoOn || this.sinks.length > 0;
+    const wantsTap = this.echoOn || this.sinks.length > 0 || this.inbandOn;
     if (wantsTap) this.endpoint.tap = this;
     else if (this.endpoint.tap === this) this.endpoint.tap = undefined;
     this.endpoint.relayPaused = this.echoOn || this.playing || this.mixListener;

@@ -21,7 +21,7 @@ export interface PlaySpec {
   sources: PlaySourceSpec[];
   /** Start over after the last source until stopped. */
   loop?: boolean;
-  /** An incoming RFC 4733 digit ends the play with reason 'bargeIn'. */
+  /** An incoming digit (RFC 4733 or in-band) ends the play with reason 'bargeIn'. */
   bargeIn?: boolean;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Everything a media worker does beyond relaying: players, echo, recordings and mixes over its
- * endpoints, driven by the worker's one MediaClock (started while something needs ticks, stopped
- * when nothing does). Per tick: mixes first (their outputs land on member nodes), then every
+ * endpoints, and in-band DTMF detection on the endpoints that want it, driven by the worker's one
+ * MediaClock (started while something needs ticks, stopped when nothing does). Per tick: mixes first (their outputs land on member nodes), then every
  * node with a play or a mix output, then recordings. One PromptCache serves every endpoint.
  * Lifecycle: destroying an endpoint ends its plays ('stopped'), the recordings it is in
  * (recordDone) and its mix memberships; close() ends everything.
@@ -55,7 +55,7 @@ export class MediaGraph {
     this.clock = options.clock;
     this.prompts = options.prompts ?? new PromptCache();
     this.media = new MediaClock({ clock: options.clock, onTick: (t) => this.tick(t) });
-    this.host = { prompts: this.prompts, random: options.random, emit: options.emit };
+    this.host = { prompts: this.prompts, random: options.random, emit: options.emit, wake: (node) => this.wake(node) };
   }
 
   /** Counts for tests and metrics. */
@@ -93,7 +93,22 @@ export class MediaGraph {
     this.nodeOf(endpoint).setEcho(on);
   }
 
-  /** A digit arrived on `endpoint` (RFC 4733): barge-in. */
+  /**
+   * The endpoint's remote description changed (or it was created): in-band DTMF detection starts
+   * or stops as its mode asks (an 'auto' endpoint stops once a re-INVITE adds telephone-event).
+   */
+  endpointChanged(endpoint: string): void {
+    const ep = this.endpointOf(endpoint);
+    if (ep.inbandDtmf) this.nodeOf(endpoint).setInbandDtmf(true);
+    else this.nodes.get(endpoint)?.setInbandDtmf(false);
+  }
+
+  /** True while `endpoint` searches its received audio for DTMF tones. */
+  inbandDtmf(endpoint: string): boolean {
+    return this.nodes.get(endpoint)?.inbandDtmf === true;
+  }
+
+  /** A digit arrived on `endpoint` (RFC 4733 or in-band): barge-in. */
   digit(endpoint: string): void {
     this.nodes.get(endpoint)?.digit();
   }

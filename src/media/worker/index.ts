@@ -8,7 +8,7 @@ export type {
   MediaErrorInfo, MediaEvent, MediaReply, RemoteDescription, SendDtmfCommand, SetRemoteCommand, StatsCommand, WorkerMessage,
   EchoCommand, EndpointMediaEvent, MixCommand, PlayCommand, PlayDoneReason, PlaySourceSpec, RecordCommand, RecordResult,
   StopPlayCommand, StopRecordCommand, ToneName, UnmixCommand, IceCandidate, IceParameters, RemoteDtlsParameters,
-  SdesKeyDescription, SrtpDropCounters, WebRtcLocalDtls,
+  SdesKeyDescription, SrtpDropCounters, WebRtcLocalDtls, DtmfSource, InbandDtmfMode,
 } from './protocol.js';
 export { isMediaReply } from './protocol.js';
 export {

@@ -79,6 +79,8 @@ export class MediaWorkerRuntime {
         return this.createEndpoint(c);
       case 'setRemote':
         this.get(c.endpoint).setRemote(c.remote);
+        // In-band DTMF detection follows the (re)negotiated telephone-event.
+        this.graph.endpointChanged(c.endpoint);
         return null;
       case 'connect': {
         const a = this.get(c.a);
@@ -164,7 +166,7 @@ export class MediaWorkerRuntime {
       clock: this.options.clock,
       random: this.options.random,
       emit: (event: EndpointEvent) => {
-        // A digit may end a play that allows barge-in; the digit is reported either way.
+        // A digit (RFC 4733 or in-band) may end a play that allows barge-in; it is reported either way.
         if (event.ev === 'dtmf') this.graph.digit(id);
         emit({ ...event, endpoint: id } as MediaEvent);
       },

@@ -6,12 +6,14 @@
  * `id` is the command's request id; endpoints are named by `endpoint` (ids the pool
  * assigns), so one field never means two things.
  */
-import type { EndpointOptions, EndpointStats, IceParameters, RemoteDescription, SdesKeyDescription } from '../endpoint/index.js';
+import type {
+  DtmfSource, EndpointOptions, EndpointStats, IceParameters, RemoteDescription, SdesKeyDescription,
+} from '../endpoint/index.js';
 import type { IceCandidate } from '../webrtc/ice/index.js';
 
 export type {
-  EndpointOptions, EndpointStats, IceParameters, MediaDirection, RemoteDescription, RemoteDtlsParameters, SdesKeyDescription,
-  SrtpDropCounters,
+  DtmfSource, EndpointOptions, EndpointStats, IceParameters, InbandDtmfMode, MediaDirection, RemoteDescription,
+  RemoteDtlsParameters, SdesKeyDescription, SrtpDropCounters,
 } from '../endpoint/index.js';
 export type { IceCandidate } from '../webrtc/ice/index.js';
 import type { PlayDoneReason, PlaySourceSpec, RecordResult } from '../graph/index.js';
@@ -245,7 +247,8 @@ export type MediaReply<Op extends MediaCommandOp = MediaCommandOp> =
   | { id: number; ok: false; error: MediaErrorInfo };
 
 export type MediaEvent =
-  | { ev: 'dtmf'; endpoint: EndpointId; digit: string; source: 'rfc4733' }
+  /** A received key press, once whichever way it came (RFC 4733 preferred when it came both ways). */
+  | { ev: 'dtmf'; endpoint: EndpointId; digit: string; source: DtmfSource }
   /** No RTP for `silentMs` while the far end should be sending (not raised while it holds). */
   | { ev: 'timeout'; endpoint: EndpointId; silentMs: number }
   | { ev: 'stats'; endpoint: EndpointId; stats: EndpointStats }
