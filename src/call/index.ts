@@ -2,8 +2,9 @@ export type { CallSignallingDeps, CallPlan, ForkTarget } from './signalling/type
 export { ALLOWED_METHODS, SUPPORTED_EXTENSIONS } from './signalling/callee-fork.js';
 export type {
   Leg, LegState, LegEvent, Party, HangupCause, PlayItem, PlayOptions, PlayResult, CollectOptions, RecordOptions, Recording,
-  LegRecording, LegStats,
+  LegRecording, LegStats, IncomingRefer, ReferHandler, TransferOptions,
 } from './leg/leg-types.js';
+export { TransferError, isTransferError } from './leg/refer-issuer.js';
 export { ReinviteError } from './leg/reinvite.js';
 export { HangupError, isHangupError, statusForCause, q850ForCause } from './leg/hangup-error.js';
 export { InboundLeg } from './leg/inbound-leg.js';

@@ -36,10 +36,16 @@ export interface BridgeOptions {
   /** The media workers; needed only when neither leg is MediaBridgeable. */
   media?: MediaConnector;
   record?: BridgeRecordOptions;
+  /**
+   * Aborting it takes the relay down and resolves with endedBy 'stopped', both legs still up
+   * (a transfer re-bridges one of them elsewhere).
+   */
+  stop?: AbortSignal;
 }
 
 export interface BridgeEnd {
-  endedBy: 'a' | 'b';
+  /** Which leg ended first, or 'stopped' when `stop` was aborted first (cause 'normal'). */
+  endedBy: 'a' | 'b' | 'stopped';
   cause: HangupCause;
   /** The closed recording file, when `record` was asked and the relay came up. */
   recording?: Recording;
@@ -66,20 +72,24 @@ function causeOf(signal: AbortSignal): HangupCause {
   return isHangupError(reason) ? reason.hangupCause : 'normal';
 }
 
-/** Which leg ended first (a when both already had), as soon as one does. */
-function firstEnded(a: Leg, b: Leg): Promise<'a' | 'b'> {
+/** Which leg ended first (a when both already had), or the stop signal, as soon as one does. */
+function firstEnded(a: Leg, b: Leg, stop: AbortSignal | undefined): Promise<'a' | 'b' | 'stopped'> {
   if (a.signal.aborted) return Promise.resolve('a');
   if (b.signal.aborted) return Promise.resolve('b');
+  if (stop?.aborted === true) return Promise.resolve('stopped');
   return new Promise((resolve) => {
     const onA = (): void => done('a');
     const onB = (): void => done('b');
-    const done = (which: 'a' | 'b'): void => {
+    const onStop = (): void => done('stopped');
+    const done = (which: 'a' | 'b' | 'stopped'): void => {
       a.signal.removeEventListener('abort', onA);
       b.signal.removeEventListener('abort', onB);
+      stop?.removeEventListener('abort', onStop);
       resolve(which);
     };
     a.signal.addEventListener('abort', onA, { once: true });
     b.signal.addEventListener('abort', onB, { once: true });
+    stop?.addEventListener('abort', onStop, { once: true });
   });
 }
 
@@ -123,7 +133,12 @@ export async function bridge(a: Leg, b: Leg, opts: BridgeOptions = {}): Promise<
       }
     }
   }
-  const endedBy = await firstEnded(a, b);
+  const endedBy = await firstEnded(a, b, opts.stop);
+  if (endedBy === 'stopped') {
+    const file = recording !== undefined ? await recording.stop() : undefined;
+    if (connected !== undefined && media !== undefined) await media.disconnect(connected).catch(() => undefined);
+    return { endedBy, cause: 'normal', ...(file !== undefined ? { recording: file } : {}) };
+  }
   const gone = endedBy === 'a' ? a : b;
   const other = endedBy === 'a' ? b : a;
   const cause = causeOf(gone.signal);

@@ -16,13 +16,16 @@ import { collectorTransition, startCollector, type CollectorState } from './digi
 import { HangupError, q850ForCause, statusForCause } from './hangup-error.js';
 import { partyOf } from './party.js';
 import type {
-  CollectOptions, HangupCause, Leg, LegEvent, LegRecording, LegState, LegStats, Party, PlayItem, PlayOptions, PlayResult, RecordOptions,
+  CollectOptions, HangupCause, Leg, LegEvent, LegRecording, LegState, LegStats, Party, PlayItem, PlayOptions, PlayResult, RecordOptions, ReferHandler,
+  TransferOptions,
 } from './leg-types.js';
 import { LegRecorder } from './leg-recorder.js';
 import { LocalHold } from './local-hold.js';
 import type { LegDeps } from './leg-deps.js';
 import type { MediaConnector } from './bridge.js';
 import { ReinviteError } from './reinvite.js';
+import { ReferIssuer } from './refer-issuer.js';
+import { ReferRecipient } from './refer-recipient.js';
 
 /** The same key press arriving by two routes (RFC 4733 and INFO) within this window counts once. */
 const DUPLICATE_DIGIT_MS = 300;
@@ -54,6 +57,8 @@ export class InboundLeg implements Leg {
   private mediaClosed: Promise<void> = Promise.resolve();
   private readonly recorder: LegRecorder;
   private readonly localHold: LocalHold;
+  private readonly referRecipient: ReferRecipient;
+  private readonly referIssuer: ReferIssuer;
 
   constructor(
     private readonly deps: LegDeps,
@@ -79,6 +84,9 @@ export class InboundLeg implements Leg {
       onDialogGone: () => void this.hangup('failed'),
       legId: this.id,
     });
+    const answered = (): boolean => this.legState === 'answered' || this.legState === 'held';
+    this.referRecipient = new ReferRecipient({ deps, side: () => this.uas, answered, legId: this.id });
+    this.referIssuer = new ReferIssuer({ deps, side: () => this.uas, legId: this.id });
     this.uas.respond(100);
   }
 
@@ -274,6 +282,15 @@ export class InboundLeg implements Leg {
     this.finish(cause);
   }
 
+  async transfer(targetUri: string, opts?: TransferOptions): Promise<void> {
+    this.assertLive();
+    await this.abortable(this.referIssuer.transfer(targetUri, opts));
+  }
+
+  onRefer(handler: ReferHandler): () => void {
+    return this.referRecipient.setHandler(handler);
+  }
+
   // ---- SIP from the registry ----
 
   /** A request inside this leg's dialog. */
@@ -306,6 +323,12 @@ export class InboundLeg implements Leg {
       }
       case 'OPTIONS':
         tx.respond(createResponse(req, 200, 'OK'));
+        return;
+      case 'REFER':
+        this.referRecipient.receive(req, tx);
+        return;
+      case 'NOTIFY':
+        this.referIssuer.onNotify(req, tx);
         return;
       default:
         tx.respond(createResponse(req, 501, 'Not Implemented'));
@@ -472,6 +495,8 @@ export class InboundLeg implements Leg {
     if (this.media !== undefined) this.mediaClosed = this.media.close();
     this.deps.registry.forget(this);
     const err = new HangupError(cause);
+    this.referRecipient.close();
+    this.referIssuer.close(err);
     this.answerWait?.reject(err);
     this.answerWait = undefined;
     this.ctl.abort(err);

@@ -103,6 +103,50 @@ export interface LegStats {
   mos: number;
 }
 
+/**
+ * A REFER the far end sent on an answered leg (RFC 3515): it asks us to call `target` (a
+ * blind transfer when the far end is the transferor). The handler given to `Leg.onRefer`
+ * decides by calling `accept()` (202 Accepted, then NOTIFY 100 Trying) or `reject()`; if it
+ * does neither, the REFER gets 603 Decline. After accepting, `report()` tells the referrer
+ * how the call to the target went (a NOTIFY with a message/sipfrag status line); a final
+ * status (>= 200) ends the implicit subscription.
+ */
+export interface IncomingRefer {
+  /** The URI to call (Refer-To without URI headers), e.g. `sip:1003@atende.local`. */
+  readonly target: string;
+  /** The user part when the target is a SIP URI with one (the extension or number dialled). */
+  readonly targetUser: string | undefined;
+  /** The host of a SIP target URI. */
+  readonly targetHost: string | undefined;
+  /** Referred-By as sent (RFC 3892), when present. */
+  readonly referredBy: string | undefined;
+  /** False when the referrer asked for no NOTIFYs (Refer-Sub: false, RFC 4488): report() sends nothing. */
+  readonly subscription: boolean;
+  /** 202 Accepted (and NOTIFY 100 Trying). */
+  accept(): void;
+  /** A final refusal of the REFER itself, e.g. 404 for an unknown target, 603 Decline. */
+  reject(status: number, reason?: string): void;
+  /**
+   * Reports the call to the target: a provisional (180) or a final status (200, 486, 480...).
+   * Resolves once the NOTIFY is answered (or could not be sent): wait for it before ending the
+   * referrer's leg, so the outcome reaches it before our BYE.
+   */
+  report(status: number, reason?: string): Promise<void>;
+}
+
+/** Decides an incoming REFER; may be async (the REFER waits for accept or reject). */
+export type ReferHandler = (refer: IncomingRefer) => void | Promise<void>;
+
+/** Options of `Leg.transfer`. */
+export interface TransferOptions {
+  /** Our Referred-By (RFC 3892); default: our own address in the dialog. */
+  referredBy?: string;
+  /** Ask for no NOTIFYs (Refer-Sub: false, RFC 4488): resolves on the 2xx to the REFER. */
+  noSubscription?: boolean;
+  /** Give up waiting for the final NOTIFY after this long (default 120 s): rejects with status 408. */
+  timeoutMs?: number;
+}
+
 export type LegEvent =
   | { type: 'dtmf'; digit: string }
   | { type: 'held' }
@@ -153,5 +197,17 @@ export interface Leg {
   /** The quality read just before the leg's media endpoint was released (after it ended). */
   readonly lastStats: LegStats | undefined;
   hangup(cause?: HangupCause): Promise<void>;
+  /**
+   * Asks the far end to call `targetUri` itself (REFER on this leg's dialog, RFC 3515) and
+   * resolves when a NOTIFY reports a 2xx from the target. Rejects with a TransferError when the
+   * REFER is refused or the NOTIFY reports 3xx-6xx, with a HangupError when the leg ends first.
+   * The leg stays up: a transferred phone normally hangs up by itself afterwards.
+   */
+  transfer(targetUri: string, opts?: TransferOptions): Promise<void>;
+  /**
+   * Registers the handler for REFERs from the far end (only one; a later call replaces it).
+   * Without a handler a REFER gets 603 Decline. Returns a function that removes it.
+   */
+  onRefer(handler: ReferHandler): () => void;
   on(listener: (event: LegEvent) => void): () => void;
 }

@@ -19,11 +19,14 @@ import { parseInfoDigit } from './info-digit.js';
 import type { LegDeps } from './leg-deps.js';
 import { LegOperations } from './leg-operations.js';
 import type {
-  CollectOptions, HangupCause, Leg, LegEvent, LegRecording, LegState, LegStats, Party, PlayItem, PlayOptions, PlayResult, RecordOptions,
+  CollectOptions, HangupCause, Leg, LegEvent, LegRecording, LegState, LegStats, Party, PlayItem, PlayOptions, PlayResult, RecordOptions, ReferHandler,
+  TransferOptions,
 } from './leg-types.js';
 import { LegRecorder } from './leg-recorder.js';
 import { LocalHold } from './local-hold.js';
 import { ReinviteError } from './reinvite.js';
+import { ReferIssuer } from './refer-issuer.js';
+import { ReferRecipient } from './refer-recipient.js';
 import { initialOutbound, OriginateError, transitionOutbound, type OutboundEffect, type OutboundEvent, type OutboundSnapshot } from './outbound-leg-state.js';
 import { partyOf } from './party.js';
 
@@ -66,6 +69,8 @@ export class OutboundLeg implements Leg, MediaBridgeable {
   private mediaClosed: Promise<void> = Promise.resolve();
   private readonly recorder: LegRecorder;
   private readonly localHold: LocalHold;
+  private readonly referRecipient: ReferRecipient;
+  private readonly referIssuer: ReferIssuer;
 
   private constructor(
     private readonly deps: LegDeps,
@@ -87,6 +92,9 @@ export class OutboundLeg implements Leg, MediaBridgeable {
       onDialogGone: () => void this.hangup('failed'),
       legId: this.id,
     });
+    const answered = (): boolean => this.legState === 'answered' || this.legState === 'held';
+    this.referRecipient = new ReferRecipient({ deps, side: () => this.winner(), answered, legId: this.id });
+    this.referIssuer = new ReferIssuer({ deps, side: () => this.winner(), legId: this.id });
     this.answered = new Promise<void>((resolve, reject) => {
       this.answerWait = { resolve, reject };
     });
@@ -233,6 +241,15 @@ export class OutboundLeg implements Leg, MediaBridgeable {
     this.dispatch({ type: 'end', cause });
   }
 
+  async transfer(targetUri: string, opts?: TransferOptions): Promise<void> {
+    this.ops.assertLive();
+    await this.ops.abortable(this.referIssuer.transfer(targetUri, opts));
+  }
+
+  onRefer(handler: ReferHandler): () => void {
+    return this.referRecipient.setHandler(handler);
+  }
+
   // ---- SIP from the index (requests inside the winning dialog) ----
 
   onRequest(req: SipRequest, tx: ServerTransaction): void {
@@ -264,6 +281,12 @@ export class OutboundLeg implements Leg, MediaBridgeable {
       }
       case 'OPTIONS':
         tx.respond(createResponse(req, 200, 'OK'));
+        return;
+      case 'REFER':
+        this.referRecipient.receive(req, tx);
+        return;
+      case 'NOTIFY':
+        this.referIssuer.onNotify(req, tx);
         return;
       default:
         tx.respond(createResponse(req, 501, 'Not Implemented'));
@@ -465,7 +488,10 @@ export class OutboundLeg implements Leg, MediaBridgeable {
     const wait = this.answerWait;
     this.answerWait = undefined;
     wait?.reject(new OriginateError(cause, status ?? this.failStatus));
-    this.ctl.abort(new HangupError(cause));
+    const err = new HangupError(cause);
+    this.referRecipient.close();
+    this.referIssuer.close(err);
+    this.ctl.abort(err);
     this.ops.wake();
     this.emit({ type: 'ended', cause });
     this.resolveEnded(cause);

@@ -16,7 +16,7 @@ import { sendAck } from './ack-sender.js';
 import type { CallSignallingDeps, CallPlan, ForkTarget } from './types.js';
 
 /** Methods we accept inside a call, advertised in Allow. */
-export const ALLOWED_METHODS = 'INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, PRACK, INFO, MESSAGE, NOTIFY';
+export const ALLOWED_METHODS = 'INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, PRACK, INFO, MESSAGE, NOTIFY, REFER';
 
 /** Extensions each leg of a call speaks: reliable provisionals (RFC 3262) and session timers (RFC 4028). */
 export const SUPPORTED_EXTENSIONS = '100rel, timer';

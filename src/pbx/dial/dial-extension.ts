@@ -3,10 +3,10 @@
  * extension at once (originate), let the caller hear the ringing (180, or the callee's early
  * media through a 183 of ours), answer the caller when a device answers and bridge the two
  * legs' media until either hangs up. A busy, unanswered or refusing callee is reported to the
- * caller with the matching status; a caller who gives up cancels the devices.
+ * caller with the matching status; a caller who gives up cancels the devices. Either party
+ * may then transfer the other to another extension (REFER, blind-transfer.ts).
  */
 import {
-  bridge,
   isOriginateError,
   originate,
   type ForkTarget,
@@ -15,6 +15,7 @@ import {
   type OutboundLeg,
   type Party,
 } from '../../call/index.js';
+import { bridgeWithTransfers, type TransferTargetResolver } from './blind-transfer.js';
 
 export interface DialRequest {
   /** The calling leg, not yet answered. */
@@ -26,6 +27,11 @@ export interface DialRequest {
   forks: ForkTarget[];
   /** How long the devices ring before the caller hears 480 (Asterisk's Dial timeout). */
   ringTimeoutMs: number;
+  /**
+   * Finds the extension a party's REFER names (blind transfer, blind-transfer.ts); without it
+   * REFERs get 603 Decline. Transfer targets ring for `ringTimeoutMs` too.
+   */
+  transferTarget?: TransferTargetResolver;
 }
 
 export async function dialExtension(deps: LegDeps, req: DialRequest): Promise<void> {
@@ -67,5 +73,6 @@ export async function dialExtension(deps: LegDeps, req: DialRequest): Promise<vo
   }
   // The early media relay becomes the call's bridge: take it down and set it up again.
   if (earlyRelay && caller.endpointId !== undefined) await caller.mediaConnector.disconnect(caller.endpointId).catch(() => undefined);
-  await bridge(caller, callee);
+  const policy = req.transferTarget !== undefined ? { resolve: req.transferTarget, ringTimeoutMs: req.ringTimeoutMs } : undefined;
+  await bridgeWithTransfers(deps, { leg: caller, party: req.from }, { leg: callee, party: callee.to }, policy);
 }

@@ -1,0 +1,154 @@
+/**
+ * Blind transfer of a call between extensions (RFC 5589 6, as Asterisk and FreeSWITCH do it):
+ * either party of a bridged call sends REFER naming one of our extensions. We answer 202, take
+ * the bridge down, play ringback to the other party (the transferee) and ring the target's
+ * devices. When the target answers, the transferor's NOTIFY says 200 and its leg gets our BYE;
+ * the transferee is bridged with the target (who may transfer again). When the target is busy
+ * or does not answer, the NOTIFY carries that status (486, 480...) and then:
+ *   - the transferor still on the line: the two are bridged again (the phone shows the failure
+ *     and can take the call back, RFC 5589 6's "transferor may reconnect");
+ *   - the transferor gone: the transferee hears a busy tone for a few seconds and is hung up
+ *     (there is nobody left to reconnect with; Asterisk leaves the transferee with the failure).
+ * A transferee who hangs up while the target rings cancels it (NOTIFY 487) and ends the call.
+ */
+import {
+  bridge,
+  isOriginateError,
+  originate,
+  statusForCause,
+  type ForkTarget,
+  type HangupCause,
+  type IncomingRefer,
+  type Leg,
+  type LegDeps,
+  type OutboundLeg,
+  type Party,
+} from '../../call/index.js';
+import { defaultReason } from '../../sip/message/index.js';
+
+/** The devices a transfer rings: one of our extensions. */
+export interface TransferTarget {
+  /** The called address written in To, e.g. `sip:1003@atende.local`. */
+  toUri: string;
+  forks: ForkTarget[];
+}
+
+/** Resolves a Refer-To to one of our extensions, or undefined (the REFER then gets 404). */
+export type TransferTargetResolver = (target: { user: string | undefined; host: string | undefined; uri: string }) => TransferTarget | undefined;
+
+/** One side of a bridged call: its leg and who it is when shown to a transfer target. */
+export interface CallParty {
+  leg: Leg;
+  party: Party;
+}
+
+export interface TransferPolicy {
+  resolve: TransferTargetResolver;
+  /** How long the target's devices ring. */
+  ringTimeoutMs: number;
+  /** How long the transferee hears busy tone before we hang up, when the transfer failed and the transferor is gone. */
+  failureToneMs?: number;
+}
+
+interface TransferRequest {
+  transferor: CallParty;
+  transferee: CallParty;
+  refer: IncomingRefer;
+  target: TransferTarget;
+}
+
+const DEFAULT_FAILURE_TONE_MS = 3000;
+
+/**
+ * Bridges `a` and `b` until the call ends, carrying out blind transfers either party asks for
+ * on the way (each transfer re-bridges the remaining party with the target). Without a policy
+ * it is a plain bridge (REFERs get 603 Decline).
+ */
+export async function bridgeWithTransfers(deps: LegDeps, a: CallParty, b: CallParty, policy: TransferPolicy | undefined): Promise<void> {
+  let pair: [CallParty, CallParty] | undefined = [a, b];
+  while (pair !== undefined) {
+    const [x, y] = pair;
+    const stop = new AbortController();
+    let request: TransferRequest | undefined;
+    const take = (transferor: CallParty, transferee: CallParty) => (refer: IncomingRefer): void => {
+      if (request !== undefined) {
+        refer.reject(491, 'Request Pending');
+        return;
+      }
+      const target = policy?.resolve({ user: refer.targetUser, host: refer.targetHost, uri: refer.target });
+      if (target === undefined) {
+        refer.reject(404, 'Not Found');
+        return;
+      }
+      refer.accept();
+      request = { transferor, transferee, refer, target };
+      stop.abort();
+    };
+    const offX = policy !== undefined ? x.leg.onRefer(take(x, y)) : undefined;
+    const offY = policy !== undefined ? y.leg.onRefer(take(y, x)) : undefined;
+    let stopped: boolean;
+    try {
+      stopped = (await bridge(x.leg, y.leg, { stop: stop.signal })).endedBy === 'stopped';
+    } finally {
+      offX?.();
+      offY?.();
+    }
+    if (!stopped || request === undefined || policy === undefined) return;
+    pair = await blindTransfer(deps, request, policy);
+  }
+}
+
+/** Carries out one accepted transfer; resolves with the pair to bridge next, or undefined when the call is over. */
+async function blindTransfer(deps: LegDeps, req: TransferRequest, policy: TransferPolicy): Promise<[CallParty, CallParty] | undefined> {
+  const { transferor, transferee, refer, target } = req;
+  deps.logger.info({ transferor: transferor.leg.id, transferee: transferee.leg.id, to: target.toUri, referredBy: refer.referredBy }, 'blind transfer');
+  // While the target rings, a second REFER (from the transferee) waits its turn: 491.
+  const offBusy = transferee.leg.onRefer((r) => r.reject(491, 'Request Pending'));
+  const near = transferee.leg.endpointId;
+  const ringing = startRingback(deps, transferee.leg);
+  let answered: OutboundLeg | undefined;
+  let failure: { status: number; cause: HangupCause } = { status: 500, cause: 'failed' };
+  try {
+    answered = await originate(deps, target, {
+      from: transferee.party,
+      timeoutMs: policy.ringTimeoutMs,
+      signal: transferee.leg.signal,
+      ...(near !== undefined ? { near } : {}),
+      onEarly: () => void refer.report(180, 'Ringing'),
+    });
+  } catch (err) {
+    if (!isOriginateError(err)) throw err;
+    const status = err.status ?? statusForCause(err.cause);
+    failure = { status, cause: err.cause };
+  } finally {
+    offBusy();
+    await ringing.stop();
+  }
+  if (answered !== undefined) {
+    await refer.report(200, 'OK');
+    if (!transferor.leg.signal.aborted) await transferor.leg.hangup('normal');
+    return [transferee, { leg: answered, party: answered.to }];
+  }
+  await refer.report(failure.status, defaultReason(failure.status));
+  if (transferee.leg.signal.aborted) {
+    // The transferee gave up: the call is over for the transferor too.
+    if (!transferor.leg.signal.aborted) await transferor.leg.hangup('normal');
+    return undefined;
+  }
+  if (!transferor.leg.signal.aborted) return [transferor, transferee];
+  await transferee.leg.play({ kind: 'tone', tone: 'busy', durationMs: policy.failureToneMs ?? DEFAULT_FAILURE_TONE_MS }).catch(() => undefined);
+  await transferee.leg.hangup(failure.cause);
+  return undefined;
+}
+
+/** Ringback to the transferee (looped) until stopped; a leg that ended meanwhile is no error. */
+function startRingback(deps: LegDeps, leg: Leg): { stop(): Promise<void> } {
+  // Not awaited: the play ends when stopped (or with the leg); a lost playDone must not hold the transfer up.
+  void leg.play({ kind: 'tone', tone: 'ringback' }, { loop: true }).catch(() => undefined);
+  return {
+    async stop() {
+      const endpoint = leg.endpointId;
+      if (endpoint !== undefined && !leg.signal.aborted) await deps.media.pool.stopPlay(endpoint).catch(() => undefined);
+    },
+  };
+}
