@@ -54,6 +54,25 @@ describe('bridge', () => {
     expect(a.hangups).toEqual(['normal']);
   });
 
+  it('stop takes the relay down and leaves both legs up', async () => {
+    const a = fakeLeg('a', 'ep1');
+    const b = fakeLeg('b', 'ep2');
+    const media = fakeMedia();
+    const stop = new AbortController();
+    const done = bridge(a, b, { media, stop: stop.signal });
+    await tick();
+    stop.abort();
+    expect(await done).toEqual({ endedBy: 'stopped', cause: 'normal' });
+    expect(media.log).toEqual(['connect ep1 ep2', 'disconnect ep1']);
+    expect(a.hangups).toEqual([]);
+    expect(b.hangups).toEqual([]);
+    // The same endpoints can be bridged again (the relay is gone).
+    const again = bridge(a, b, { media });
+    await tick();
+    a.end('normal');
+    expect(await again).toEqual({ endedBy: 'a', cause: 'normal' });
+  });
+
   it('leaves the other leg up with hangupOther false', async () => {
     const a = fakeLeg('a', 'ep1');
     const b = fakeLeg('b', 'ep2');
