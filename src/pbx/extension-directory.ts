@@ -1,7 +1,8 @@
-import type { DigestAlgorithm, Store } from '../store/index.js';
+import type { DigestAlgorithm, RecordingPolicy, Store } from '../store/index.js';
 
 interface DirectoryEntry {
   name: string;
+  recording: RecordingPolicy;
   ha1: Map<string, string>;
 }
 
@@ -17,7 +18,7 @@ export class ExtensionDirectory {
 
   async reload(): Promise<void> {
     const next = new Map<string, DirectoryEntry>();
-    for (const ext of await this.store.extensions.list()) next.set(ext.number, { name: ext.name, ha1: new Map() });
+    for (const ext of await this.store.extensions.list()) next.set(ext.number, { name: ext.name, recording: ext.recording, ha1: new Map() });
     for (const cred of await this.store.extensions.listCredentials()) {
       next.get(cred.number)?.ha1.set(`${cred.algorithm}\u0000${cred.realm}`, cred.ha1);
     }
@@ -30,6 +31,11 @@ export class ExtensionDirectory {
 
   displayName(number: string): string | undefined {
     return this.entries.get(number)?.name;
+  }
+
+  /** Whether the extension's calls are recorded ('never' for unknown numbers). */
+  recording(number: string): RecordingPolicy {
+    return this.entries.get(number)?.recording ?? 'never';
   }
 
   /** HA1 of an extension for a realm and algorithm; undefined for unknown users. */

@@ -2,7 +2,7 @@ export { openDatabase, dialectFor, SQLITE_FILE_NAME, type OpenDatabaseOptions } 
 export type { Store, StoreRepositories } from './store.js';
 export { StoreError } from './store-error.js';
 export type { SqlDialectName } from './migrations/dialect-name.js';
-export type { DigestAlgorithm } from './schema.js';
+export type { DigestAlgorithm, RecordingPolicy } from './schema.js';
 export type { ChangeContext, WriteOutcome } from './change-context.js';
 export { digestHa1 } from './digest-ha1.js';
 export { canonicalJson } from './canonical-json.js';

@@ -17,10 +17,14 @@ export interface SettingsTable {
   updated_at: number;
 }
 
+/** Which of an extension's calls are recorded. */
+export type RecordingPolicy = 'always' | 'never' | 'onDemand';
+
 export interface ExtensionsTable {
   number: string;
   name: string;
   email: string | null;
+  recording: Generated<RecordingPolicy>;
   created_at: number;
   updated_at: number;
 }

@@ -91,6 +91,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         number: '1001',
         name: 'Ana Souza',
         email: 'ana@x.org',
+        recording: 'never',
         createdAt: 1_700_000_000_000,
         updatedAt: 1_700_000_001_000,
       });
@@ -105,6 +106,10 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         after: { number: '1001', name: 'Ana Souza', email: 'ana@x.org' },
       });
       expect(previous).toMatchObject({ action: 'created', before: null });
+      // The recording policy is part of the extension (default never) and of its history.
+      expect(await s.extensions.upsert({ number: '1001', name: 'Ana Souza', email: 'ana@x.org', recording: 'always' }, who)).toBe('updated');
+      expect((await s.extensions.get('1001'))?.recording).toBe('always');
+      expect((await s.history.list({ entity: 'extension:1001' }))[0]).toMatchObject({ after: { recording: 'always' } });
     });
 
     it('stores passwords only as MD5 and SHA-256 HA1 values', async () => {
@@ -270,7 +275,7 @@ describe('sqlite specifics', () => {
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     const migrations = raw.prepare('select name from schema_migrations order by name').all();
     raw.close();
-    expect(migrations).toEqual([{ name: '0001-initial' }, { name: '0002-users' }]);
+    expect(migrations).toEqual([{ name: '0001-initial' }, { name: '0002-users' }, { name: '0003-extension-recording' }]);
     await rm(base, { recursive: true, force: true });
   });
 

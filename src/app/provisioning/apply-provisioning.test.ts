@@ -21,6 +21,7 @@ extensions:
     name: "Ana Souza"
     password: "s3cret-1001"
     email: ana@example.org
+    recording: always
   - number: "1002"
     name: "Bruno Lima"
     password: "s3cret-1002"
@@ -82,7 +83,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         flood: { requests: 16, windowSeconds: 2 },
         scannerUserAgents: ['friendly-scanner', 'sipvicious'],
       });
-      expect(await s.extensions.get('1001')).toMatchObject({ name: 'Ana Souza', email: 'ana@example.org' });
+      expect(await s.extensions.get('1001')).toMatchObject({ name: 'Ana Souza', email: 'ana@example.org', recording: 'always' });
+      expect(await s.extensions.get('1002')).toMatchObject({ recording: 'never' });
       expect(await s.extensions.getCredentials('1002')).toEqual([
         { algorithm: 'MD5', realm: 'atende.local', ha1: digestHa1('MD5', '1002', 'atende.local', 's3cret-1002') },
         { algorithm: 'SHA-256', realm: 'atende.local', ha1: digestHa1('SHA-256', '1002', 'atende.local', 's3cret-1002') },

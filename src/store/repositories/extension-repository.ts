@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { DigestAlgorithm, ExtensionsTable } from '../schema.js';
+import type { DigestAlgorithm, ExtensionsTable, RecordingPolicy } from '../schema.js';
 import { canonicalJson } from '../canonical-json.js';
 import { digestHa1 } from '../digest-ha1.js';
 import { recordHistory, type ChangeContext, type RepositoryContext } from '../change-context.js';
@@ -9,6 +9,7 @@ export interface Extension {
   number: string;
   name: string;
   email: string | null;
+  recording: RecordingPolicy;
   createdAt: number;
   updatedAt: number;
 }
@@ -18,6 +19,8 @@ export interface ExtensionInput {
   number: string;
   name: string;
   email?: string | null;
+  /** Default 'never'. */
+  recording?: RecordingPolicy;
 }
 
 /** One stored digest secret: HA1 for one algorithm and realm, never the password. */
@@ -30,11 +33,12 @@ export interface DigestCredential {
 const ALGORITHMS: readonly DigestAlgorithm[] = ['MD5', 'SHA-256'];
 
 function toExtension(row: Selectable<ExtensionsTable>): Extension {
-  return { number: row.number, name: row.name, email: row.email, createdAt: row.created_at, updatedAt: row.updated_at };
+  return { number: row.number, name: row.name, email: row.email, recording: row.recording, createdAt: row.created_at, updatedAt: row.updated_at };
 }
 
-function extensionJson(e: { number: string; name: string; email: string | null }): string {
-  return canonicalJson({ number: e.number, name: e.name, email: e.email });
+function extensionJson(e: { number: string; name: string; email: string | null; recording: RecordingPolicy }): string {
+  // 'never' is the default: left out, so history written before the setting existed compares equal.
+  return canonicalJson({ number: e.number, name: e.name, email: e.email, ...(e.recording !== 'never' ? { recording: e.recording } : {}) });
 }
 
 function credentialsJson(creds: readonly DigestCredential[]): string | null {
@@ -60,7 +64,7 @@ export class ExtensionRepository {
 
   /** Creates or updates an extension; writes nothing (no history) when nothing differs. */
   async upsert(input: ExtensionInput, change: ChangeContext): Promise<'created' | 'updated' | 'unchanged'> {
-    const next = { number: input.number, name: input.name, email: input.email ?? null };
+    const next = { number: input.number, name: input.name, email: input.email ?? null, recording: input.recording ?? 'never' };
     const before = await this.get(input.number);
     const now = this.ctx.clock.now();
     if (!before) {
@@ -76,7 +80,7 @@ export class ExtensionRepository {
     if (beforeJson === afterJson) return 'unchanged';
     await this.ctx.db
       .updateTable('extensions')
-      .set({ name: next.name, email: next.email, updated_at: now })
+      .set({ name: next.name, email: next.email, recording: next.recording, updated_at: now })
       .where('number', '=', next.number)
       .execute();
     await recordHistory(this.ctx, change, `extension:${next.number}`, 'updated', beforeJson, afterJson);

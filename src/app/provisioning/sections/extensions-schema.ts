@@ -30,6 +30,10 @@ export const extensionSchema = z
     password: z.string({ invalid_type_error: 'must be text (quote it)' }).min(1, 'must not be empty').optional(),
     passwordHashes: passwordHashesSchema.optional(),
     email: z.string({ invalid_type_error: 'must be an e-mail address' }).trim().email('must be an e-mail address').optional(),
+    /** Which of the extension's calls are recorded (default never). */
+    recording: z
+      .enum(['always', 'never', 'onDemand'], { errorMap: () => ({ message: 'must be always, never or onDemand' }) })
+      .optional(),
   })
   .strict();
 

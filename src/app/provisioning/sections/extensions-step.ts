@@ -66,7 +66,7 @@ export const extensionsStep: ProvisioningStep = {
     const domain = ctx.domain;
     if (doc.extensions === undefined || domain === undefined) return;
     for (const e of doc.extensions) {
-      const ext = await ctx.tx.extensions.upsert({ number: e.number, name: e.name, email: e.email ?? null }, ctx.change);
+      const ext = await ctx.tx.extensions.upsert({ number: e.number, name: e.name, email: e.email ?? null, recording: e.recording ?? 'never' }, ctx.change);
       let creds: ApplyOutcome = 'unchanged';
       if (e.password !== undefined) {
         creds = await ctx.tx.extensions.setPassword(e.number, domain, e.password, ctx.change);
@@ -100,6 +100,7 @@ export const extensionsStep: ProvisioningStep = {
         number: e.number,
         name: e.name,
         ...(e.email !== null ? { email: e.email } : {}),
+        ...(e.recording !== 'never' ? { recording: e.recording } : {}),
         ...(realm !== undefined
           ? { passwordHashes: { realm, ...(md5 ? { md5: md5.ha1 } : {}), ...(sha256 ? { sha256: sha256.ha1 } : {}) } }
           : {}),
