@@ -93,14 +93,15 @@ function forkTo(port: number, user: string): ForkTarget {
   return { requestUri: `sip:${user}@127.0.0.1:${port}`, target: { protocol: 'udp', address: '127.0.0.1', port } };
 }
 
-/** Routes the next INVITE into dialExtension: 1002 is B; REFERs may name 1003 (C). */
+/** Routes INVITEs into dialExtension: 1002 is B, 1003 is C; REFERs may name 1003. */
 function dialPlan(b: SippHandle, c: SipTestClient | undefined): void {
   stack.onInbound = (leg: InboundLeg) => {
+    const dialed = leg.to.number === '1003' && c !== undefined ? { user: '1003', port: c.localPort } : { user: '1002', port: b.ports.local };
     void dialExtension(stack.deps, {
       caller: leg,
       from: { uri: 'sip:1001@atende.local', number: '1001' },
-      toUri: 'sip:1002@atende.local',
-      forks: [forkTo(b.ports.local, '1002')],
+      toUri: `sip:${dialed.user}@atende.local`,
+      forks: [forkTo(dialed.port, dialed.user)],
       ringTimeoutMs: 5000,
       transferTarget: ({ user }) => (user === '1003' && c !== undefined ? { toUri: 'sip:1003@atende.local', forks: [forkTo(c.localPort, '1003')] } : undefined),
     }).catch(() => undefined);
@@ -148,7 +149,7 @@ async function nextNotify(a: SipTestClient, timeoutMs = 5000): Promise<Notified>
   };
 }
 
-describe('blind transfer between extensions (dialExtension)', () => {
+describe('transfer between extensions (dialExtension)', () => {
   it('A transfers B to 1003: 202, NOTIFY 100 then 180 then 200, A gets BYE, B talks to C', async () => {
     const b = await transferee();
     const a = await client('1001');
@@ -255,6 +256,67 @@ describe('blind transfer between extensions (dialExtension)', () => {
     expect(Date.now() - failedAt).toBeGreaterThan(2500);
     const r = await b.done();
     expect(r.exitCode, describeSippResult(r)).toBe(0);
+  });
+
+  it('attended transfer: A talks to B, then to C; REFER with Replaces bridges B with C and ends both of A\'s calls', async () => {
+    const b = await transferee();
+    const a = await client('1001');
+    const c = await client('1003');
+    const sinkA1 = await rtpSink();
+    const sinkA2 = await rtpSink();
+    const sinkC = await rtpSink();
+    dialPlan(b, c);
+    const d1 = await call(a, sinkA1.port);
+    // B is on hold at the phone (not modelled); A calls C through Atende.
+    const invite2 = a.inviteRequest('1003', { body: sdp('127.0.0.1', sinkA2.port) });
+    await a.send(invite2);
+    const inv = await c.waitForRequest('INVITE', 5000);
+    const toTag = randomToken(4);
+    await c.respond(inv, 200, { toTag, body: sdp('127.0.0.1', sinkC.port) });
+    const ok2 = await a.waitForResponse(invite2, 200, 5000);
+    const d2 = a.dialogFromResponse(invite2, ok2);
+    await a.send(a.inDialog(d2, 'ACK', { seq: cseq(invite2)?.seq ?? 1 }));
+    await c.waitForRequest('ACK', 3000);
+
+    // RFC 3891: tags as the dialog's other end (Atende) sees them: to-tag is Atende's.
+    const replaces = encodeURIComponent(`${d2.callId};to-tag=${d2.remoteTag};from-tag=${d2.localTag}`);
+    const refer = referRequest(a, d1, `<sip:1003@atende.local?Replaces=${replaces}>`);
+    await a.send(refer);
+    expect((await a.waitForResponse(refer, 200)).status).toBe(202);
+    expect((await nextNotify(a)).status).toBe('SIP/2.0 100 Trying');
+    const done = await nextNotify(a);
+    expect(done.status).toBe('SIP/2.0 200 OK');
+    expect(done.state).toBe('terminated;reason=noresource');
+    const byes = [await a.waitForRequest('BYE', 3000), await a.waitForRequest('BYE', 3000)];
+    for (const bye of byes) await a.respond(bye, 200);
+    expect(byes.map((m) => getHeader(m, 'Call-ID')).sort()).toEqual([d1.callId, d2.callId].sort());
+    // No new INVITE to C: its existing call now carries B.
+    expect(await c.silentFor(200, (m) => m.type === 'request' && m.method === 'INVITE')).toBe(true);
+    sinkC.packets.length = 0;
+    await sleep(1000);
+    expect(sinkC.packets.length).toBeGreaterThan(30);
+    expect(toneRatio(sinkC.packets, 440)).toBeGreaterThan(0.5);
+
+    const cBye = c.inDialog(c.dialogFromRequest(inv, toTag), 'BYE');
+    await c.send(cBye);
+    expect((await c.waitForResponse(cBye, 200)).status).toBe(200);
+    const r = await b.done();
+    expect(r.exitCode, describeSippResult(r)).toBe(0);
+  });
+
+  it('a REFER with Replaces naming no call of ours gets 481 and the call goes on', async () => {
+    const b = await transferee();
+    const a = await client('1001');
+    const sinkA = await rtpSink();
+    dialPlan(b, undefined);
+    const d = await call(a, sinkA.port);
+    const refer = referRequest(a, d, '<sip:1003@atende.local?Replaces=nope%40x%3Bto-tag%3D1%3Bfrom-tag%3D2>');
+    await a.send(refer);
+    expect((await a.waitForResponse(refer, 200)).status).toBe(481);
+    const aBye = a.inDialog(d, 'BYE');
+    await a.send(aBye);
+    await a.waitForResponse(aBye, 200);
+    expect((await b.done()).exitCode).toBe(0);
   });
 
   it('a REFER to something not ours gets 404 and the call goes on', async () => {

@@ -287,8 +287,12 @@ export class InboundLeg implements Leg {
     await this.abortable(this.referIssuer.transfer(targetUri, opts));
   }
 
-  onRefer(handler: ReferHandler): () => void {
-    return this.referRecipient.setHandler(handler);
+  onRefer(handler: ReferHandler, opts: { attended?: boolean } = {}): () => void {
+    return this.referRecipient.setHandler(handler, opts.attended === true);
+  }
+
+  get dialogId(): { callId: string; localTag: string; remoteTag: string } | undefined {
+    return this.dialog?.id;
   }
 
   // ---- SIP from the registry ----

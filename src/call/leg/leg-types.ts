@@ -120,6 +120,12 @@ export interface IncomingRefer {
   readonly targetHost: string | undefined;
   /** Referred-By as sent (RFC 3892), when present. */
   readonly referredBy: string | undefined;
+  /**
+   * Attended transfer (RFC 3891 Replaces in Refer-To): the dialog the referrer wants the target's
+   * call to replace, tags as Atende sees it (to-tag ours). Present only to handlers registered
+   * with `{ attended: true }`; other handlers never see such REFERs (501).
+   */
+  readonly replaces: { callId: string; toTag: string; fromTag: string } | undefined;
   /** False when the referrer asked for no NOTIFYs (Refer-Sub: false, RFC 4488): report() sends nothing. */
   readonly subscription: boolean;
   /** 202 Accepted (and NOTIFY 100 Trying). */
@@ -206,8 +212,11 @@ export interface Leg {
   transfer(targetUri: string, opts?: TransferOptions): Promise<void>;
   /**
    * Registers the handler for REFERs from the far end (only one; a later call replaces it).
-   * Without a handler a REFER gets 603 Decline. Returns a function that removes it.
+   * Without a handler a REFER gets 603 Decline; a REFER with Replaces (attended transfer) gets
+   * 501 unless the handler was registered with `attended: true`. Returns a function that removes it.
    */
-  onRefer(handler: ReferHandler): () => void;
+  onRefer(handler: ReferHandler, opts?: { attended?: boolean }): () => void;
+  /** The SIP dialog's identity once the leg has one (Call-ID and tags, ours local). */
+  readonly dialogId: { callId: string; localTag: string; remoteTag: string } | undefined;
   on(listener: (event: LegEvent) => void): () => void;
 }

@@ -246,8 +246,12 @@ export class OutboundLeg implements Leg, MediaBridgeable {
     await this.ops.abortable(this.referIssuer.transfer(targetUri, opts));
   }
 
-  onRefer(handler: ReferHandler): () => void {
-    return this.referRecipient.setHandler(handler);
+  onRefer(handler: ReferHandler, opts: { attended?: boolean } = {}): () => void {
+    return this.referRecipient.setHandler(handler, opts.attended === true);
+  }
+
+  get dialogId(): { callId: string; localTag: string; remoteTag: string } | undefined {
+    return this.dialog?.id;
   }
 
   // ---- SIP from the index (requests inside the winning dialog) ----

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRequest, isParseError } from '../../sip/message/index.js';
-import { parseReferTo, parseSipfragStatus, parseSubscriptionState, referTargetOf, sipfragBody, wantsReferSubscription } from './refer-headers.js';
+import { parseReplaces, parseReferTo, parseSipfragStatus, parseSubscriptionState, referTargetOf, sipfragBody, wantsReferSubscription } from './refer-headers.js';
 
 function refer(headers: { name: string; value: string }[]) {
   return createRequest({ method: 'REFER', uri: 'sip:atende@127.0.0.1', headers, body: Buffer.alloc(0) });
@@ -59,5 +59,14 @@ describe('Refer-Sub, sipfrag, Subscription-State', () => {
     expect(parseSubscriptionState('terminated;reason=noresource')).toEqual({ state: 'terminated', reason: 'noresource' });
     expect(parseSubscriptionState('active;expires=60')).toEqual({ state: 'active' });
     expect(parseSubscriptionState(undefined)).toBeUndefined();
+  });
+});
+
+describe('Replaces (RFC 3891)', () => {
+  it('reads the Call-ID and both tags; refuses a value missing one', () => {
+    expect(parseReplaces('abc@host;to-tag=1;from-tag=2')).toEqual({ callId: 'abc@host', toTag: '1', fromTag: '2', earlyOnly: false });
+    expect(parseReplaces('abc@host;from-tag=2;to-tag=1;early-only')).toEqual({ callId: 'abc@host', toTag: '1', fromTag: '2', earlyOnly: true });
+    expect(isParseError(parseReplaces('abc@host;to-tag=1'))).toBe(true);
+    expect(isParseError(parseReplaces(';to-tag=1;from-tag=2'))).toBe(true);
   });
 });

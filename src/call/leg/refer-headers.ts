@@ -16,6 +16,33 @@ export interface ReferTarget {
   method: string;
 }
 
+/** The dialog a Replaces names (RFC 3891 6.1): tags as seen by the UA receiving it. */
+export interface ReplacesTarget {
+  callId: string;
+  toTag: string;
+  fromTag: string;
+  earlyOnly: boolean;
+}
+
+/** Parses a Replaces value (`call-id;to-tag=a;from-tag=b[;early-only]`). */
+export function parseReplaces(value: string): ReplacesTarget | ParseError {
+  const [id, ...params] = value.split(';');
+  const callId = (id ?? '').trim();
+  if (callId === '') return parseError('Replaces without a Call-ID');
+  let toTag: string | undefined;
+  let fromTag: string | undefined;
+  let earlyOnly = false;
+  for (const p of params) {
+    const [k, v] = p.split('=').map((x) => x.trim());
+    const key = (k ?? '').toLowerCase();
+    if (key === 'to-tag') toTag = v;
+    else if (key === 'from-tag') fromTag = v;
+    else if (key === 'early-only') earlyOnly = true;
+  }
+  if (toTag === undefined || toTag === '' || fromTag === undefined || fromTag === '') return parseError('Replaces without both tags');
+  return { callId, toTag, fromTag, earlyOnly };
+}
+
 /** Parses one Refer-To value: name-addr or addr-spec, URI headers kept apart. */
 export function parseReferTo(value: string): ReferTarget | ParseError {
   const addr = parseNameAddr(value.trim());

@@ -3,13 +3,14 @@
  * answered dialog, lets the application decide (Leg.onRefer), answers 202 Accepted and
  * reports the outcome in NOTIFYs (`Event: refer`, message/sipfrag bodies) until a final
  * status ends the implicit subscription. `Refer-Sub: false` (RFC 4488) gets no NOTIFYs.
- * A Replaces in Refer-To (attended transfer, RFC 3891) is answered 501 for now.
+ * A Replaces in Refer-To (attended transfer, RFC 3891) reaches only handlers that said they
+ * handle it; otherwise it is answered 501.
  */
 import { createResponse, cseq, defaultReason, getHeader, isParseError, type HeaderField, type SipRequest } from '../../sip/message/index.js';
 import { nextInDialogRequest } from '../../sip/dialog/index.js';
 import type { ServerTransaction } from '../../sip/transaction/index.js';
 import type { CallSignallingDeps, DialogSide } from '../signalling/types.js';
-import { referTargetOf, SIPFRAG_CONTENT_TYPE, sipfragBody, wantsReferSubscription } from './refer-headers.js';
+import { parseReplaces, referTargetOf, SIPFRAG_CONTENT_TYPE, sipfragBody, wantsReferSubscription } from './refer-headers.js';
 import type { IncomingRefer, ReferHandler } from './leg-types.js';
 
 /** How long our implicit subscription says it lasts (a transfer target rings at most this long). */
@@ -26,6 +27,7 @@ export interface ReferRecipientOptions {
 
 export class ReferRecipient {
   private handler: ReferHandler | undefined;
+  private attended = false;
   /** Subscriptions this dialog has had: the second and later carry `id` in Event (RFC 3515 2.4.6). */
   private subscriptions = 0;
   private closed = false;
@@ -35,10 +37,13 @@ export class ReferRecipient {
   constructor(private readonly opts: ReferRecipientOptions) {}
 
   /** Sets the application's handler (replacing any); the returned function removes it. */
-  setHandler(handler: ReferHandler): () => void {
+  setHandler(handler: ReferHandler, attended = false): () => void {
     this.handler = handler;
+    this.attended = attended;
     return () => {
-      if (this.handler === handler) this.handler = undefined;
+      if (this.handler !== handler) return;
+      this.handler = undefined;
+      this.attended = false;
     };
   }
 
@@ -56,8 +61,13 @@ export class ReferRecipient {
       refuse(400, 'Bad Request', [warning(parsed.reason)]);
       return;
     }
-    if (parsed.replaces !== undefined) {
-      refuse(501, 'Not Implemented', [warning('attended transfer (Replaces) is not supported')]);
+    const replaces = parsed.replaces !== undefined ? parseReplaces(parsed.replaces) : undefined;
+    if (replaces !== undefined && (!this.attended || this.handler === undefined)) {
+      refuse(501, 'Not Implemented', [warning('attended transfer (Replaces) is not supported here')]);
+      return;
+    }
+    if (replaces !== undefined && isParseError(replaces)) {
+      refuse(400, 'Bad Request', [warning(replaces.reason)]);
       return;
     }
     if (parsed.method !== 'INVITE') {
@@ -80,6 +90,7 @@ export class ReferRecipient {
       targetUser: 'host' in uri ? uri.user : undefined,
       targetHost: 'host' in uri ? uri.host : undefined,
       referredBy: getHeader(req, 'Referred-By'),
+      replaces: replaces === undefined ? undefined : { callId: replaces.callId, toTag: replaces.toTag, fromTag: replaces.fromTag },
       subscription,
       accept: () => {
         if (decided) return;

@@ -10,6 +10,12 @@
  *   - the transferor gone: the transferee hears a busy tone for a few seconds and is hung up
  *     (there is nobody left to reconnect with; Asterisk leaves the transferee with the failure).
  * A transferee who hangs up while the target rings cancels it (NOTIFY 487) and ends the call.
+ *
+ * Attended transfer (RFC 5589 7, RFC 3891): the transferor talked to the target first in a
+ * second call through us and sends REFER with Replaces naming its leg of that call. We take
+ * the target out of that call, NOTIFY 200, hang up both of the transferor's legs and bridge
+ * the transferee with the target. A Replaces naming no call of ours gets 481; endpoints in
+ * different media workers (they cannot be relayed yet) get 501 and both calls go on.
  */
 import {
   bridge,
@@ -50,56 +56,152 @@ export interface TransferPolicy {
   failureToneMs?: number;
 }
 
-interface TransferRequest {
-  transferor: CallParty;
-  transferee: CallParty;
-  refer: IncomingRefer;
-  target: TransferTarget;
-}
-
 const DEFAULT_FAILURE_TONE_MS = 3000;
 
+/** A bridged call another call's attended transfer can take a party from. */
+interface RunningCall {
+  /** The two parties now bridged. */
+  parties(): readonly [CallParty, CallParty];
+  /** Takes the party facing `leg` out of this call: its bridge stops and its loop ends, hanging nobody up. */
+  release(leg: Leg): CallParty | undefined;
+  /** Resolves once this call's bridge is down (its relay gone, so its parties can be bridged anew). */
+  readonly down: Promise<void>;
+}
+
+/** The calls bridged by this module, per leg registry (one per server): attended transfers search them. */
+const runningCalls = new WeakMap<object, Set<RunningCall>>();
+
+function callsOf(deps: LegDeps): Set<RunningCall> {
+  let set = runningCalls.get(deps.registry);
+  if (set === undefined) {
+    set = new Set();
+    runningCalls.set(deps.registry, set);
+  }
+  return set;
+}
+
+/** The running call and leg whose dialog a Replaces names (to-tag ours; either order accepted, phones differ). */
+function findReplaced(deps: LegDeps, r: NonNullable<IncomingRefer['replaces']>): { call: RunningCall; leg: Leg } | undefined {
+  for (const call of callsOf(deps)) {
+    for (const { leg } of call.parties()) {
+      const id = leg.dialogId;
+      if (id === undefined || id.callId !== r.callId) continue;
+      if ((id.localTag === r.toTag && id.remoteTag === r.fromTag) || (id.localTag === r.fromTag && id.remoteTag === r.toTag)) return { call, leg };
+    }
+  }
+  return undefined;
+}
+
+type TransferRequest =
+  | { kind: 'blind'; transferor: CallParty; transferee: CallParty; refer: IncomingRefer; target: TransferTarget }
+  | { kind: 'attended'; transferor: CallParty; transferee: CallParty; refer: IncomingRefer; replaced: Leg; target: CallParty; targetFree: Promise<void> };
+
 /**
- * Bridges `a` and `b` until the call ends, carrying out blind transfers either party asks for
- * on the way (each transfer re-bridges the remaining party with the target). Without a policy
- * it is a plain bridge (REFERs get 603 Decline).
+ * Bridges `a` and `b` until the call ends, carrying out the blind and attended transfers either
+ * party asks for on the way (each re-bridges the remaining party with the target). Without a
+ * policy it is a plain bridge (REFERs get 603 Decline).
  */
 export async function bridgeWithTransfers(deps: LegDeps, a: CallParty, b: CallParty, policy: TransferPolicy | undefined): Promise<void> {
   let pair: [CallParty, CallParty] | undefined = [a, b];
+  const calls = callsOf(deps);
   while (pair !== undefined) {
     const [x, y] = pair;
     const stop = new AbortController();
     let request: TransferRequest | undefined;
+    let released = false;
+    let bridgeDown: () => void = () => undefined;
+    const self: RunningCall = {
+      down: new Promise<void>((resolve) => {
+        bridgeDown = resolve;
+      }),
+      parties: () => [x, y],
+      release: (leg) => {
+        const other = leg === x.leg ? y : leg === y.leg ? x : undefined;
+        if (other === undefined || request !== undefined || released) return undefined;
+        released = true;
+        stop.abort();
+        return other;
+      },
+    };
     const take = (transferor: CallParty, transferee: CallParty) => (refer: IncomingRefer): void => {
-      if (request !== undefined) {
+      if (request !== undefined || released || policy === undefined) {
         refer.reject(491, 'Request Pending');
         return;
       }
-      const target = policy?.resolve({ user: refer.targetUser, host: refer.targetHost, uri: refer.target });
+      if (refer.replaces !== undefined) {
+        const found = findReplaced(deps, refer.replaces);
+        if (found === undefined || found.call === self) {
+          refer.reject(481, 'Call/Transaction Does Not Exist');
+          return;
+        }
+        const [p, q] = found.call.parties();
+        const facing = p.leg === found.leg ? q : p;
+        if (!sameWorker(deps, transferee.leg, facing.leg)) {
+          deps.logger.info({ transferee: transferee.leg.id, target: facing.leg.id }, 'attended transfer across media workers is not supported');
+          refer.reject(501, 'Not Implemented');
+          return;
+        }
+        const target = found.call.release(found.leg);
+        if (target === undefined) {
+          refer.reject(491, 'Request Pending');
+          return;
+        }
+        refer.accept();
+        request = { kind: 'attended', transferor, transferee, refer, replaced: found.leg, target, targetFree: found.call.down };
+        stop.abort();
+        return;
+      }
+      const target = policy.resolve({ user: refer.targetUser, host: refer.targetHost, uri: refer.target });
       if (target === undefined) {
         refer.reject(404, 'Not Found');
         return;
       }
       refer.accept();
-      request = { transferor, transferee, refer, target };
+      request = { kind: 'blind', transferor, transferee, refer, target };
       stop.abort();
     };
-    const offX = policy !== undefined ? x.leg.onRefer(take(x, y)) : undefined;
-    const offY = policy !== undefined ? y.leg.onRefer(take(y, x)) : undefined;
+    const offX = policy !== undefined ? x.leg.onRefer(take(x, y), { attended: true }) : undefined;
+    const offY = policy !== undefined ? y.leg.onRefer(take(y, x), { attended: true }) : undefined;
+    calls.add(self);
     let stopped: boolean;
     try {
       stopped = (await bridge(x.leg, y.leg, { stop: stop.signal })).endedBy === 'stopped';
     } finally {
+      calls.delete(self);
+      bridgeDown();
       offX?.();
       offY?.();
     }
-    if (!stopped || request === undefined || policy === undefined) return;
-    pair = await blindTransfer(deps, request, policy);
+    // Released: an attended transfer in another call carries on with our remaining party.
+    if (!stopped || released || request === undefined || policy === undefined) return;
+    pair = request.kind === 'blind' ? await blindTransfer(deps, request, policy) : await completeAttended(request);
   }
 }
 
+/** Both endpoints in one media worker: only then can they be relayed. */
+function sameWorker(deps: LegDeps, a: Leg, b: Leg): boolean {
+  const ea = a.endpointId;
+  const eb = b.endpointId;
+  if (ea === undefined || eb === undefined) return false;
+  const wa = deps.media.pool.workerOf(ea);
+  return wa !== undefined && wa === deps.media.pool.workerOf(eb);
+}
+
+/** The target was taken from its call: report success, end both of the transferor's legs, bridge the rest. */
+async function completeAttended(req: Extract<TransferRequest, { kind: 'attended' }>): Promise<[CallParty, CallParty] | undefined> {
+  const { transferor, transferee, refer, replaced, target } = req;
+  await req.targetFree;
+  await refer.report(200, 'OK');
+  await Promise.all([transferor.leg, replaced].filter((l) => !l.signal.aborted).map((l) => l.hangup('normal')));
+  if (target.leg.signal.aborted) {
+    if (!transferee.leg.signal.aborted) await transferee.leg.hangup('normal');
+    return undefined;
+  }
+  return [transferee, target];
+}
+
 /** Carries out one accepted transfer; resolves with the pair to bridge next, or undefined when the call is over. */
-async function blindTransfer(deps: LegDeps, req: TransferRequest, policy: TransferPolicy): Promise<[CallParty, CallParty] | undefined> {
+async function blindTransfer(deps: LegDeps, req: Extract<TransferRequest, { kind: 'blind' }>, policy: TransferPolicy): Promise<[CallParty, CallParty] | undefined> {
   const { transferor, transferee, refer, target } = req;
   deps.logger.info({ transferor: transferor.leg.id, transferee: transferee.leg.id, to: target.toUri, referredBy: refer.referredBy }, 'blind transfer');
   // While the target rings, a second REFER (from the transferee) waits its turn: 491.

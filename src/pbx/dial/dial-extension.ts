@@ -4,7 +4,7 @@
  * media through a 183 of ours), answer the caller when a device answers and bridge the two
  * legs' media until either hangs up. A busy, unanswered or refusing callee is reported to the
  * caller with the matching status; a caller who gives up cancels the devices. Either party
- * may then transfer the other to another extension (REFER, blind-transfer.ts).
+ * may then transfer the other to another extension (REFER, call-transfer.ts).
  */
 import {
   isOriginateError,
@@ -15,7 +15,7 @@ import {
   type OutboundLeg,
   type Party,
 } from '../../call/index.js';
-import { bridgeWithTransfers, type TransferTargetResolver } from './blind-transfer.js';
+import { bridgeWithTransfers, type TransferTargetResolver } from './call-transfer.js';
 
 export interface DialRequest {
   /** The calling leg, not yet answered. */
@@ -28,7 +28,7 @@ export interface DialRequest {
   /** How long the devices ring before the caller hears 480 (Asterisk's Dial timeout). */
   ringTimeoutMs: number;
   /**
-   * Finds the extension a party's REFER names (blind transfer, blind-transfer.ts); without it
+   * Finds the extension a party's REFER names (blind transfer, call-transfer.ts); without it
    * REFERs get 603 Decline. Transfer targets ring for `ringTimeoutMs` too.
    */
   transferTarget?: TransferTargetResolver;
