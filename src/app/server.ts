@@ -195,6 +195,7 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
     const applications = {
       legs,
       legDeps,
+      recordingsDir: join(config.dataDir, 'recordings'),
       startLeg: (tx: ServerTransaction) => {
         const leg = new InboundLeg(legDeps, tx);
         legs.track(leg);

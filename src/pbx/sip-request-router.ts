@@ -15,8 +15,9 @@ import type { LocationService } from '../sip/registrar/index.js';
 import { contactTarget } from '../sip/registrar/index.js';
 import type { ServerTransaction } from '../sip/transaction/index.js';
 import type { InboundMessage, MessageSender } from '../sip/transport/types.js';
-import { ALLOWED_METHODS, isHangupError, type InboundLeg, type LegDeps, type LegRegistry } from '../call/index.js';
+import { ALLOWED_METHODS, isHangupError, type ForkTarget, type InboundLeg, type LegDeps, type LegRegistry } from '../call/index.js';
 import { dialExtension } from './dial/dial-extension.js';
+import { recordingPath } from './dial/recording-path.js';
 import { isServiceCode, runServiceCode } from './features/service-codes.js';
 import type { PromptLibrary } from './features/prompt-library.js';
 import type { ExtensionDirectory } from './extension-directory.js';
@@ -43,6 +44,8 @@ export interface SipRequestRouterDeps {
     prompts: PromptLibrary;
     /** How long an extension's devices ring before the caller hears 480 (default 120 s). */
     ringTimeoutMs?: number;
+    /** Where recordings of calls between extensions go (extensions with `recording: always`). */
+    recordingsDir: string;
   };
 }
 
@@ -214,15 +217,35 @@ export class SipRequestRouter {
       caller: leg,
       from: { uri: `sip:${auth.extension}@${domain}`, number: auth.extension, ...(name ? { displayName: name } : {}) },
       toUri: `sip:${dialed}@${domain}`,
-      forks: bindings.map((b) => {
-        const t = contactTarget(b);
-        return { requestUri: t.requestUri, target: t.target, route: t.route };
-      }),
+      forks: this.forksOf(dialed),
       ringTimeoutMs: apps.ringTimeoutMs ?? 120_000,
+      // Blind and attended transfer (REFER) to another of our extensions.
+      transferTarget: ({ user, host }) => {
+        if (user === undefined || host === undefined || !this.deps.identity.isUs(host) || !this.deps.directory.has(user)) return undefined;
+        return { toUri: `sip:${user}@${domain}`, forks: this.forksOf(user) };
+      },
+      ...(this.deps.directory.recording(auth.extension) === 'always' || this.deps.directory.recording(dialed) === 'always'
+        ? { recordPath: this.recordPathOf(auth.extension, dialed, leg.id) }
+        : {}),
     }).catch((err: unknown) => {
       if (isHangupError(err)) return;
       this.deps.logger.error({ err, leg: leg.id }, 'call failed');
       void leg.hangup('failed');
     });
+  }
+
+  /** The registered devices of an extension, as forks of an outgoing call. */
+  private forksOf(extension: string): ForkTarget[] {
+    return this.deps.registrar.lookup(extension).map((b) => {
+      const t = contactTarget(b);
+      return { requestUri: t.requestUri, target: t.target, route: t.route };
+    });
+  }
+
+  private recordPathOf(caller: string, callee: string, callId: string): (stretch: number) => string {
+    const started = this.deps.calls.legDeps.clock.now();
+    const base = recordingPath(this.deps.calls.recordingsDir, started, caller, callee, callId);
+    // Each stretch between transfers is a file of its own: name.wav, name-1.wav, name-2.wav...
+    return (stretch) => (stretch === 0 ? base : base.replace(/\.wav$/, `-${stretch}.wav`));
   }
 }

@@ -13,6 +13,7 @@ export interface TestExtension {
   number: string;
   name?: string;
   password: string;
+  recording?: 'always' | 'never' | 'onDemand';
 }
 
 export interface StartAtendeOptions {
@@ -76,6 +77,7 @@ export function provisioningYaml(opts: StartAtendeOptions): string {
     lines.push('extensions:');
     for (const e of exts) {
       lines.push(`  - number: ${yamlString(e.number)}`, `    name: ${yamlString(e.name ?? `Ramal ${e.number}`)}`, `    password: ${yamlString(e.password)}`);
+      if (e.recording !== undefined) lines.push(`    recording: ${e.recording}`);
     }
   }
   return `${lines.join('\n')}\n`;

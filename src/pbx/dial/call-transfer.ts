@@ -101,10 +101,17 @@ type TransferRequest =
  * party asks for on the way (each re-bridges the remaining party with the target). Without a
  * policy it is a plain bridge (REFERs get 603 Decline).
  */
-export async function bridgeWithTransfers(deps: LegDeps, a: CallParty, b: CallParty, policy: TransferPolicy | undefined): Promise<void> {
+export async function bridgeWithTransfers(
+  deps: LegDeps,
+  a: CallParty,
+  b: CallParty,
+  policy: TransferPolicy | undefined,
+  /** Records each bridged stretch of the call (0 before any transfer, 1 after the first...). */
+  recordPath?: (stretch: number) => string,
+): Promise<void> {
   let pair: [CallParty, CallParty] | undefined = [a, b];
   const calls = callsOf(deps);
-  while (pair !== undefined) {
+  for (let stretch = 0; pair !== undefined; stretch++) {
     const [x, y] = pair;
     const stop = new AbortController();
     let request: TransferRequest | undefined;
@@ -165,7 +172,8 @@ export async function bridgeWithTransfers(deps: LegDeps, a: CallParty, b: CallPa
     calls.add(self);
     let stopped: boolean;
     try {
-      stopped = (await bridge(x.leg, y.leg, { stop: stop.signal })).endedBy === 'stopped';
+      const record = recordPath !== undefined ? { record: { path: recordPath(stretch) } } : {};
+      stopped = (await bridge(x.leg, y.leg, { stop: stop.signal, ...record })).endedBy === 'stopped';
     } finally {
       calls.delete(self);
       bridgeDown();

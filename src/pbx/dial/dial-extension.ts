@@ -32,6 +32,11 @@ export interface DialRequest {
    * REFERs get 603 Decline. Transfer targets ring for `ringTimeoutMs` too.
    */
   transferTarget?: TransferTargetResolver;
+  /**
+   * Record the call (the caller on the left channel, the callee on the right): the file of
+   * each stretch between transfers; see recording-path.ts.
+   */
+  recordPath?: (stretch: number) => string;
 }
 
 export async function dialExtension(deps: LegDeps, req: DialRequest): Promise<void> {
@@ -74,5 +79,5 @@ export async function dialExtension(deps: LegDeps, req: DialRequest): Promise<vo
   // The early media relay becomes the call's bridge: take it down and set it up again.
   if (earlyRelay && caller.endpointId !== undefined) await caller.mediaConnector.disconnect(caller.endpointId).catch(() => undefined);
   const policy = req.transferTarget !== undefined ? { resolve: req.transferTarget, ringTimeoutMs: req.ringTimeoutMs } : undefined;
-  await bridgeWithTransfers(deps, { leg: caller, party: req.from }, { leg: callee, party: callee.to }, policy);
+  await bridgeWithTransfers(deps, { leg: caller, party: req.from }, { leg: callee, party: callee.to }, policy, req.recordPath);
 }
