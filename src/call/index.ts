@@ -10,7 +10,7 @@ export { HangupError, isHangupError, statusForCause, q850ForCause } from './leg/
 export { InboundLeg } from './leg/inbound-leg.js';
 export { LegRegistry } from './leg/leg-registry.js';
 export type { LegDeps } from './leg/leg-deps.js';
-export { LegMedia, endpointKindForOffer, type LegMediaConfig } from './media/leg-media.js';
+export { LegMedia, endpointKindForOffer, relayableVideoSections, type LegMediaConfig } from './media/leg-media.js';
 export { OutboundLeg, type OutboundLegRequest } from './leg/outbound-leg.js';
-export { originate, OriginateError, isOriginateError, causeForStatus, type OriginateTarget, type OriginateOptions } from './leg/originate.js';
+export { originate, mediaKindForForks, OriginateError, isOriginateError, causeForStatus, type OriginateTarget, type OriginateOptions } from './leg/originate.js';
 export { bridge, BridgeError, type BridgeEnd, type BridgeOptions, type BridgeRecordOptions, type MediaConnector } from './leg/bridge.js';

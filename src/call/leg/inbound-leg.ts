@@ -158,11 +158,15 @@ export class InboundLeg implements Leg {
     this.deps.registry.track(this);
   }
 
-  async answer(): Promise<void> {
+  /**
+   * Answers the call. `passthrough`: sections of the caller's offer answered with the given text
+   * instead of port 0 (video relayed untouched from the other leg of a call between phones).
+   */
+  async answer(opts: { passthrough?: readonly { index: number; text: string }[] } = {}): Promise<void> {
     this.assertLive();
     if (this.legState === 'answered' || this.legState === 'held') return;
     let sdp: string;
-    if (this.offeredInInvite) sdp = await this.negotiate();
+    if (this.offeredInInvite) sdp = await this.negotiate(opts.passthrough);
     else {
       // Late offer (RFC 3261 13.2.1): we offer in the 2xx, the answer comes in the ACK.
       const media = await this.openMedia();
@@ -423,10 +427,10 @@ export class InboundLeg implements Leg {
     this.sessionTimer.arm(d.intervalS, d.weRefresh);
   }
 
-  private async negotiate(): Promise<string> {
+  private async negotiate(passthrough: readonly { index: number; text: string }[] = []): Promise<string> {
     const media = await this.openMedia();
     if (media.localSdp !== undefined && media.stream !== undefined) return media.localSdp;
-    const outcome = await media.answer(this.tx.request.body.toString('utf8'));
+    const outcome = await media.answer(this.tx.request.body.toString('utf8'), passthrough);
     if (!outcome.ok) {
       this.deps.logger.info({ leg: this.id, reason: outcome.reason }, 'offer not acceptable');
       if (this.endCause === undefined) {
@@ -444,7 +448,7 @@ export class InboundLeg implements Leg {
     this.mediaOpening ??= LegMedia.open(this.deps.media, undefined, kind).then((media) => {
       this.media = media;
       this.unsubscribeMedia = media.onEvent((ev) => {
-        if (ev.type === 'dtmf') this.deliverDigit(ev.digit, 'rfc4733');
+        if (ev.type === 'dtmf') this.deliverDigit(ev.digit, ev.source);
         else if (ev.type === 'timeout') void this.hangup('media-timeout');
         else if (ev.type === 'error') void this.hangup('failed');
       });

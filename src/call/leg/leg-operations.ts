@@ -25,7 +25,7 @@ export class LegOperations {
   ) {}
 
   /** Queues a digit for `collect`; false when it is the same press seen by another route. */
-  deliverDigit(digit: string, source: 'rfc4733' | 'info'): boolean {
+  deliverDigit(digit: string, source: 'rfc4733' | 'inband' | 'info'): boolean {
     const now = this.clock.monotonic();
     const last = this.lastDigit;
     if (last !== undefined && last.digit === digit && last.source !== source && now - last.at < DUPLICATE_DIGIT_MS) return false;

@@ -30,6 +30,8 @@ export interface OriginateOptions {
   near?: string;
   /** The endpoint kind to offer (default: WebRTC when every fork is a WebSocket client, else RTP). */
   mediaKind?: EndpointKind;
+  /** Sections offered verbatim after our audio (video relayed untouched from the other leg). */
+  relaySections?: readonly string[];
   /** Called once when the target rings, early media applied (e.g. to bridge it early). */
   onEarly?: (leg: OutboundLeg) => void;
 }
@@ -54,6 +56,7 @@ export async function originate(deps: LegDeps, target: OriginateTarget, opts: Or
       from: opts.from,
       ...(opts.near !== undefined ? { near: opts.near } : {}),
       mediaKind: opts.mediaKind ?? mediaKindForForks(target.forks),
+      ...(opts.relaySections !== undefined ? { relaySections: opts.relaySections } : {}),
       ...(opts.onEarly !== undefined ? { onEarly: opts.onEarly } : {}),
     });
   } catch (err) {

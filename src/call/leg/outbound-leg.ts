@@ -38,6 +38,8 @@ export interface OutboundLegRequest {
   from: Party;
   /** Open our media endpoint in the worker of this endpoint (to bridge the two later). */
   near?: string;
+  /** Sections offered verbatim after our audio (the caller's video, relayed untouched). */
+  relaySections?: readonly string[];
   /** The endpoint to offer: 'webrtc' for browsers (SIP over WebSocket), 'srtp' for SDES; default 'rtp'. */
   mediaKind?: EndpointKind;
   /** Called once when the first fork rings (its early media, if any, already applied). */
@@ -108,6 +110,7 @@ export class OutboundLeg implements Leg, MediaBridgeable {
       callee: { uri: request.toUri },
       forks: [...request.forks],
     };
+    media.relayedSections = request.relaySections ?? [];
     const offer = { body: Buffer.from(media.offer()), contentType: 'application/sdp', maxForwards: 70 };
     request.forks.forEach((dest, i) => {
       const id = `f${i}`;
@@ -115,7 +118,7 @@ export class OutboundLeg implements Leg, MediaBridgeable {
     });
     this.snapshot = initialOutbound([...this.forks.keys()]);
     this.unsubscribeMedia = media.onEvent((ev) => {
-      if (ev.type === 'dtmf') this.deliverDigit(ev.digit, 'rfc4733');
+      if (ev.type === 'dtmf') this.deliverDigit(ev.digit, ev.source);
       // No RTP while ringing is normal (no early media): only an answered leg times out.
       else if (ev.type === 'timeout' && this.snapshot.phase === 'answered') void this.hangup('media-timeout');
       else if (ev.type === 'error') void this.hangup('failed');
@@ -141,6 +144,11 @@ export class OutboundLeg implements Leg, MediaBridgeable {
 
   get endpointId(): string | undefined {
     return this.endCause === undefined ? this.media.endpointId : undefined;
+  }
+
+  /** The far end's answers to the relayed sections, by their index in our offer. */
+  get relayedAnswers(): readonly { index: number; text: string }[] {
+    return this.media.relayedAnswers;
   }
 
   /** The far end sent a session description before answering (early media to relay). */
@@ -458,7 +466,7 @@ export class OutboundLeg implements Leg, MediaBridgeable {
     }
   }
 
-  private deliverDigit(digit: string, source: 'rfc4733' | 'info'): void {
+  private deliverDigit(digit: string, source: 'rfc4733' | 'inband' | 'info'): void {
     if (this.ops.deliverDigit(digit, source)) this.emit({ type: 'dtmf', digit });
   }
 

@@ -44,7 +44,7 @@ export interface LegMediaConfig {
 
 /** What the leg hears from its endpoint. */
 export type LegMediaEvent =
-  | { type: 'dtmf'; digit: string }
+  | { type: 'dtmf'; digit: string; source: 'rfc4733' | 'inband' }
   | { type: 'timeout' }
   | { type: 'error'; message: string };
 
@@ -71,6 +71,27 @@ export function endpointKindForOffer(offerText: string): EndpointKind {
   if (audio.proto.toUpperCase().includes('TLS') && audio.dtls !== undefined) return 'webrtc';
   if (audio.proto.toUpperCase().startsWith('RTP/SAVP') && audio.crypto.length > 0) return 'srtp';
   return 'rtp';
+}
+
+/**
+ * The video sections of a description as texts that stand on their own (a c= line of their
+ * own, since a session-level c= would otherwise become ours when the text moves into our SDP):
+ * what is relayed untouched between two plain-RTP legs so video flows phone to phone.
+ */
+export function relayableVideoSections(sdpText: string): { index: number; text: string }[] {
+  const sdp = parseRemembered(sdpText);
+  if (isSdpParseError(sdp)) return [];
+  const out: { index: number; text: string }[] = [];
+  for (const m of sdp.media) {
+    if (m.kind !== 'video' || m.port === 0 || m.connection === undefined) continue;
+    const lines = m.raw.split(/\r?\n/).filter((l) => l !== '');
+    if (!lines.some((l) => l.startsWith('c='))) {
+      const c = m.connection;
+      lines.splice(1, 0, `c=IN ${c.address.includes(':') ? 'IP6' : 'IP4'} ${c.address}`);
+    }
+    out.push({ index: m.index, text: `${lines.join('\r\n')}\r\n` });
+  }
+  return out;
 }
 
 export type OfferAnswerOutcome =
@@ -209,8 +230,11 @@ export class LegMedia {
     return { profile: 'RTP/AVP' };
   }
 
-  /** Answers the far end's offer; on success the endpoint sends to the negotiated address. */
-  async answer(offerText: string): Promise<OfferAnswerOutcome> {
+  /**
+   * Answers the far end's offer; on success the endpoint sends to the negotiated address.
+   * `passthrough`: sections answered with the given text (video relayed from the other leg).
+   */
+  async answer(offerText: string, passthrough: readonly { index: number; text: string }[] = []): Promise<OfferAnswerOutcome> {
     const offer = parseRemembered(offerText);
     if (isSdpParseError(offer)) return { ok: false, reason: `unreadable SDP: ${offer.reason}` };
     const answer = createAnswer(offer, {
@@ -220,6 +244,7 @@ export class LegMedia {
       direction: this.direction,
       session: this.version,
       ...this.securityForAnswer(),
+      ...(passthrough.length > 0 ? { passthrough } : {}),
     });
     const stream = answer.streams.find((s) => s.kind === 'audio' && !s.rejected && !s.passthrough);
     if (answer.allRejected || stream === undefined) {
@@ -230,6 +255,11 @@ export class LegMedia {
     this.localSdp = answer.sdp;
     return { ok: true, sdp: answer.sdp, stream };
   }
+
+  /** Sections appended verbatim to our offers (the other leg's video, relayed untouched). */
+  relayedSections: readonly string[] = [];
+  /** The far end's answers to those sections, by their index in our offer (port 0 ones left out). */
+  relayedAnswers: readonly { index: number; text: string }[] = [];
 
   /** Our offer (initial, late-offer 2xx, or a re-INVITE for hold). */
   offer(): string {
@@ -242,6 +272,7 @@ export class LegMedia {
       direction: this.direction,
       transport: this.transportForOffer(),
       session: this.version,
+      ...(this.relayedSections.length > 0 ? { extraSections: this.relayedSections } : {}),
     });
     const parsed = parseSessionDescription(sdp);
     this.lastOffer = isSdpParseError(parsed) ? undefined : parsed;
@@ -258,6 +289,7 @@ export class LegMedia {
     if (isSdpAnswerError(streams)) return { ok: false, reason: streams.reason };
     const stream = streams.find((s) => s.kind === 'audio' && !s.rejected);
     if (stream === undefined) return { ok: false, reason: 'audio refused' };
+    if (this.relayedSections.length > 0) this.relayedAnswers = relayableVideoSections(answerText);
     await this.setRemote(stream);
     return { ok: true, sdp: this.localSdp ?? '', stream };
   }
@@ -275,7 +307,7 @@ export class LegMedia {
   /** Subscribes to the endpoint's digits, media timeout and failure. */
   onEvent(listener: (event: LegMediaEvent) => void): () => void {
     return this.cfg.pool.onEndpoint(this.endpointId, (ev: MediaEvent) => {
-      if (ev.ev === 'dtmf') listener({ type: 'dtmf', digit: ev.digit });
+      if (ev.ev === 'dtmf') listener({ type: 'dtmf', digit: ev.digit, source: ev.source });
       else if (ev.ev === 'timeout') listener({ type: 'timeout' });
       else if (ev.ev === 'error') listener({ type: 'error', message: ev.error.message });
     });

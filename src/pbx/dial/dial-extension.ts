@@ -7,6 +7,9 @@
  * may then transfer the other to another extension (REFER, call-transfer.ts).
  */
 import {
+  endpointKindForOffer,
+  mediaKindForForks,
+  relayableVideoSections,
   isOriginateError,
   originate,
   type ForkTarget,
@@ -42,10 +45,16 @@ export interface DialRequest {
 export async function dialExtension(deps: LegDeps, req: DialRequest): Promise<void> {
   const { caller } = req;
   const near = await caller.ensureMedia();
+  // Video between two plain-RTP phones is relayed untouched (their m=video lines pass through
+  // and the video flows phone to phone); Atende anchors the audio only.
+  const offer = caller.tx.request.body.toString('utf8');
+  const video = offer !== '' && endpointKindForOffer(offer) === 'rtp' && mediaKindForForks(req.forks) === 'rtp'
+    ? relayableVideoSections(offer) : [];
   let earlyRelay = false;
   let callee: OutboundLeg;
   try {
     callee = await originate(deps, { toUri: req.toUri, forks: req.forks }, {
+      ...(video.length > 0 ? { relaySections: video.map((v) => v.text) } : {}),
       from: req.from,
       timeoutMs: req.ringTimeoutMs,
       signal: caller.signal,
@@ -70,8 +79,14 @@ export async function dialExtension(deps: LegDeps, req: DialRequest): Promise<vo
     if (!caller.signal.aborted) await caller.hangup(err.cause);
     return;
   }
+  // Our offer to the callee had audio first, then the caller's video sections in order.
+  const answers = callee.relayedAnswers;
+  const passthrough = video.flatMap((v, k) => {
+    const answered = answers.find((a) => a.index === k + 1);
+    return answered !== undefined ? [{ index: v.index, text: answered.text }] : [];
+  });
   try {
-    await caller.answer();
+    await caller.answer({ passthrough });
   } catch (err) {
     await callee.hangup('normal');
     throw err;
