@@ -51,6 +51,9 @@ export async function dialExtension(deps: LegDeps, req: DialRequest): Promise<vo
   const video = offer !== '' && endpointKindForOffer(offer) === 'rtp' && mediaKindForForks(req.forks) === 'rtp'
     ? relayableVideoSections(offer) : [];
   let earlyRelay = false;
+  // The early ringing and media relay, awaited before the bridge: a 2xx right after the 183
+  // must not overtake it (the relay would then exist twice).
+  let early: Promise<void> = Promise.resolve();
   let callee: OutboundLeg;
   try {
     callee = await originate(deps, { toUri: req.toUri, forks: req.forks }, {
@@ -61,7 +64,7 @@ export async function dialExtension(deps: LegDeps, req: DialRequest): Promise<vo
       near,
       onEarly: (leg) => {
         const earlyMedia = leg.hasEarlyMedia;
-        void caller
+        early = caller
           .ring({ earlyMedia })
           .then(async () => {
             const a = caller.endpointId;
@@ -79,6 +82,7 @@ export async function dialExtension(deps: LegDeps, req: DialRequest): Promise<vo
     if (!caller.signal.aborted) await caller.hangup(err.cause);
     return;
   }
+  await early;
   // Our offer to the callee had audio first, then the caller's video sections in order.
   const answers = callee.relayedAnswers;
   const passthrough = video.flatMap((v, k) => {
