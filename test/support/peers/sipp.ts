@@ -157,10 +157,11 @@ const num = (row: Record<string, string>, key: string): number => Number.parseIn
 async function readTraceFiles(dir: string, statsFile: string, rtdNames: string[]) {
   const files = await readdir(dir).catch(() => [] as string[]);
   const read = async (suffix: string) => {
-    const texts = await Promise.all(files.filter((f) => f.endsWith(suffix)).map((f) => readFile(join(dir, f), 'utf8')));
+    // A file listed a moment ago may be gone (the run's directory removed at exit): read it as empty.
+    const texts = await Promise.all(files.filter((f) => f.endsWith(suffix)).map((f) => readFile(join(dir, f), 'utf8').catch(() => '')));
     return texts.join('\n');
   };
-  const statsCsvRows = existsSync(statsFile) ? parseSippCsv(await readFile(statsFile, 'utf8')) : [];
+  const statsCsvRows = existsSync(statsFile) ? parseSippCsv(await readFile(statsFile, 'utf8').catch(() => '')) : [];
   const rttText = await read('_rtt.csv');
   const rttRows = rttText.split('\n').filter((l) => !l.startsWith('Date_ms')).join('\n');
   const rtt = summarizeRtt(parseSippCsv(`Date_ms;response_time_ms;rtd_no\n${rttRows}`), rtdNames);
