@@ -41,7 +41,7 @@ function fakeMedia(failConnect = false): MediaConnector & { log: string[] } {
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 describe('bridge', () => {
-  it('connects the endpoints, and when one leg ends disconnects the survivor and hangs it up normally', async () => {
+  it('connects the endpoints, and when one leg ends hangs the survivor up normally (its endpoint goes with the relay)', async () => {
     const a = fakeLeg('a', 'ep1');
     const b = fakeLeg('b', 'ep2');
     const media = fakeMedia();
@@ -50,8 +50,20 @@ describe('bridge', () => {
     expect(media.log).toEqual(['connect ep1 ep2']);
     b.end('busy');
     expect(await done).toEqual({ endedBy: 'b', cause: 'busy' });
-    expect(media.log).toEqual(['connect ep1 ep2', 'disconnect ep1']);
+    expect(media.log).toEqual(['connect ep1 ep2']);
     expect(a.hangups).toEqual(['normal']);
+  });
+
+  it('with hangupOther false, disconnects the survivor and leaves it up', async () => {
+    const a = fakeLeg('a', 'ep1');
+    const b = fakeLeg('b', 'ep2');
+    const media = fakeMedia();
+    const done = bridge(a, b, { media, hangupOther: false });
+    await tick();
+    b.end('normal');
+    expect(await done).toEqual({ endedBy: 'b', cause: 'normal' });
+    expect(media.log).toEqual(['connect ep1 ep2', 'disconnect ep1']);
+    expect(a.hangups).toEqual([]);
   });
 
   it('stop takes the relay down and leaves both legs up', async () => {

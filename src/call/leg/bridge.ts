@@ -144,11 +144,13 @@ export async function bridge(a: Leg, b: Leg, opts: BridgeOptions = {}): Promise<
   const cause = causeOf(gone.signal);
   // Stopped before the relay is taken down, so the file ends where the call did.
   const file = recording !== undefined ? await recording.stop() : undefined;
-  if (connected !== undefined && media !== undefined) {
-    // The survivor's endpoint lives on (it may be bridged again or hear a prompt).
+  const survives = !hangupOther || other.signal.aborted;
+  if (connected !== undefined && media !== undefined && !hangupOther) {
+    // The survivor's endpoint lives on (it may be bridged again or hear a prompt). One that is
+    // hung up next loses its relay when its endpoint is destroyed: no extra round trip.
     const survivor = other.endpointId;
     if (survivor !== undefined) await media.disconnect(survivor).catch(() => undefined);
   }
-  if (hangupOther && !other.signal.aborted) await other.hangup('normal');
+  if (!survives) await other.hangup('normal');
   return { endedBy, cause, ...(file !== undefined ? { recording: file } : {}) };
 }

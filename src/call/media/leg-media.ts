@@ -373,9 +373,10 @@ export class LegMedia {
 
   private async release(): Promise<void> {
     this.closed = true;
-    // An endpoint already gone (worker crash, socket error) has no counters left to read.
-    this.lastStats = await this.stats().catch(() => undefined);
-    await this.cfg.pool.destroy(this.endpointId).catch(() => undefined);
+    // Destroying returns the last counters (one round trip); an endpoint already gone (worker
+    // crash, socket error) has none.
+    const last = await this.cfg.pool.destroy(this.endpointId).catch(() => undefined);
+    this.lastStats = last !== undefined ? legStatsOf(last) : undefined;
   }
 
   private async setRemote(stream: NegotiatedStream): Promise<void> {

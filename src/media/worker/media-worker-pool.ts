@@ -278,13 +278,15 @@ export class MediaWorkerPool {
   }
 
   /** Closes the endpoint and frees its port; unknown endpoints are already gone. */
-  async destroy(endpoint: EndpointId): Promise<void> {
+  /** Destroys the endpoint (frees its port); resolves with its last counters, if it still had any. */
+  async destroy(endpoint: EndpointId): Promise<EndpointStats | undefined> {
     const record = this.endpoints.get(endpoint);
-    if (!record) return;
+    if (!record) return undefined;
     try {
-      await this.send(record.slot, { op: 'destroy', endpoint });
+      return await this.send(record.slot, { op: 'destroy', endpoint });
     } catch (err) {
       if (!(err instanceof MediaWorkerError) || (err.code !== 'unknown_endpoint' && err.code !== 'worker_crashed')) throw err;
+      return undefined;
     } finally {
       this.forget(endpoint);
     }

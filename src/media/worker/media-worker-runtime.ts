@@ -102,9 +102,10 @@ export class MediaWorkerRuntime {
         const endpoint = this.get(c.endpoint);
         this.graph.endpointDestroyed(c.endpoint);
         this.disconnect(c.endpoint);
+        const last = endpoint.stats();
         endpoint.close();
         this.endpoints.delete(c.endpoint);
-        return null;
+        return last;
       }
       case 'stats':
         return this.get(c.endpoint).stats();

@@ -208,7 +208,8 @@ export interface MediaCommandResults {
   connect: { transcoding: boolean };
   disconnect: null;
   sendDtmf: null;
-  destroy: null;
+  /** The endpoint's last counters (what a call record keeps), read as it goes. */
+  destroy: EndpointStats;
   stats: EndpointStats;
   play: null;
   stopPlay: { stopped: boolean };
