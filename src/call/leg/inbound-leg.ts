@@ -3,7 +3,6 @@
  * play, collect digits and hang up; the far end may hold (re-INVITE/UPDATE), send digits
  * (RFC 4733 in the media, or SIP INFO), refresh the session (RFC 4028), cancel or hang up.
  */
-import type { TimerHandle } from '../../core/index.js';
 import { createResponse, cseq, getHeader, type HeaderField, type SipRequest } from '../../sip/message/index.js';
 import { negotiateSessionTimerAsUas, nextInDialogRequest, processInDialogRequest, type SessionTimerDecision } from '../../sip/dialog/index.js';
 import type { ServerTransaction } from '../../sip/transaction/index.js';
@@ -12,7 +11,7 @@ import { CallerLeg } from '../signalling/caller-leg.js';
 import { LegSessionTimer } from '../signalling/leg-session-timer.js';
 import { endpointKindForOffer, LegMedia } from '../media/leg-media.js';
 import { parseInfoDigit } from './info-digit.js';
-import { collectorTransition, startCollector, type CollectorState } from './digit-collector.js';
+import { LegOperations } from './leg-operations.js';
 import { HangupError, q850ForCause, statusForCause } from './hangup-error.js';
 import { partyOf } from './party.js';
 import type {
@@ -27,8 +26,6 @@ import { ReinviteError } from './reinvite.js';
 import { ReferIssuer } from './refer-issuer.js';
 import { ReferRecipient } from './refer-recipient.js';
 
-/** The same key press arriving by two routes (RFC 4733 and INFO) within this window counts once. */
-const DUPLICATE_DIGIT_MS = 300;
 
 export class InboundLeg implements Leg {
   readonly id: string;
@@ -46,9 +43,7 @@ export class InboundLeg implements Leg {
   private answerWait: { resolve: () => void; reject: (e: Error) => void } | undefined;
   private retransmitter: AnswerRetransmitter | undefined;
   private sessionTimer: LegSessionTimer | undefined;
-  private readonly digits: string[] = [];
-  private digitWaiter: (() => void) | undefined;
-  private lastDigit: { digit: string; source: string; at: number } | undefined;
+  private readonly ops: LegOperations;
   private endCause: HangupCause | undefined;
   private readonly ended: Promise<HangupCause>;
   private resolveEnded!: (cause: HangupCause) => void;
@@ -65,6 +60,7 @@ export class InboundLeg implements Leg {
     readonly tx: ServerTransaction,
   ) {
     this.id = deps.random.token(9);
+    this.ops = new LegOperations(deps.clock, this.ctl.signal, () => this.endCause);
     this.uas = new CallerLeg(tx, deps, () => void this.hangup('failed'));
     this.from = partyOf(getHeader(tx.request, 'From'));
     this.to = partyOf(getHeader(tx.request, 'To'));
@@ -195,44 +191,9 @@ export class InboundLeg implements Leg {
   }
 
   async collect(opts: CollectOptions): Promise<string> {
-    if (opts.prompt !== undefined && this.digits.length === 0) await this.play(opts.prompt, { bargeIn: true });
-    this.assertLive();
-    const settings = { max: opts.max, firstDigitMs: opts.firstDigitMs, interDigitMs: opts.interDigitMs, ...(opts.terminator !== undefined ? { terminator: opts.terminator } : {}) };
-    let step = startCollector(settings);
-    let timer: TimerHandle | undefined;
-    let timedOut = false;
-    const arm = (ms: number | undefined): void => {
-      if (ms === undefined) return;
-      this.deps.clock.clearTimer(timer);
-      timer = this.deps.clock.setTimer(ms, () => {
-        timedOut = true;
-        this.digitWaiter?.();
-      });
-    };
-    arm(step.armMs);
-    try {
-      while (step.state.phase !== 'done') {
-        const digit = this.digits.shift();
-        if (digit !== undefined) {
-          step = collectorTransition(step.state, { type: 'digit', digit }, settings);
-          arm(step.armMs);
-          continue;
-        }
-        if (timedOut) {
-          step = collectorTransition(step.state, { type: 'timeout' }, settings);
-          continue;
-        }
-        await this.abortable(new Promise<void>((resolve) => {
-          this.digitWaiter = resolve;
-        }));
-        this.digitWaiter = undefined;
-      }
-    } finally {
-      this.deps.clock.clearTimer(timer);
-      this.digitWaiter = undefined;
-    }
-    return (step.state as Extract<CollectorState, { phase: 'done' }>).digits;
+    return this.ops.collect(opts, (items, playOpts) => this.play(items, playOpts));
   }
+
 
   async sendDigit(digit: string, durationMs?: number): Promise<void> {
     const media = await this.mediaForOperation();
@@ -465,14 +426,8 @@ export class InboundLeg implements Leg {
     return media;
   }
 
-  private deliverDigit(digit: string, source: string): void {
-    const now = this.deps.clock.monotonic();
-    const last = this.lastDigit;
-    if (last !== undefined && last.digit === digit && last.source !== source && now - last.at < DUPLICATE_DIGIT_MS) return;
-    this.lastDigit = { digit, source, at: now };
-    this.digits.push(digit);
-    this.digitWaiter?.();
-    this.emit({ type: 'dtmf', digit });
+  private deliverDigit(digit: string, source: 'rfc4733' | 'inband' | 'info'): void {
+    if (this.ops.deliverDigit(digit, source)) this.emit({ type: 'dtmf', digit });
   }
 
   private sendBye(cause: HangupCause): void {
@@ -508,7 +463,7 @@ export class InboundLeg implements Leg {
     this.answerWait?.reject(err);
     this.answerWait = undefined;
     this.ctl.abort(err);
-    this.digitWaiter?.();
+    this.ops.wake();
     this.emit({ type: 'ended', cause });
     this.resolveEnded(cause);
   }
@@ -534,20 +489,7 @@ export class InboundLeg implements Leg {
 
   /** `p`, or a HangupError as soon as the leg ends. */
   private abortable<T>(p: Promise<T>): Promise<T> {
-    if (this.endCause !== undefined) return Promise.reject(new HangupError(this.endCause));
-    return new Promise<T>((resolve, reject) => {
-      const onAbort = (): void => reject(new HangupError(this.endCause ?? 'normal'));
-      this.ctl.signal.addEventListener('abort', onAbort, { once: true });
-      p.then(
-        (v) => {
-          this.ctl.signal.removeEventListener('abort', onAbort);
-          resolve(v);
-        },
-        (e: unknown) => {
-          this.ctl.signal.removeEventListener('abort', onAbort);
-          reject(e instanceof Error ? e : new Error(String(e)));
-        },
-      );
-    });
+    return this.ops.abortable(p);
   }
+
 }

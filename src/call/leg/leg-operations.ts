@@ -2,7 +2,6 @@
  * What every kind of leg does the same way once it has a media endpoint: one digit stream
  * (RFC 4733 and SIP INFO merged, duplicates within a short window dropped), `collect` on that
  * stream, and operations that reject with a HangupError as soon as the leg ends.
- * (InboundLeg has the same logic inline; it could be rebuilt on this.)
  */
 import type { Clock, TimerHandle } from '../../core/index.js';
 import { collectorTransition, startCollector, type CollectorState } from './digit-collector.js';
