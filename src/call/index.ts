@@ -14,3 +14,4 @@ export { LegMedia, endpointKindForOffer, relayableVideoSections, type LegMediaCo
 export { OutboundLeg, type OutboundLegRequest } from './leg/outbound-leg.js';
 export { originate, mediaKindForForks, OriginateError, isOriginateError, causeForStatus, type OriginateTarget, type OriginateOptions } from './leg/originate.js';
 export { bridge, BridgeError, type BridgeEnd, type BridgeOptions, type BridgeRecordOptions, type MediaConnector } from './leg/bridge.js';
+export { LegMix, LegMixError, conference, spy, spyMembers, type LegMixMember, type MediaMixer, type SpyMode } from './leg/leg-mix.js';
