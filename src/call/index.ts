@@ -15,3 +15,4 @@ export { OutboundLeg, type OutboundLegRequest } from './leg/outbound-leg.js';
 export { originate, mediaKindForForks, OriginateError, isOriginateError, causeForStatus, type OriginateTarget, type OriginateOptions } from './leg/originate.js';
 export { bridge, BridgeError, type BridgeEnd, type BridgeOptions, type BridgeRecordOptions, type MediaConnector } from './leg/bridge.js';
 export { LegMix, LegMixError, conference, spy, spyMembers, type LegMixMember, type MediaMixer, type SpyMode } from './leg/leg-mix.js';
+export { forkForSipUri, type UriTargetResult } from './leg/uri-target.js';

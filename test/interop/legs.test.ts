@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { bridge, isOriginateError, type LegRegistry, originate, type ForkTarget, type LegDeps, type OriginateError } from '../../src/call/index.js';
+import { bridge, forkForSipUri, isOriginateError, type LegRegistry, originate, type ForkTarget, type LegDeps, type OriginateError } from '../../src/call/index.js';
 import type { MediaWorkerPool } from '../../src/media/worker/index.js';
 import { startLegStack, type LegStack } from '../support/leg-stack.js';
 import { makePeerDir, removePeerDirs, stopAllPeers } from '../support/peers/peer-process.js';
@@ -78,6 +78,19 @@ describe('originate', () => {
     const r = await sipp.done();
     expect(r.exitCode, describeSippResult(r)).toBe(0);
     expect(r.successful).toBe(1);
+  });
+
+  it('reaches a plain SIP URI (a device that is not one of our extensions)', async () => {
+    const sipp = await startSipp({ scenario: 'uas-answer', calls: 1, timeoutMs: 30_000, dir: await makePeerDir('interop-legs-uri') });
+    const target = await forkForSipUri(`sip:2000@127.0.0.1:${sipp.ports.local};transport=udp`);
+    if (!target.ok) throw new Error(target.reason);
+    expect(target.fork.target).toMatchObject({ protocol: 'udp', port: sipp.ports.local });
+    const leg = await originate(deps, { toUri: 'sip:2000@127.0.0.1', forks: [target.fork] }, { from, timeoutMs: 5000 });
+    expect(leg.state).toBe('answered');
+    await leg.hangup('normal');
+    await leg.settled();
+    const r = await sipp.done();
+    expect(r.exitCode, describeSippResult(r)).toBe(0);
   });
 
   it('forks: the first 2xx wins and the ringing fork is cancelled', async () => {

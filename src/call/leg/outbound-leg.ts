@@ -128,7 +128,14 @@ export class OutboundLeg implements Leg, MediaBridgeable {
   /** Opens the media endpoint (near `request.near`) and sends the INVITE to every fork. */
   static async call(deps: LegDeps, request: OutboundLegRequest): Promise<OutboundLeg> {
     const media = await LegMedia.open(deps.media, request.near, request.mediaKind ?? 'rtp');
-    const leg = new OutboundLeg(deps, media, request);
+    let leg: OutboundLeg;
+    try {
+      leg = new OutboundLeg(deps, media, request);
+    } catch (err) {
+      // Nothing was sent (e.g. no listener for the target's transport): the endpoint goes too.
+      await media.close();
+      throw err;
+    }
     leg.deps.registry.track(leg);
     for (const fork of leg.forks.values()) leg.sendFork(fork);
     return leg;
