@@ -189,7 +189,7 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
         advertisedAddress: mediaAdvertisedAddress(config.sipBind, config.publicHost),
         // Brazilian networks are A-law (ITU region); wideband and Opus when the phone offers only those.
         codecs: ['PCMA', 'PCMU', 'G722', 'opus'],
-        mediaTimeoutMs: 60_000,
+        mediaTimeoutMs: config.mediaTimeoutSeconds * 1000,
       },
     };
     const applications = {

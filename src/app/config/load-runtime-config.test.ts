@@ -39,6 +39,7 @@ describe('loadRuntimeConfig', () => {
       httpsPort: null,
       httpBind: '0.0.0.0',
       rtpPorts: { min: 20000, max: 29999 },
+      mediaTimeoutSeconds: 60,
       adminPassword: undefined,
       logLevel: 'info',
       databaseUrl: undefined,
@@ -57,6 +58,8 @@ describe('loadRuntimeConfig', () => {
       ATENDE_HTTP_PORT: '0',
       ATENDE_HTTPS_PORT: '8443',
       ATENDE_RTP_PORTS: '30000 - 30099',
+      ATENDE_MEDIA_TIMEOUT: '30',
+      ATENDE_MEDIA_WORKERS: '2',
       ATENDE_ADMIN_PASSWORD: 'correct horse',
       ATENDE_LOG_LEVEL: 'debug',
       ATENDE_DATABASE_URL: 'postgres://atende:pw@db:5432/atende',
@@ -76,6 +79,8 @@ describe('loadRuntimeConfig', () => {
       httpsPort: 8443,
       httpBind: '127.0.0.1', // follows the SIP bind when not set
       rtpPorts: { min: 30000, max: 30099 },
+      mediaTimeoutSeconds: 30,
+      mediaWorkers: 2,
       adminPassword: 'correct horse',
       logLevel: 'debug',
       databaseUrl: 'postgres://atende:pw@db:5432/atende',
@@ -110,6 +115,7 @@ describe('loadRuntimeConfig', () => {
         ATENDE_ADMIN_PASSWORD: 'short',
         ATENDE_PUBLIC_HOST: 'bad host!',
         ATENDE_MEDIA_WORKERS: '0',
+        ATENDE_MEDIA_TIMEOUT: '-5',
       }),
     );
     const byPath = Object.fromEntries(issues.map((i) => [i.path, i.message]));
@@ -123,7 +129,10 @@ describe('loadRuntimeConfig', () => {
       ATENDE_ADMIN_PASSWORD: 'must have at least 8 characters',
       ATENDE_PUBLIC_HOST: 'must be a host name or IP address, got "bad host!"',
       ATENDE_MEDIA_WORKERS: 'must be a whole number from 1 to 64, got "0"',
+      ATENDE_MEDIA_TIMEOUT: 'must be whole seconds from 0 (off) to 86400, got "-5"',
     });
+    expect(loadRuntimeConfig({}).mediaTimeoutSeconds).toBe(60);
+    expect(loadRuntimeConfig({ ATENDE_MEDIA_TIMEOUT: '0' }).mediaTimeoutSeconds).toBe(0);
     expect(loadRuntimeConfig({ ATENDE_MEDIA_WORKERS: '3' }).mediaWorkers).toBe(3);
     expect(loadRuntimeConfig({}).mediaWorkers).toBeUndefined();
   });

@@ -65,6 +65,17 @@ export const runtimeConfigSchema = z
     httpsPort: tlsPort.default('off'),
     httpBind: bindAddress.optional(),
     rtpPorts: portRange.default('20000-29999'),
+    mediaTimeoutSeconds: z
+      .union([z.number(), z.string()])
+      .transform((v, ctx) => {
+        const n = typeof v === 'number' ? v : /^\s*\d+\s*$/.test(v) ? Number(v) : Number.NaN;
+        if (!Number.isInteger(n) || n < 0 || n > 86_400) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be whole seconds from 0 (off) to 86400, got "${String(v)}"` });
+          return z.NEVER;
+        }
+        return n;
+      })
+      .default(60),
     mediaWorkers: z
       .union([z.number(), z.string()])
       .transform((v, ctx) => {

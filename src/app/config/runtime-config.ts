@@ -14,6 +14,8 @@ export interface RuntimeConfig {
   httpsPort: number | null;
   httpBind: string;
   rtpPorts: { min: number; max: number };
+  /** A call whose far end sends no RTP this long (and is not on hold) is hung up; 0: never. */
+  mediaTimeoutSeconds: number;
   /** Media worker threads; undefined: one per CPU. */
   mediaWorkers: number | undefined;
   /** Used on first start only; otherwise a random one is printed once. */
@@ -38,6 +40,7 @@ export const RUNTIME_CONFIG_ENV = {
   ATENDE_HTTP_BIND: 'httpBind',
   ATENDE_RTP_PORTS: 'rtpPorts',
   ATENDE_MEDIA_WORKERS: 'mediaWorkers',
+  ATENDE_MEDIA_TIMEOUT: 'mediaTimeoutSeconds',
   ATENDE_ADMIN_PASSWORD: 'adminPassword',
   ATENDE_LOG_LEVEL: 'logLevel',
   ATENDE_DATABASE_URL: 'databaseUrl',
