@@ -4,15 +4,16 @@
  * (RFC 4733 in the media, or SIP INFO), refresh the session (RFC 4028), cancel or hang up.
  */
 import { createResponse, cseq, getHeader, type HeaderField, type SipRequest } from '../../sip/message/index.js';
-import { negotiateSessionTimerAsUas, nextInDialogRequest, processInDialogRequest, type SessionTimerDecision } from '../../sip/dialog/index.js';
+import { negotiateSessionTimerAsUas, processInDialogRequest, type SessionTimerDecision } from '../../sip/dialog/index.js';
 import type { ServerTransaction } from '../../sip/transaction/index.js';
 import { AnswerRetransmitter } from '../signalling/answer-retransmitter.js';
 import { CallerLeg } from '../signalling/caller-leg.js';
 import { LegSessionTimer } from '../signalling/leg-session-timer.js';
 import { endpointKindForOffer, LegMedia } from '../media/leg-media.js';
-import { parseInfoDigit } from './info-digit.js';
+import { LegListeners, sendBye } from './leg-bye.js';
+import { answerSessionModification, dispatchInDialogRequest, holdTransition } from './in-dialog-requests.js';
 import { LegOperations } from './leg-operations.js';
-import { HangupError, q850ForCause, statusForCause } from './hangup-error.js';
+import { HangupError, statusForCause } from './hangup-error.js';
 import { partyOf } from './party.js';
 import type {
   CollectOptions, HangupCause, Leg, LegEvent, LegRecording, LegState, LegStats, Party, PlayItem, PlayOptions, PlayResult, RecordOptions, ReferHandler,
@@ -34,7 +35,7 @@ export class InboundLeg implements Leg {
   readonly to: Party;
   private readonly uas: CallerLeg;
   private readonly ctl = new AbortController();
-  private readonly listeners = new Set<(e: LegEvent) => void>();
+  private readonly listeners: LegListeners;
   private readonly timerDecision: SessionTimerDecision;
   private legState: LegState = 'offered';
   private media: LegMedia | undefined;
@@ -60,6 +61,7 @@ export class InboundLeg implements Leg {
     readonly tx: ServerTransaction,
   ) {
     this.id = deps.random.token(9);
+    this.listeners = new LegListeners(deps, this.id);
     this.ops = new LegOperations(deps.clock, this.ctl.signal, () => this.endCause);
     this.uas = new CallerLeg(tx, deps, () => void this.hangup('failed'));
     this.from = partyOf(getHeader(tx.request, 'From'));
@@ -128,8 +130,7 @@ export class InboundLeg implements Leg {
   }
 
   on(listener: (event: LegEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   /** Refuses the INVITE at once when its session interval is too small (RFC 4028 9). Returns true when it did. */
@@ -275,33 +276,16 @@ export class InboundLeg implements Leg {
       return;
     }
     this.uas.dialog = checked.dialog;
-    switch (req.method) {
-      case 'BYE':
-        tx.respond(createResponse(req, 200, 'OK'));
-        this.finish('normal');
-        return;
-      case 'INVITE':
-      case 'UPDATE':
-        void this.onSessionModification(req, tx);
-        return;
-      case 'INFO': {
-        const digit = parseInfoDigit(getHeader(req, 'Content-Type'), req.body.toString('utf8'));
-        tx.respond(createResponse(req, digit === undefined && req.body.length > 0 ? 415 : 200));
-        if (digit !== undefined) this.deliverDigit(digit, 'info');
-        return;
-      }
-      case 'OPTIONS':
-        tx.respond(createResponse(req, 200, 'OK'));
-        return;
-      case 'REFER':
-        this.referRecipient.receive(req, tx);
-        return;
-      case 'NOTIFY':
-        this.referIssuer.onNotify(req, tx);
-        return;
-      default:
-        tx.respond(createResponse(req, 501, 'Not Implemented'));
-    }
+    dispatchInDialogRequest(req, tx, {
+      bye: () => this.finish('normal'),
+      modify: (r, t) => void answerSessionModification(r, t, {
+        deps: this.deps, protocol: this.uas.target.protocol, media: this.media, sessionTimer: this.sessionTimer,
+        onHold: (held) => this.noteHold(held),
+      }),
+      digit: (d) => this.deliverDigit(d, 'info'),
+      refer: (r, t) => this.referRecipient.receive(r, t),
+      notify: (r, t) => this.referIssuer.onNotify(r, t),
+    });
   }
 
   /** An ACK for our 2xx (or for a re-INVITE's 2xx). */
@@ -340,40 +324,11 @@ export class InboundLeg implements Leg {
 
   // ---- internals ----
 
-  private async onSessionModification(req: SipRequest, tx: ServerTransaction): Promise<void> {
-    const timer = negotiateSessionTimerAsUas(req, this.deps.sessionTimer);
-    if (timer.type === 'reject') {
-      tx.respond(createResponse(req, 422, 'Session Interval Too Small', { headers: timer.headers }));
-      return;
-    }
-    const headers: HeaderField[] = [{ name: 'Contact', value: `<${this.deps.localContact(this.uas.target.protocol)}>` }];
-    if (timer.type === 'accept') headers.push(...timer.responseHeaders);
-    let body: Buffer | undefined;
-    if (req.body.length > 0 && this.media !== undefined) {
-      const outcome = await this.media.answer(req.body.toString('utf8'));
-      if (!outcome.ok) {
-        tx.respond(createResponse(req, 488, 'Not Acceptable Here'));
-        return;
-      }
-      body = Buffer.from(outcome.sdp);
-      this.noteHold(outcome.stream.remoteHold);
-    } else if (req.method === 'INVITE' && this.media !== undefined) {
-      // An offerless re-INVITE: we offer again; the answer comes in the ACK (ignored: unchanged).
-      body = Buffer.from(this.media.offer());
-    }
-    if (body !== undefined) headers.push({ name: 'Content-Type', value: 'application/sdp' });
-    tx.respond(createResponse(req, 200, 'OK', { headers, ...(body !== undefined ? { body } : {}) }));
-    if (timer.type === 'accept') this.sessionTimer?.arm(timer.intervalS, timer.weRefresh);
-  }
-
   private noteHold(held: boolean): void {
-    if (held && this.legState === 'answered') {
-      this.legState = 'held';
-      this.emit({ type: 'held' });
-    } else if (!held && this.legState === 'held') {
-      this.legState = 'answered';
-      this.emit({ type: 'unheld' });
-    }
+    const next = holdTransition(this.legState, held);
+    if (next === undefined) return;
+    this.legState = next.state;
+    this.emit({ type: next.event });
   }
 
   private startSessionTimer(): void {
@@ -431,21 +386,9 @@ export class InboundLeg implements Leg {
   }
 
   private sendBye(cause: HangupCause): void {
-    const dialog = this.uas.dialog;
-    if (dialog === undefined || dialog.state === 'terminated') return;
-    const { dialog: next, request } = nextInDialogRequest(dialog, 'BYE', {
-      headers: [{ name: 'Reason', value: `Q.850;cause=${q850ForCause(cause)}` }],
-    });
-    this.uas.dialog = next;
-    this.byeAnswered = new Promise<void>((resolve) => {
-      try {
-        this.deps.transactions.sendRequest(request, this.uas.target, { onFinal: () => resolve() });
-      } catch (err) {
-        this.deps.logger.warn({ err, leg: this.id }, 'BYE could not be sent');
-        resolve();
-      }
-    });
+    this.byeAnswered = sendBye(this.deps, this.uas, cause, this.id);
   }
+
 
   private finish(cause: HangupCause): void {
     if (this.endCause !== undefined) return;
@@ -469,13 +412,7 @@ export class InboundLeg implements Leg {
   }
 
   private emit(event: LegEvent): void {
-    for (const l of [...this.listeners]) {
-      try {
-        l(event);
-      } catch (err) {
-        this.deps.logger.warn({ err, leg: this.id }, 'leg listener failed');
-      }
-    }
+    this.listeners.emit(event);
   }
 
   private assertAnswered(): void {

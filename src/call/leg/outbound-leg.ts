@@ -5,8 +5,8 @@
  * cancelled, a later 2xx is ACKed and ended with BYE). Once answered it behaves as InboundLeg:
  * hold by re-INVITE/UPDATE, digits by RFC 4733 and INFO, session timers, BYE with a Reason.
  */
-import { createResponse, getHeader, type HeaderField, type SipRequest } from '../../sip/message/index.js';
-import { negotiateSessionTimerAsUac, negotiateSessionTimerAsUas, nextInDialogRequest, processInDialogRequest } from '../../sip/dialog/index.js';
+import { createResponse, type SipRequest } from '../../sip/message/index.js';
+import { negotiateSessionTimerAsUac, processInDialogRequest } from '../../sip/dialog/index.js';
 import type { ServerTransaction } from '../../sip/transaction/index.js';
 import { CalleeFork } from '../signalling/callee-fork.js';
 import { LegSessionTimer } from '../signalling/leg-session-timer.js';
@@ -14,8 +14,9 @@ import type { EndpointKind } from '../../media/worker/index.js';
 import type { ForkTarget } from '../signalling/types.js';
 import { LegMedia } from '../media/leg-media.js';
 import type { MediaBridgeable, MediaConnector } from './bridge.js';
-import { HangupError, q850ForCause } from './hangup-error.js';
-import { parseInfoDigit } from './info-digit.js';
+import { HangupError } from './hangup-error.js';
+import { LegListeners, sendBye } from './leg-bye.js';
+import { answerSessionModification, dispatchInDialogRequest, holdTransition } from './in-dialog-requests.js';
 import type { LegDeps } from './leg-deps.js';
 import { LegOperations } from './leg-operations.js';
 import type {
@@ -52,7 +53,7 @@ export class OutboundLeg implements Leg, MediaBridgeable {
   readonly from: Party;
   readonly to: Party;
   private readonly ctl = new AbortController();
-  private readonly listeners = new Set<(e: LegEvent) => void>();
+  private readonly listeners: LegListeners;
   private readonly forks = new Map<string, CalleeFork>();
   private readonly ops: LegOperations;
   private snapshot: OutboundSnapshot;
@@ -80,6 +81,7 @@ export class OutboundLeg implements Leg, MediaBridgeable {
     request: OutboundLegRequest,
   ) {
     this.id = deps.random.token(9);
+    this.listeners = new LegListeners(deps, this.id);
     this.from = request.from;
     this.to = partyOf(`<${request.toUri}>`);
     this.onEarly = request.onEarly;
@@ -189,8 +191,7 @@ export class OutboundLeg implements Leg, MediaBridgeable {
   }
 
   on(listener: (event: LegEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   /** Nothing to do: the far end rings, not us. */
@@ -280,36 +281,21 @@ export class OutboundLeg implements Leg, MediaBridgeable {
       return;
     }
     fork.dialog = checked.dialog;
-    switch (req.method) {
-      case 'BYE':
-        tx.respond(createResponse(req, 200, 'OK'));
-        this.dispatch({ type: 'remote-bye' });
-        return;
-      case 'INVITE':
-      case 'UPDATE':
-        this.onSessionModification(fork, req, tx).catch((err: unknown) => {
+    dispatchInDialogRequest(req, tx, {
+      bye: () => this.dispatch({ type: 'remote-bye' }),
+      modify: (r, t) => {
+        answerSessionModification(r, t, {
+          deps: this.deps, protocol: fork.target.protocol, media: this.media, sessionTimer: this.sessionTimer,
+          onHold: (held) => this.noteHold(held),
+        }).catch((err: unknown) => {
           this.deps.logger.warn({ err, leg: this.id }, 'session modification failed');
-          if (tx.lastResponse === undefined) tx.respond(createResponse(req, 500, 'Server Internal Error'));
+          if (t.lastResponse === undefined) t.respond(createResponse(r, 500, 'Server Internal Error'));
         });
-        return;
-      case 'INFO': {
-        const digit = parseInfoDigit(getHeader(req, 'Content-Type'), req.body.toString('utf8'));
-        tx.respond(createResponse(req, digit === undefined && req.body.length > 0 ? 415 : 200));
-        if (digit !== undefined) this.deliverDigit(digit, 'info');
-        return;
-      }
-      case 'OPTIONS':
-        tx.respond(createResponse(req, 200, 'OK'));
-        return;
-      case 'REFER':
-        this.referRecipient.receive(req, tx);
-        return;
-      case 'NOTIFY':
-        this.referIssuer.onNotify(req, tx);
-        return;
-      default:
-        tx.respond(createResponse(req, 501, 'Not Implemented'));
-    }
+      },
+      digit: (d) => this.deliverDigit(d, 'info'),
+      refer: (r, t) => this.referRecipient.receive(r, t),
+      notify: (r, t) => this.referIssuer.onNotify(r, t),
+    });
   }
 
   /** An ACK for our 2xx to the far end's re-INVITE: nothing to do (our offerless re-INVITE answers are not awaited). */
@@ -437,40 +423,11 @@ export class OutboundLeg implements Leg, MediaBridgeable {
     this.sessionTimer.arm(agreed.intervalS, agreed.weRefresh);
   }
 
-  private async onSessionModification(fork: CalleeFork, req: SipRequest, tx: ServerTransaction): Promise<void> {
-    const timer = negotiateSessionTimerAsUas(req, this.deps.sessionTimer);
-    if (timer.type === 'reject') {
-      tx.respond(createResponse(req, 422, 'Session Interval Too Small', { headers: timer.headers }));
-      return;
-    }
-    const headers: HeaderField[] = [{ name: 'Contact', value: `<${this.deps.localContact(fork.target.protocol)}>` }];
-    if (timer.type === 'accept') headers.push(...timer.responseHeaders);
-    let body: Buffer | undefined;
-    if (req.body.length > 0) {
-      const outcome = await this.media.answer(req.body.toString('utf8'));
-      if (!outcome.ok) {
-        tx.respond(createResponse(req, 488, 'Not Acceptable Here'));
-        return;
-      }
-      body = Buffer.from(outcome.sdp);
-      this.noteHold(outcome.stream.remoteHold);
-    } else if (req.method === 'INVITE') {
-      // An offerless re-INVITE: we offer again; the answer comes in the ACK (ignored: unchanged).
-      body = Buffer.from(this.media.offer());
-    }
-    if (body !== undefined) headers.push({ name: 'Content-Type', value: 'application/sdp' });
-    tx.respond(createResponse(req, 200, 'OK', { headers, ...(body !== undefined ? { body } : {}) }));
-    if (timer.type === 'accept') this.sessionTimer?.arm(timer.intervalS, timer.weRefresh);
-  }
-
   private noteHold(held: boolean): void {
-    if (held && this.legState === 'answered') {
-      this.legState = 'held';
-      this.emit({ type: 'held' });
-    } else if (!held && this.legState === 'held') {
-      this.legState = 'answered';
-      this.emit({ type: 'unheld' });
-    }
+    const next = holdTransition(this.legState, held);
+    if (next === undefined) return;
+    this.legState = next.state;
+    this.emit({ type: next.event });
   }
 
   private deliverDigit(digit: string, source: 'rfc4733' | 'inband' | 'info'): void {
@@ -478,23 +435,11 @@ export class OutboundLeg implements Leg, MediaBridgeable {
   }
 
   private sendBye(fork: CalleeFork, cause: HangupCause): void {
-    const dialog = fork.dialog;
-    if (dialog === undefined || dialog.state === 'terminated') return;
-    const { dialog: next, request } = nextInDialogRequest(dialog, 'BYE', {
-      headers: [{ name: 'Reason', value: `Q.850;cause=${q850ForCause(cause)}` }],
-    });
-    fork.dialog = next;
-    const done = new Promise<void>((resolve) => {
-      try {
-        this.deps.transactions.sendRequest(request, fork.target, { onFinal: () => resolve() });
-      } catch (err) {
-        this.deps.logger.warn({ err, leg: this.id }, 'BYE could not be sent');
-        resolve();
-      }
-    });
+    const done = sendBye(this.deps, fork, cause, this.id);
     this.byes.add(done);
     void done.then(() => this.byes.delete(done));
   }
+
 
   private finish(cause: HangupCause, status?: number): void {
     if (this.endCause !== undefined) return;
@@ -526,12 +471,6 @@ export class OutboundLeg implements Leg, MediaBridgeable {
   }
 
   private emit(event: LegEvent): void {
-    for (const l of [...this.listeners]) {
-      try {
-        l(event);
-      } catch (err) {
-        this.deps.logger.warn({ err, leg: this.id }, 'leg listener failed');
-      }
-    }
+    this.listeners.emit(event);
   }
 }
