@@ -1,10 +1,10 @@
 // Cost of recording per 20 ms tick (two parties' frames + advance, disk writes included), not a
-// test: `npx tsx src/media/recorder/measure-frame-cost.ts`.
+// test: `npx tsx bench/media/recorder-frame-cost.ts`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CallRecorder } from './call-recorder.js';
-import { isRecorderError } from './recorder-error.js';
+import { CallRecorder } from '../../src/media/recorder/call-recorder.js';
+import { isRecorderError } from '../../src/media/recorder/recorder-error.js';
 
 const TICKS = 100_000; // 2000 s of call audio
 

@@ -1,15 +1,15 @@
 // Cost of in-band DTMF detection per 20 ms frame per endpoint (not a test):
-// `npx tsx src/media/graph/measure-inband-cost.ts`. Decoding is measured apart from detection
+// `npx tsx bench/media/inband-dtmf-cost.ts`. Decoding is measured apart from detection
 // because a recorded or mixed endpoint decodes anyway; the detection is what in-band DTMF adds.
 // Each figure is the best of 5 runs (the machine is shared). Allocation: heap growth per frame
 // of decode+detect over speech only (no digit found), in a run short enough that no collection
 // happens (checked); each digit found allocates its event, which is per key press, not per frame.
 import { PerformanceObserver } from 'node:perf_hooks';
-import { createDecoder, createEncoder, type CodecName } from '../codec/index.js';
-import type { RtpEndpoint } from '../endpoint/index.js';
-import { speechLike, toPcm } from '../dtmf/synthetic-audio.js';
-import { ToneGenerator, dtmfTones } from '../tone/index.js';
-import { InbandDtmfSink } from './inband-dtmf-sink.js';
+import { createDecoder, createEncoder, type CodecName } from '../../src/media/codec/index.js';
+import type { RtpEndpoint } from '../../src/media/endpoint/index.js';
+import { speechLike, toPcm } from '../../src/media/dtmf/synthetic-audio.js';
+import { ToneGenerator, dtmfTones } from '../../src/media/tone/index.js';
+import { InbandDtmfSink } from '../../src/media/graph/inband-dtmf-sink.js';
 
 const FRAMES = 50_000;
 const SHORT = 2_000;

@@ -1,7 +1,7 @@
 // Cost of ConferenceMixer.mix() per 20 ms tick (not a test):
-// `npx tsx src/media/mixer/measure-frame-cost.ts`.
-import { ConferenceMixer } from './conference-mixer.js';
-import { spyMembers, type MixMember } from './mix-member.js';
+// `npx tsx bench/media/mixer-frame-cost.ts`.
+import { ConferenceMixer } from '../../src/media/mixer/conference-mixer.js';
+import { spyMembers, type MixMember } from '../../src/media/mixer/mix-member.js';
 
 const TICKS = 100_000;
 

@@ -1,8 +1,8 @@
-// Cost of Player.next() per 20 ms frame (not a test): `npx tsx src/media/player/measure-frame-cost.ts`.
-import { brazilianTone, testTone } from '../tone/index.js';
-import type { PlaySource } from './play-request.js';
-import { Player } from './player.js';
-import { PromptCache } from './prompt-cache.js';
+// Cost of Player.next() per 20 ms frame (not a test): `npx tsx bench/media/player-frame-cost.ts`.
+import { brazilianTone, testTone } from '../../src/media/tone/index.js';
+import type { PlaySource } from '../../src/media/player/play-request.js';
+import { Player } from '../../src/media/player/player.js';
+import { PromptCache } from '../../src/media/player/prompt-cache.js';
 
 const FRAMES = 200_000;
 
