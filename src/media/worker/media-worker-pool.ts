@@ -9,61 +9,20 @@ import { availableParallelism } from 'node:os';
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { AtendeError, silentLogger, type Logger } from '../../core/index.js';
-import { RtpPortAllocator, type RtpPortRange } from './rtp-port-allocator.js';
+import { RtpPortAllocator } from './rtp-port-allocator.js';
 import type {
-  EndpointBinding, EndpointId, EndpointKind, EndpointOptions, EndpointStats, MediaCommand, MediaCommandOp,
-  MediaCommandResults, MediaEvent, PlaySourceSpec, RecordResult, RemoteDescription, WorkerMessage,
+  EndpointBinding, EndpointId, EndpointStats, MediaCommand, MediaCommandOp,
+  MediaCommandResults, MediaEvent, RecordResult, RemoteDescription, WorkerMessage,
 } from './protocol.js';
 import { isMediaReply } from './protocol.js';
 import { mediaWorkerEntry } from './worker-entry.js';
+import { MediaEventRouter, type MediaEventListener } from './media-event-router.js';
+import type { CreateEndpointRequest, MediaWorkerPoolOptions, MixMemberRequest, PlayRequestSpec, RecordRequest } from './media-pool-requests.js';
+
+export type { CreateEndpointRequest, MediaWorkerPoolOptions, MixMemberRequest, PlayRequestSpec, RecordRequest } from './media-pool-requests.js';
 
 /** A failed media command, with the worker's error code (or a pool one). */
 export class MediaWorkerError extends AtendeError {}
-
-export interface MediaWorkerPoolOptions {
-  /** Worker threads (default: the number of CPUs). */
-  workers?: number;
-  /** RTP port range or a shared allocator (default 20000-29999). */
-  ports?: string | RtpPortRange | RtpPortAllocator;
-  /** Ports tried when binding fails with EADDRINUSE (default 16). */
-  bindAttempts?: number;
-  logger?: Logger;
-}
-
-export interface CreateEndpointRequest {
-  localAddress: string;
-  kind?: EndpointKind;
-  /** Place the new endpoint in the same worker as this one (to connect them later). */
-  near?: EndpointId;
-  /** Bind no RTCP socket: rtcp-mux is offered/required. */
-  rtcpMux?: boolean;
-  /** 'srtp': the suite of our SDES key (default AES_CM_128_HMAC_SHA1_80). */
-  srtpSuite?: string;
-  options?: EndpointOptions;
-}
-
-/** What to play (pool.play). */
-export interface PlayRequestSpec {
-  playId: string;
-  sources: PlaySourceSpec[];
-  loop?: boolean;
-  bargeIn?: boolean;
-}
-
-/** What to record (pool.record): endpoints of one worker. */
-export interface RecordRequest {
-  recId: string;
-  path: string;
-  endpoints: [EndpointId] | [EndpointId, EndpointId];
-  layout?: 'stereo' | 'mixed';
-  sampleRate?: 8000 | 16000;
-}
-
-/** One member of a mix (pool.mix). */
-export interface MixMemberRequest {
-  endpoint: EndpointId;
-  hears: 'all-but-self' | EndpointId[];
-}
 
 /** A command without its request id (the pool assigns it). */
 type Unsent<C> = C extends MediaCommand ? Omit<C, 'id'> : never;
@@ -87,13 +46,12 @@ interface EndpointRecord {
   port: number;
 }
 
-type Listener = (event: MediaEvent) => void;
+type Listener = MediaEventListener;
 
 export class MediaWorkerPool {
   private readonly slots: WorkerSlot[] = [];
   private readonly endpoints = new Map<EndpointId, EndpointRecord>();
-  private readonly listeners = new Set<Listener>();
-  private readonly endpointListeners = new Map<EndpointId, Set<Listener>>();
+  private readonly events: MediaEventRouter;
   // Where each live recording and mix runs (they are named by id, not by endpoint).
   private readonly recordings = new Map<string, { slot: WorkerSlot; path: string }>();
   private readonly mixes = new Map<string, WorkerSlot>();
@@ -109,6 +67,7 @@ export class MediaWorkerPool {
     this.allocator = ports instanceof RtpPortAllocator ? ports : new RtpPortAllocator(ports);
     this.bindAttempts = options.bindAttempts ?? 16;
     this.logger = options.logger ?? silentLogger();
+    this.events = new MediaEventRouter(this.logger);
   }
 
   /** Starts the workers and resolves once every one is ready. */
@@ -294,19 +253,12 @@ export class MediaWorkerPool {
 
   /** Subscribes to every event; returns the unsubscribe function. */
   on(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.on(listener);
   }
 
   /** Subscribes to one endpoint's events. */
   onEndpoint(endpoint: EndpointId, listener: Listener): () => void {
-    let set = this.endpointListeners.get(endpoint);
-    if (!set) this.endpointListeners.set(endpoint, (set = new Set()));
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0 && this.endpointListeners.get(endpoint) === set) this.endpointListeners.delete(endpoint);
-    };
+    return this.events.onEndpoint(endpoint, listener);
   }
 
   /** Terminates every worker (their sockets close with them) and frees all ports; safe twice. */
@@ -328,8 +280,7 @@ export class MediaWorkerPool {
       if (slot.alive) await slot.worker.terminate();
       await slot.exited;
     }));
-    this.listeners.clear();
-    this.endpointListeners.clear();
+    this.events.clear();
   }
 
   private startWorker(index: number, url: URL): Promise<void> {
@@ -398,17 +349,9 @@ export class MediaWorkerPool {
   }
 
   private dispatch(event: MediaEvent): void {
-    const deliver = (fn: Listener): void => {
-      try {
-        fn(event);
-      } catch (err) {
-        this.logger.warn({ err, ev: event.ev }, 'media event listener threw');
-      }
-    };
-    const own = 'endpoint' in event ? this.endpointListeners.get(event.endpoint) : undefined;
-    if (own) for (const fn of [...own]) deliver(fn);
-    for (const fn of [...this.listeners]) deliver(fn);
+    this.events.dispatch(event);
   }
+
 
   private forget(endpoint: EndpointId): void {
     const record = this.endpoints.get(endpoint);
