@@ -2,29 +2,23 @@
 // with BYE on both legs after the configured seconds (two SIPp phones that never send media).
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAtende, type TestAtende } from '../support/atende.js';
-import { makePeerDir, removePeerDirs, stopAllPeers } from '../support/peers/peer-process.js';
+import type { TestAtende } from '../support/atende.js';
+import { startAtendeWithCallees, type AtendeWithCallees } from '../support/atende-with-callees.js';
 import { describeSippResult, runSipp, type SippHandle } from '../support/peers/sipp.js';
 import { numberedUsers, writeSippCsv } from '../support/peers/sipp-csv.js';
-import { startRegisteredCallees } from '../support/peers/sipp-callees.js';
 
+let env: AtendeWithCallees;
 let atende: TestAtende;
 let work: string;
-const callees = new Map<string, SippHandle>();
+let callees: Map<string, SippHandle>;
 
 beforeAll(async () => {
-  work = await makePeerDir('interop-media-timeout');
-  atende = await startAtende({ extensionCount: 10, env: { ATENDE_MEDIA_TIMEOUT: '2' } });
-  for (const [user, callee] of await startRegisteredCallees([['1002', 'uas-answer-until-bye']], { target: atende.sipTarget, domain: atende.domain, dir: work })) {
-    callees.set(user, callee);
-  }
+  env = await startAtendeWithCallees('interop-media-timeout', [['1002', 'uas-answer-until-bye']], { extensionCount: 10, env: { ATENDE_MEDIA_TIMEOUT: '2' } });
+  ({ atende, work, callees } = env);
 });
 
 afterAll(async () => {
-  await Promise.all([...callees.values()].map((c) => c.stop()));
-  await stopAllPeers();
-  await atende?.stop();
-  await removePeerDirs();
+  await env?.stop();
 });
 
 describe('media timeout', () => {

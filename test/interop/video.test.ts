@@ -2,29 +2,22 @@
 // relayed untouched so the video flows phone to phone (SIPp video phones check both SDPs).
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAtende, type TestAtende } from '../support/atende.js';
-import { makePeerDir, removePeerDirs, stopAllPeers } from '../support/peers/peer-process.js';
-import { describeSippResult, runSipp, type SippHandle } from '../support/peers/sipp.js';
+import type { TestAtende } from '../support/atende.js';
+import { startAtendeWithCallees, type AtendeWithCallees } from '../support/atende-with-callees.js';
+import { describeSippResult, runSipp } from '../support/peers/sipp.js';
 import { numberedUsers, writeSippCsv } from '../support/peers/sipp-csv.js';
-import { startRegisteredCallees } from '../support/peers/sipp-callees.js';
 
+let env: AtendeWithCallees;
 let atende: TestAtende;
 let work: string;
-const callees = new Map<string, SippHandle>();
 
 beforeAll(async () => {
-  work = await makePeerDir('interop-video');
-  atende = await startAtende({ extensionCount: 10 });
-  for (const [user, callee] of await startRegisteredCallees([['1002', 'uas-answer-video']], { target: atende.sipTarget, domain: atende.domain, dir: work })) {
-    callees.set(user, callee);
-  }
+  env = await startAtendeWithCallees('interop-video', [['1002', 'uas-answer-video']], { extensionCount: 10 });
+  ({ atende, work } = env);
 });
 
 afterAll(async () => {
-  await Promise.all([...callees.values()].map((c) => c.stop()));
-  await stopAllPeers();
-  await atende?.stop();
-  await removePeerDirs();
+  await env?.stop();
 });
 
 describe('video between phones', () => {

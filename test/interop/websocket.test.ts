@@ -3,7 +3,7 @@
 // which can reach a WebSocket client only over the connection it registered on.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAtende, type TestAtende } from '../support/atende.js';
-import { eventually, randomToken, sdp, SipTestClient, webrtcAnswerSdp } from '../support/sip-test-client.js';
+import { eventually, randomToken, SipTestClient, webrtcAnswerSdp } from '../support/sip-test-client.js';
 import { getHeader, getHeaderValues, type SipResponse } from '../../src/sip/message/index.js';
 
 let atende: TestAtende;
