@@ -40,6 +40,9 @@ async function phone(ssrc: number): Promise<Phone> {
   let seq = 1000;
   let ts = 50_000;
   let phase = 0;
+  // Talks still running when a test fails must not outlive the socket (each send would throw).
+  const talking = new Set<{ timer: ReturnType<typeof setInterval>; resolve: () => void }>();
+  let closed = false;
   const self: Phone = {
     port: socket.address().port,
     received,
@@ -48,14 +51,16 @@ async function phone(ssrc: number): Promise<Phone> {
       const packet: RtpPacket = {
         marker: false, payloadType: 0, sequenceNumber: 0, timestamp: 0, ssrc, csrcs: [], paddingLength: 0, ...p,
       };
-      socket.send(serializeRtpPacket(packet), to, HOST);
+      if (!closed) socket.send(serializeRtpPacket(packet), to, HOST);
     },
     talk(to, hz, ms, codec = 'PCMU') {
       const frames = Math.round(ms / 20);
       const g722 = codec === 'G722' ? createEncoder('G722') : undefined;
       return new Promise((resolve) => {
         let sent = 0;
-        const timer = setInterval(() => {
+        const talk = { timer: setInterval(() => tick(), 20), resolve };
+        talking.add(talk);
+        const tick = (): void => {
           const rate = g722 ? 16000 : 8000;
           const pcm = sineWave(hz, rate, rate / 50, 8000, phase);
           phase += rate / 50;
@@ -63,20 +68,30 @@ async function phone(ssrc: number): Promise<Phone> {
           self.send(to, { payloadType: g722 ? 9 : 0, sequenceNumber: seq++ & 0xffff, timestamp: ts, payload });
           ts += 160;
           if (++sent >= frames) {
-            clearInterval(timer);
+            clearInterval(talk.timer);
+            talking.delete(talk);
             resolve();
           }
-        }, 20);
+        };
       });
     },
-    close: () => socket.close(),
+    close: () => {
+      if (closed) return;
+      closed = true;
+      for (const t of talking) {
+        clearInterval(t.timer);
+        t.resolve();
+      }
+      talking.clear();
+      socket.close();
+    },
   };
   return self;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function until(check: () => boolean, ms = 3000): Promise<void> {
+async function until(check: () => boolean, ms = 6000): Promise<void> {
   for (let waited = 0; !check(); waited += 10) {
     if (waited > ms) throw new Error('condition not met in time');
     await sleep(10);
@@ -126,7 +141,7 @@ describe('media graph in workers: play, echo, record, mix', () => {
   };
   const endpoint = (near?: string) =>
     pool.createEndpoint({ localAddress: HOST, rtcpMux: true, ...(near ? { near } : {}), options: { rtcpIntervalMs: 0 } });
-  const waitEvent = async <E extends MediaEvent['ev']>(ev: E, match: (e: Extract<MediaEvent, { ev: E }>) => boolean, ms = 3000) => {
+  const waitEvent = async <E extends MediaEvent['ev']>(ev: E, match: (e: Extract<MediaEvent, { ev: E }>) => boolean, ms = 6000) => {
     let found: Extract<MediaEvent, { ev: E }> | undefined;
     await until(() => {
       found = events.find((e): e is Extract<MediaEvent, { ev: E }> => e.ev === ev && match(e as Extract<MediaEvent, { ev: E }>));
@@ -159,14 +174,15 @@ describe('media graph in workers: play, echo, record, mix', () => {
     const elapsed = performance.now() - started;
     expect(done).toEqual({ ev: 'playDone', endpoint: ep.endpoint, playId: 't1', reason: 'finished' });
     expect(elapsed).toBeGreaterThan(900);
-    expect(elapsed).toBeLessThan(1400);
+    expect(elapsed).toBeLessThan(2000);
     await sleep(60);
     const got = p.received;
     expect(got.length).toBe(50); // 1000 ms of 20 ms packets
     // Paced by the media clock, not sent in a burst: ~50 packets per second.
     const rate = ((got.length - 1) * 1000) / (p.arrivals.at(-1)! - p.arrivals[0]!);
-    expect(rate).toBeGreaterThan(44);
-    expect(rate).toBeLessThan(56);
+    // (bounds loose enough for a loaded CI machine; a burst would be hundreds per second)
+    expect(rate).toBeGreaterThan(35);
+    expect(rate).toBeLessThan(65);
     expect(got[0]!.marker).toBe(true);
     for (let i = 1; i < got.length; i++) {
       expect(got[i]!.ssrc).toBe(got[0]!.ssrc);
@@ -199,7 +215,7 @@ describe('media graph in workers: play, echo, record, mix', () => {
     const elapsed = performance.now() - started;
     expect(done.reason).toBe('finished');
     expect(elapsed).toBeGreaterThan(550);
-    expect(elapsed).toBeLessThan(1100);
+    expect(elapsed).toBeLessThan(1800);
     await sleep(60);
     expect(p.received.length).toBeGreaterThanOrEqual(30);
     // A file not cached yet plays as silence for the few ticks its loading takes.

@@ -36,12 +36,15 @@ async function phone(ssrc: number): Promise<Phone> {
   await new Promise<void>((resolve) => socket.bind(0, HOST, resolve));
   socket.on('message', () => {});
   let seq = 3000;
+  // A stream still running when a test fails stops with the socket (a send would throw).
+  const timers = new Set<ReturnType<typeof setInterval>>();
   return {
     port: socket.address().port,
     stream(to, ticks) {
       return new Promise((resolve) => {
         let i = 0;
         const timer = setInterval(() => {
+          if (!timers.has(timer)) return;
           for (const p of ticks[i]!) {
             const packet: RtpPacket = {
               marker: false, payloadType: 0, sequenceNumber: seq++ & 0xffff, timestamp: 0, ssrc, csrcs: [], paddingLength: 0, ...p,
@@ -50,12 +53,18 @@ async function phone(ssrc: number): Promise<Phone> {
           }
           if (++i >= ticks.length) {
             clearInterval(timer);
+            timers.delete(timer);
             resolve();
           }
         }, 20);
+        timers.add(timer);
       });
     },
-    close: () => socket.close(),
+    close: () => {
+      for (const t of timers) clearInterval(t);
+      timers.clear();
+      socket.close();
+    },
   };
 }
 
