@@ -151,6 +151,26 @@ export class MediaGraph {
     return r;
   }
 
+  // ---- Recording pause/resume (MixMonitor-style mute: silence keeps the file's timeline) ----
+
+  /** Pauses `recId`: silence is recorded from now until resumeRecord; idempotent. */
+  pauseRecord(recId: string): void {
+    this.liveRecording(recId).pause(this.clock.monotonic());
+  }
+
+  /** Resumes `recId` (nothing when it is not paused). */
+  resumeRecord(recId: string): void {
+    this.liveRecording(recId).resume(this.clock.monotonic());
+  }
+
+  private liveRecording(recId: string): Recording {
+    const rec = this.recordings.get(recId);
+    if (!rec) throw new GraphError('unknown_recording', `no recording ${String(recId)}`);
+    return rec;
+  }
+
+  // ---- end of recording pause/resume ----
+
   mix(mixId: string, members: MixMemberSpec[]): void {
     if (typeof mixId !== 'string' || !Array.isArray(members)) throw new GraphError('invalid_argument', 'mix needs a mixId and members');
     const seen = new Set<string>();

@@ -1,7 +1,8 @@
 /**
  * A recording in the graph: a CallRecorder fed by the decoded incoming audio of one endpoint
  * (mono: a voicemail) or two (one party per channel, or mixed), placed by media time, and
- * advanced by the media clock so silence is written when nobody sends.
+ * advanced by the media clock so silence is written when nobody sends. Pause mutes (silence
+ * written, the file keeps the call's length); resume records again.
  */
 import type { SampleRate } from '../codec/index.js';
 import { isRecorderError, type CallRecorder, type RecorderError, type RecordingChannel } from '../recorder/index.js';
@@ -41,6 +42,21 @@ export class Recording {
   /** True if `endpoint` is one of the recorded parties. */
   records(endpoint: string): boolean {
     return this.sinks.some((s) => s.node.id === endpoint);
+  }
+
+  /** True while paused (muted). */
+  get paused(): boolean {
+    return this.recorder.isMuted;
+  }
+
+  /** Silence from `nowMs` on instead of the parties' audio; pausing twice changes nothing. */
+  pause(nowMs: number): void {
+    this.recorder.mute(nowMs);
+  }
+
+  /** Records the parties again from `nowMs`; nothing when not paused. */
+  resume(nowMs: number): void {
+    this.recorder.unmute(nowMs);
   }
 
   /** Writes what is due; false once the recording failed (a disk error). */

@@ -198,6 +198,49 @@ describe('CallRecorder', () => {
     expect(left[99 * 160 + 159]).toBe(150);
   });
 
+  it('mute writes silence and keeps the timeline (MixMonitor mute), also for late frames; idempotent', () => {
+    const rec = open();
+    for (let k = 0; k < 150; k++) {
+      const t = 1000 + 20 * k;
+      if (t === 2000) {
+        rec.mute(2000);
+        rec.mute(2010); // a second mute changes nothing
+      }
+      if (t === 3000) {
+        rec.unmute(3000);
+        rec.unmute(3100);
+      }
+      rec.write(0, t, new Int16Array(160).fill(k + 1));
+      // Party B is 60 ms late: its frames for the muted stretch arrive after unmute.
+      if (k >= 3) rec.write(1, t - 60, new Int16Array(160).fill(-(k - 2)));
+      rec.advance(t + 20);
+    }
+    expect(rec.isMuted).toBe(false);
+    const result = done(rec.stop(4000));
+    expect(result.durationMs).toBe(3000);
+    const wav = read(result.path);
+    const left = channel(wav, 0);
+    const right = channel(wav, 1);
+    expect(left[49 * 160 + 159]).toBe(50);
+    expect(right[49 * 160 + 159]).toBe(-50);
+    for (let i = 50 * 160; i < 100 * 160; i++) {
+      if (left[i] !== 0 || right[i] !== 0) throw new Error(`sample ${i} not silent`);
+    }
+    expect(left[100 * 160]).toBe(101);
+    expect(right[100 * 160]).toBe(-101);
+    expect(left[149 * 160 + 159]).toBe(150);
+  });
+
+  it('mute blanks audio already placed after the mute time', () => {
+    const rec = open();
+    for (let k = 0; k < 10; k++) rec.write(0, 1000 + 20 * k, new Int16Array(160).fill(9));
+    // Nothing committed yet (party B silent, within maxDelay): mute at t = 1100 blanks 1100..1200.
+    rec.mute(1100);
+    const left = channel(read(done(rec.stop(1200)).path), 0);
+    expect(left[5 * 160 - 1]).toBe(9);
+    expect(left.subarray(5 * 160).every((x) => x === 0)).toBe(true);
+  });
+
   it('a crash (no stop) leaves a readable file with all but the last second', () => {
     const rec = open();
     const a = new ToneGenerator(testTone(A_HZ), 8000);

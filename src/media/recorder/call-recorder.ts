@@ -12,8 +12,11 @@
  * Crash safety. The WavWriter appends and patches the header at least every
  * (1000 - maxDelayMs - 20) ms of audio, so with the commit lag a crash loses under one second.
  *
- * Pause skips, as Asterisk's MixMonitor does: the paused stretch is left out of the file (no
- * silence is written), so the recording is shorter than the call by the paused time.
+ * Two ways to stop capturing for a while. pause()/resume() skip: the paused stretch is left out
+ * of the file. mute()/unmute() keep the timeline, as MixMonitor's mute does: the stretch is
+ * written as silence, so the file still lasts as long as the call (a compliance pause while a
+ * caller reads out a card number must hide the voice, not the time). Mute works in file
+ * positions: a frame that arrives late for a muted stretch is blanked too.
  *
  * Hot path: write() copies into the rings; commits go out in fixed 20 ms blocks through one
  * preallocated buffer, so nothing is allocated per frame after the first.
@@ -71,6 +74,8 @@ export class CallRecorder {
   private skipped = 0; // samples of media time left out by pauses
   private readonly channelEnd = [0, 0]; // end of the newest frame per channel
   private highWater = 0;
+  // Muted stretches [from, to) in file positions not yet fully committed; `to` Infinity while muted.
+  private readonly muted: { from: number; to: number }[] = [];
 
   /** Opens the file and starts recording, or returns why the file could not be created. */
   static open(opts: CallRecorderOptions): CallRecorder | RecorderError {
@@ -136,6 +141,7 @@ export class CallRecorder {
     if (from > start) this.lateSamples += Math.min(src.length, from - start);
     const mask = this.mask;
     for (let i = from; i < end; i++) ring[i & mask] = src[i - start] as number;
+    if (this.muted.length > 0) this.blankMuted(ring, from, end);
     if (end > (this.channelEnd[channel] as number)) this.channelEnd[channel] = end;
     if (end > this.highWater) this.highWater = end;
     // Both parties are in up to min(ends): nothing left to wait for before that.
@@ -166,6 +172,31 @@ export class CallRecorder {
     this.stateValue = transition(this.stateValue, 'resume');
   }
 
+  /** True between mute() and unmute(). */
+  get isMuted(): boolean {
+    const last = this.muted[this.muted.length - 1];
+    return last !== undefined && last.to === Infinity;
+  }
+
+  /**
+   * Mutes from `mediaTimeMs` on: what the parties say is replaced by silence while time goes
+   * on (audio already placed for that time is blanked). Muting twice changes nothing.
+   */
+  mute(mediaTimeMs: number): void {
+    if (this.isMuted || (this.stateValue !== 'recording' && this.stateValue !== 'paused')) return;
+    const from = Math.max(this.indexOf(mediaTimeMs), this.committed);
+    this.muted.push({ from, to: Infinity });
+    const end = Math.min(this.highWater, this.committed + this.rings[0].length);
+    for (const ring of this.rings) for (let i = from; i < end; i++) ring[i & this.mask] = 0;
+  }
+
+  /** Unmutes at `mediaTimeMs`: audio from then on is recorded again. Nothing when not muted. */
+  unmute(mediaTimeMs: number): void {
+    const last = this.muted[this.muted.length - 1];
+    if (last === undefined || last.to !== Infinity) return;
+    last.to = Math.max(last.from, this.indexOf(mediaTimeMs));
+  }
+
   /**
    * Writes what is left (up to `mediaTimeMs`, or the newest frame), closes the file and returns
    * it; safe to call twice (the same result). A failed recording returns its error.
@@ -192,6 +223,17 @@ export class CallRecorder {
 
   private indexOf(mediaTimeMs: number): number {
     return Math.round(((mediaTimeMs - this.start) * this.sampleRate) / 1000) - this.skipped;
+  }
+
+  /** Zeroes the muted part of [from, end) in `ring`; forgets stretches already written. */
+  private blankMuted(ring: Int16Array, from: number, end: number): void {
+    const muted = this.muted;
+    while (muted.length > 0 && muted[0]!.to <= this.committed) muted.shift();
+    const mask = this.mask;
+    for (let r = 0; r < muted.length; r++) {
+      const m = muted[r]!;
+      for (let i = Math.max(from, m.from), stop = Math.min(end, m.to); i < stop; i++) ring[i & mask] = 0;
+    }
   }
 
   private resamplerFor(channel: RecordingChannel, from: SampleRate): Resampler {

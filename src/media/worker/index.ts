@@ -7,7 +7,7 @@ export type {
   EndpointOptions, EndpointStats, MediaCommand, MediaCommandOp, MediaCommandResults, MediaDirection, MediaErrorCode,
   MediaErrorInfo, MediaEvent, MediaReply, RemoteDescription, SendDtmfCommand, SetRemoteCommand, StatsCommand, WorkerMessage,
   EchoCommand, EndpointMediaEvent, MixCommand, PlayCommand, PlayDoneReason, PlaySourceSpec, RecordCommand, RecordResult,
-  StopPlayCommand, StopRecordCommand, ToneName, UnmixCommand, IceCandidate, IceParameters, RemoteDtlsParameters,
+  StopPlayCommand, StopRecordCommand, PauseRecordCommand, ResumeRecordCommand, ToneName, UnmixCommand, IceCandidate, IceParameters, RemoteDtlsParameters,
   SdesKeyDescription, SrtpDropCounters, WebRtcLocalDtls, DtmfSource, InbandDtmfMode,
 } from './protocol.js';
 export { isMediaReply } from './protocol.js';

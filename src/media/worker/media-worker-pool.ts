@@ -156,7 +156,7 @@ export class MediaWorkerPool {
     await this.sendTo(endpoint, { op: 'disconnect', endpoint });
   }
 
-  /** Sends an RFC 4733 digit; resolves when it was fully sent. */
+  /** Sends a digit (RFC 4733, or in-band tones when telephone-event was not negotiated); resolves when it was sent. */
   async sendDtmf(endpoint: EndpointId, digit: string, durationMs?: number): Promise<void> {
     const command: Unsent<MediaCommand> = { op: 'sendDtmf', endpoint, digit };
     if (durationMs !== undefined) command.durationMs = durationMs;
@@ -215,6 +215,16 @@ export class MediaWorkerPool {
     } finally {
       this.recordings.delete(recId);
     }
+  }
+
+  /** Pauses a recording: silence is written until resumeRecord, so the file keeps the call's length. */
+  async pauseRecord(recId: string): Promise<void> {
+    await this.sendToRecording(recId, { op: 'pauseRecord', recId });
+  }
+
+  /** Records again after pauseRecord (nothing when not paused). */
+  async resumeRecord(recId: string): Promise<void> {
+    await this.sendToRecording(recId, { op: 'resumeRecord', recId });
   }
 
   /** Creates or updates a mix of endpoints of one worker. */
@@ -385,6 +395,12 @@ export class MediaWorkerPool {
     const record = this.endpoints.get(endpoint);
     if (!record) throw new MediaWorkerError('unknown_endpoint', `no endpoint ${endpoint}`);
     return record;
+  }
+
+  private sendToRecording<C extends Unsent<MediaCommand>>(recId: string, command: C): Promise<MediaCommandResults[C['op']]> {
+    const rec = this.recordings.get(recId);
+    if (!rec) return Promise.reject(new MediaWorkerError('unknown_recording', `no recording ${recId}`));
+    return this.send(rec.slot, command);
   }
 
   private sendTo<C extends Unsent<MediaCommand>>(endpoint: EndpointId, command: C): Promise<MediaCommandResults[C['op']]> {

@@ -130,6 +130,12 @@ export class MediaWorkerRuntime {
       }
       case 'stopRecord':
         return this.graph.stopRecord(c.recId);
+      case 'pauseRecord':
+        this.graph.pauseRecord(c.recId);
+        return null;
+      case 'resumeRecord':
+        this.graph.resumeRecord(c.recId);
+        return null;
       case 'mix':
         this.graph.mix(c.mixId, c.members);
         return null;

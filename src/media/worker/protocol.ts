@@ -66,7 +66,10 @@ export interface DisconnectCommand {
   endpoint: EndpointId;
 }
 
-/** Sends one RFC 4733 digit; the reply comes when its last end packet left. */
+/**
+ * Sends one digit: an RFC 4733 event when the far end negotiated telephone-event, else the
+ * Q.23 tone pair in the endpoint's codec (in-band). The reply comes when it was sent.
+ */
 export interface SendDtmfCommand {
   op: 'sendDtmf';
   id: number;
@@ -140,6 +143,23 @@ export interface StopRecordCommand {
 }
 
 /**
+ * Pauses a recording the way MixMonitor's mute does: silence is written meanwhile, so the file
+ * still lasts as long as the call. Pausing a paused recording changes nothing.
+ */
+export interface PauseRecordCommand {
+  op: 'pauseRecord';
+  id: number;
+  recId: string;
+}
+
+/** Records the parties again after pauseRecord; nothing when the recording is not paused. */
+export interface ResumeRecordCommand {
+  op: 'resumeRecord';
+  id: number;
+  recId: string;
+}
+
+/**
  * Creates or updates a mix. A member that hears someone ('all-but-self' or a non-empty list)
  * gets the mix output instead of its relay; one with `hears: []` only talks (its relay stays).
  * An endpoint is in one mix at a time.
@@ -163,6 +183,8 @@ export type MediaCommand =
   | EchoCommand
   | RecordCommand
   | StopRecordCommand
+  | PauseRecordCommand
+  | ResumeRecordCommand
   | MixCommand
   | UnmixCommand
   | CreateEndpointCommand
@@ -216,6 +238,8 @@ export interface MediaCommandResults {
   echo: null;
   record: null;
   stopRecord: RecordResult;
+  pauseRecord: null;
+  resumeRecord: null;
   mix: null;
   unmix: null;
 }
