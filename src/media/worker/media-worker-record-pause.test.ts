@@ -1,0 +1,167 @@
+// Recording pause/resume in real worker threads over real UDP on 127.0.0.1: two dgram phones
+// talk (a tone each) through a recorded relay; what they say while the recording is paused
+// must be silence in the WAV, and the file must still last as long as the call.
+import { createSocket, type Socket } from 'node:dgram';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { encodeMuLaw, sineWave } from '../codec/index.js';
+import { goertzelPower } from '../dtmf/index.js';
+import { serializeRtpPacket } from '../rtp/index.js';
+import { isWavParseError, readWavFile } from '../wav/index.js';
+import { MediaWorkerPool } from './media-worker-pool.js';
+import type { RemoteDescription } from './protocol.js';
+
+const HOST = '127.0.0.1';
+const RATE = 8000;
+
+interface Phone {
+  port: number;
+  /** Sends a PCMU tone paced at 20 ms until stopped (or closed). */
+  talk(to: number, hz: number): void;
+  close(): void;
+}
+
+async function phone(ssrc: number): Promise<Phone> {
+  const socket: Socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, HOST, resolve));
+  socket.on('message', () => {});
+  const timers = new Set<ReturnType<typeof setInterval>>();
+  let closed = false;
+  return {
+    port: socket.address().port,
+    talk(to, hz) {
+      let seq = 100;
+      let ts = 10_000;
+      let phase = 0;
+      const timer = setInterval(() => {
+        // A timer never sends on a closed socket (close clears it, this guards the race).
+        if (closed) return;
+        const pcm = sineWave(hz, RATE, 160, 8000, phase);
+        phase += 160;
+        const payload = encodeMuLaw(pcm, new Uint8Array(160));
+        const packet = { marker: false, payloadType: 0, sequenceNumber: seq++ & 0xffff, timestamp: ts, ssrc, csrcs: [], paddingLength: 0, payload };
+        ts = (ts + 160) >>> 0;
+        socket.send(serializeRtpPacket(packet), to, HOST);
+      }, 20);
+      timers.add(timer);
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      for (const t of timers) clearInterval(t);
+      timers.clear();
+      socket.close();
+    },
+  };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function pcmu(port: number): RemoteDescription {
+  return { address: HOST, port, rtcpMux: true, codec: 'PCMU', payloadType: 0, clockRate: 8000, ptime: 20, direction: 'sendrecv' };
+}
+
+/** Samples [fromMs, toMs) of a channel. */
+const slice = (ch: Int16Array, fromMs: number, toMs: number): Int16Array =>
+  ch.subarray(Math.round((fromMs * RATE) / 1000), Math.round((toMs * RATE) / 1000));
+
+const power = (pcm: Int16Array, hz: number): number => goertzelPower(pcm, 0, pcm.length, hz, RATE);
+
+describe('recording pause/resume in media workers', () => {
+  let pool: MediaWorkerPool;
+  let dir: string;
+  const phones: Phone[] = [];
+  let nextSsrc = 0x5100;
+  const newPhone = async (): Promise<Phone> => {
+    const p = await phone(nextSsrc++);
+    phones.push(p);
+    return p;
+  };
+  const endpoint = (near?: string) =>
+    pool.createEndpoint({ localAddress: HOST, rtcpMux: true, ...(near ? { near } : {}), options: { rtcpIntervalMs: 0 } });
+
+  beforeAll(async () => {
+    pool = await MediaWorkerPool.start({ workers: 1, ports: '33400-33599' });
+    dir = mkdtempSync(join(tmpdir(), 'atende-recpause-'));
+  });
+  afterEach(() => {
+    for (const p of phones.splice(0)) p.close();
+  });
+  afterAll(async () => {
+    await pool.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes silence while paused, keeps the call\'s length, and records the tones before and after', async () => {
+    const pa = await newPhone();
+    const pb = await newPhone();
+    const a = await endpoint();
+    const b = await endpoint(a.endpoint);
+    await pool.setRemote(a.endpoint, pcmu(pa.port));
+    await pool.setRemote(b.endpoint, pcmu(pb.port));
+    await pool.connect(a.endpoint, b.endpoint);
+    const path = join(dir, 'paused.wav');
+    pa.talk(a.port, 600);
+    pb.talk(b.port, 1400);
+    await sleep(100);
+    const t0 = performance.now();
+    await pool.record({ recId: 'rp', path, endpoints: [a.endpoint, b.endpoint] });
+    await sleep(1000);
+    const pausedAt = performance.now() - t0;
+    await pool.pauseRecord('rp');
+    await sleep(300);
+    await pool.pauseRecord('rp'); // idempotent: still paused, nothing else changes
+    await sleep(700);
+    const resumedAt = performance.now() - t0;
+    await pool.resumeRecord('rp');
+    await pool.resumeRecord('rp'); // idempotent too
+    await sleep(1000);
+    const stoppedAt = performance.now() - t0;
+    const result = await pool.stopRecord('rp');
+
+    // The file covers the whole call, paused second included (a skip would make it ~2 s).
+    expect(result.durationMs).toBeGreaterThan(stoppedAt - 150);
+    expect(result.durationMs).toBeLessThan(stoppedAt + 150);
+    const wav = await readWavFile(path);
+    if (isWavParseError(wav)) throw new Error(wav.reason);
+    expect(wav.channels).toBe(2);
+    const left = new Int16Array(wav.frames);
+    const right = new Int16Array(wav.frames);
+    for (let i = 0; i < wav.frames; i++) {
+      left[i] = wav.samples[2 * i]!;
+      right[i] = wav.samples[2 * i + 1]!;
+    }
+    // During the pause (with margins for command latency): silence on both channels.
+    const mutedL = slice(left, pausedAt + 80, resumedAt - 40);
+    const mutedR = slice(right, pausedAt + 80, resumedAt - 40);
+    expect(mutedL.length).toBeGreaterThan(0.8 * RATE);
+    expect(mutedL.every((x) => x === 0)).toBe(true);
+    expect(mutedR.every((x) => x === 0)).toBe(true);
+    // Before and after: each party's tone on its own channel.
+    for (const [from, to] of [[100, pausedAt - 100], [resumedAt + 150, stoppedAt - 150]] as const) {
+      const l = slice(left, from, to);
+      const r = slice(right, from, to);
+      expect(l.length).toBeGreaterThan(0.6 * RATE);
+      expect(power(l, 600)).toBeGreaterThan(1e6);
+      expect(power(l, 600)).toBeGreaterThan(1000 * power(l, 1400));
+      expect(power(r, 1400)).toBeGreaterThan(1e6);
+    }
+    await pool.destroy(a.endpoint);
+    await pool.destroy(b.endpoint);
+  });
+
+  it('unknown (or already stopped) recordings are unknown_recording', async () => {
+    await expect(pool.pauseRecord('nope')).rejects.toMatchObject({ code: 'unknown_recording' });
+    await expect(pool.resumeRecord('nope')).rejects.toMatchObject({ code: 'unknown_recording' });
+    const pa = await newPhone();
+    const a = await endpoint();
+    await pool.setRemote(a.endpoint, pcmu(pa.port));
+    await pool.record({ recId: 'short', path: join(dir, 'short.wav'), endpoints: [a.endpoint] });
+    await pool.pauseRecord('short');
+    await pool.stopRecord('short');
+    await expect(pool.resumeRecord('short')).rejects.toMatchObject({ code: 'unknown_recording' });
+    await pool.destroy(a.endpoint);
+  });
+});
