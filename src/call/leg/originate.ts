@@ -1,17 +1,22 @@
 /**
  * A new outgoing leg: INVITE to every device of a target, resolved with the leg once one
- * answers. Busy, no answer within `timeoutMs`, refusal or an abort reject with an
- * OriginateError whose `cause` says which (the forks still ringing are cancelled); nothing
- * of the attempt outlives it (media endpoint, timers, index entries).
+ * answers. Each device is offered the media fitting its transport (fork-media.ts); devices
+ * needing different offers ring from legs of their own, raced (originate-race.ts). Busy, no
+ * answer within `timeoutMs`, refusal or an abort reject with an OriginateError whose `cause`
+ * says which (the forks still ringing are cancelled); nothing of the attempt outlives it
+ * (media endpoint, timers, index entries).
  */
 import type { EndpointKind } from '../../media/worker/index.js';
 import type { ForkTarget } from '../signalling/types.js';
 import type { LegDeps } from './leg-deps.js';
 import type { Party } from './leg-types.js';
+import { forkGroups, type ForkGroup } from './fork-media.js';
+import { OriginateRace } from './originate-race.js';
 import { OutboundLeg } from './outbound-leg.js';
 import { OriginateError } from './outbound-leg-state.js';
 
 export { OriginateError, isOriginateError, causeForStatus } from './outbound-leg-state.js';
+export { mediaKindForFork, mediaKindForForks } from './fork-media.js';
 
 export interface OriginateTarget {
   /** The called address written in To, e.g. `sip:1002@atende.local`. */
@@ -28,7 +33,11 @@ export interface OriginateOptions {
   signal?: AbortSignal;
   /** Put the new leg's media in the worker of this endpoint (to bridge it with that leg). */
   near?: string;
-  /** The endpoint kind to offer (default: WebRTC when every fork is a WebSocket client, else RTP). */
+  /**
+   * The endpoint kind to offer every fork; by default each fork gets the one fitting its
+   * transport (mediaKindForFork: WebRTC for browsers, SDES-SRTP over TLS, else RTP). SDES keys
+   * are never offered to a fork not reached over TLS, whatever is asked.
+   */
   mediaKind?: EndpointKind;
   /** Sections offered verbatim after our audio (video relayed untouched from the other leg). */
   relaySections?: readonly string[];
@@ -36,46 +45,26 @@ export interface OriginateOptions {
   onEarly?: (leg: OutboundLeg) => void;
 }
 
-/**
- * Browsers reach us over SIP on WebSocket and speak only WebRTC; other devices get plain RTP.
- * An extension with both kinds of devices gets plain RTP (its browser fork then refuses with 488).
- */
-export function mediaKindForForks(forks: readonly ForkTarget[]): EndpointKind {
-  const browsers = forks.filter((f) => f.target.protocol === 'ws' || f.target.protocol === 'wss').length;
-  return browsers > 0 && browsers === forks.length ? 'webrtc' : 'rtp';
-}
-
 export async function originate(deps: LegDeps, target: OriginateTarget, opts: OriginateOptions): Promise<OutboundLeg> {
   if (opts.signal?.aborted) throw new OriginateError('cancelled');
   if (target.forks.length === 0) throw new OriginateError('unavailable', 480);
-  let leg: OutboundLeg;
-  try {
-    leg = await OutboundLeg.call(deps, {
-      toUri: target.toUri,
-      forks: target.forks,
-      from: opts.from,
-      ...(opts.near !== undefined ? { near: opts.near } : {}),
-      mediaKind: opts.mediaKind ?? mediaKindForForks(target.forks),
-      ...(opts.relaySections !== undefined ? { relaySections: opts.relaySections } : {}),
-      ...(opts.onEarly !== undefined ? { onEarly: opts.onEarly } : {}),
-    });
-  } catch (err) {
-    // No media endpoint (pool closed, no port, `near` gone): nothing was sent.
-    deps.logger.warn({ err, to: target.toUri }, 'no media endpoint for an outbound leg');
-    throw new OriginateError('failed');
-  }
-  const timer = deps.clock.setTimer(opts.timeoutMs, () => void leg.hangup('no-answer'));
-  const onAbort = (): void => void leg.hangup('cancelled');
+  const open = (group: ForkGroup, onEarly: (leg: OutboundLeg) => void): Promise<OutboundLeg> => OutboundLeg.call(deps, {
+    toUri: target.toUri,
+    forks: group.forks,
+    from: opts.from,
+    ...(opts.near !== undefined ? { near: opts.near } : {}),
+    mediaKind: group.kind,
+    // Relayed video is plain RTP: never beside SRTP audio, nor to a device reached over TLS.
+    ...(opts.relaySections !== undefined && group.kind === 'rtp' && group.fallback !== true ? { relaySections: opts.relaySections } : {}),
+    onEarly,
+  });
+  const race = new OriginateRace<OutboundLeg>(open, deps.logger, opts.onEarly);
+  const timer = deps.clock.setTimer(opts.timeoutMs, () => race.stop('no-answer'));
+  const onAbort = (): void => race.stop('cancelled');
   opts.signal?.addEventListener('abort', onAbort, { once: true });
-  // An abort that came while the endpoint was opening.
-  if (opts.signal?.aborted) onAbort();
+  race.start(forkGroups(target.forks, opts.mediaKind));
   try {
-    await leg.whenAnswered();
-    return leg;
-  } catch (err) {
-    // The caller gets the error once the endpoint is released: nothing of the attempt is left.
-    await leg.settled();
-    throw err;
+    return await race.result;
   } finally {
     deps.clock.clearTimer(timer);
     opts.signal?.removeEventListener('abort', onAbort);

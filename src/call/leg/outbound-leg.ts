@@ -13,6 +13,7 @@ import { LegSessionTimer } from '../signalling/leg-session-timer.js';
 import type { EndpointKind } from '../../media/worker/index.js';
 import type { ForkTarget } from '../signalling/types.js';
 import { LegMedia } from '../media/leg-media.js';
+import { legMediaKind } from './fork-media.js';
 import type { MediaBridgeable, MediaConnector } from './bridge.js';
 import { HangupError } from './hangup-error.js';
 import { LegListeners, sendBye } from './leg-bye.js';
@@ -41,7 +42,7 @@ export interface OutboundLegRequest {
   near?: string;
   /** Sections offered verbatim after our audio (the caller's video, relayed untouched). */
   relaySections?: readonly string[];
-  /** The endpoint to offer: 'webrtc' for browsers (SIP over WebSocket), 'srtp' for SDES; default 'rtp'. */
+  /** The endpoint to offer: 'webrtc' for browsers, 'srtp' for SDES (only if every fork is TLS); default 'rtp'. */
   mediaKind?: EndpointKind;
   /** Called once when the first fork rings (its early media, if any, already applied). */
   onEarly?: (leg: OutboundLeg) => void;
@@ -129,7 +130,7 @@ export class OutboundLeg implements Leg, MediaBridgeable {
 
   /** Opens the media endpoint (near `request.near`) and sends the INVITE to every fork. */
   static async call(deps: LegDeps, request: OutboundLegRequest): Promise<OutboundLeg> {
-    const media = await LegMedia.open(deps.media, request.near, request.mediaKind ?? 'rtp');
+    const media = await LegMedia.open(deps.media, request.near, legMediaKind(request.forks, request.mediaKind));
     let leg: OutboundLeg;
     try {
       leg = new OutboundLeg(deps, media, request);
@@ -227,6 +228,8 @@ export class OutboundLeg implements Leg, MediaBridgeable {
   stopRecording(): Promise<void> {
     return this.recorder.stop();
   }
+  pauseRecording(): Promise<void> { return this.recorder.pause(); }
+  resumeRecording(): Promise<void> { return this.recorder.resume(); }
 
   get holding(): boolean {
     return this.localHold.holding;
@@ -439,7 +442,6 @@ export class OutboundLeg implements Leg, MediaBridgeable {
     this.byes.add(done);
     void done.then(() => this.byes.delete(done));
   }
-
 
   private finish(cause: HangupCause, status?: number): void {
     if (this.endCause !== undefined) return;
