@@ -3,12 +3,13 @@
  * differ) until either leg ends; then the relay is taken down and the other leg is hung up.
  * Both endpoints must live in the same worker: open the second leg `near` the first
  * (originate's `near` option). With `record`, the call is recorded from the moment the relay
- * is up until the bridge ends, party a on the left channel and b on the right.
+ * is up until the bridge ends, party a on the left channel and b on the right; `record.onStart`
+ * gets the recording's pause/resume handle.
  */
 import { AtendeError } from '../../core/index.js';
 import type { EndpointId } from '../../media/worker/index.js';
 import { isHangupError } from './hangup-error.js';
-import type { HangupCause, Leg, Recording } from './leg-types.js';
+import type { HangupCause, Leg, Recording, RecordingHandle } from './leg-types.js';
 import { RunningRecording, type RecorderPort } from './running-recording.js';
 
 /** The part of the media worker pool a bridge uses (the recorder part only for `record`). */
@@ -23,6 +24,12 @@ export interface BridgeRecordOptions {
   path: string;
   /** 'stereo' (default): a left, b right; 'mixed': both summed, mono. */
   layout?: 'stereo' | 'mixed';
+  /**
+   * Called once the recording runs, with its pause/resume (silence while paused, the file keeps
+   * the call's length). To start paused, pause here: at most the command's round trip (~1 ms)
+   * of the call is recorded before.
+   */
+  onStart?: (recording: RecordingHandle) => void;
 }
 
 /** A leg that can tell which media workers hold its endpoint (OutboundLeg does). */
@@ -55,9 +62,13 @@ export interface BridgeEnd {
 let recordings = 0;
 
 function recorderOf(media: MediaConnector): RecorderPort | undefined {
-  const { record, stopRecord, on } = media;
+  const { record, stopRecord, on, pauseRecord, resumeRecord } = media;
   if (record === undefined || stopRecord === undefined || on === undefined) return undefined;
-  return { record: record.bind(media), stopRecord: stopRecord.bind(media), on: on.bind(media) };
+  return {
+    record: record.bind(media), stopRecord: stopRecord.bind(media), on: on.bind(media),
+    ...(pauseRecord !== undefined ? { pauseRecord: pauseRecord.bind(media) } : {}),
+    ...(resumeRecord !== undefined ? { resumeRecord: resumeRecord.bind(media) } : {}),
+  };
 }
 
 /** A bridge that could not be set up (a leg without media, endpoints in different workers). */
@@ -130,6 +141,11 @@ export async function bridge(a: Leg, b: Leg, opts: BridgeOptions = {}): Promise<
           await media.disconnect(ea).catch(() => undefined);
           throw new BridgeError('record_failed', `cannot record ${ea} and ${eb} to ${opts.record.path}`, { cause: err });
         }
+      }
+      try {
+        if (recording !== undefined) opts.record.onStart?.(recording.handle);
+      } catch {
+        // The application's callback failing must not leave the relay and the recording orphaned.
       }
     }
   }

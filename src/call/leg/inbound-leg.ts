@@ -214,6 +214,8 @@ export class InboundLeg implements Leg {
   stopRecording(): Promise<void> {
     return this.recorder.stop();
   }
+  pauseRecording(): Promise<void> { return this.recorder.pause(); }
+  resumeRecording(): Promise<void> { return this.recorder.resume(); }
 
   get holding(): boolean {
     return this.localHold.holding;

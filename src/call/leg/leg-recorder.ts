@@ -62,6 +62,21 @@ export class LegRecorder {
     }
   }
 
+  /** Pauses the running recording (silence is recorded); nothing when none runs. */
+  async pause(): Promise<void> {
+    await this.current?.rec.pause();
+  }
+
+  /** Resumes the running recording; nothing when none runs. */
+  async resume(): Promise<void> {
+    await this.current?.rec.resume();
+  }
+
+  /** True while the running recording is paused. */
+  get paused(): boolean {
+    return this.current?.rec.paused === true;
+  }
+
   /** Stops the running recording (its record() resolves with reason 'stopped'). */
   async stop(): Promise<void> {
     const current = this.current;

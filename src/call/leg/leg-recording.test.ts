@@ -4,7 +4,7 @@ import type { MediaEvent, RecordResult } from '../../media/worker/index.js';
 import { bridge, BridgeError, type MediaConnector } from './bridge.js';
 import { HangupError } from './hangup-error.js';
 import { LegRecorder } from './leg-recorder.js';
-import type { HangupCause, Leg, PlayItem } from './leg-types.js';
+import type { HangupCause, Leg, PlayItem, RecordingHandle } from './leg-types.js';
 import type { RecorderPort } from './running-recording.js';
 
 /** A media pool double that records commands and raises recordDone as the real one does. */
@@ -29,6 +29,14 @@ function fakePool(opts: { failRecord?: boolean } = {}): MediaConnector & Recorde
       log.push(`record ${req.endpoints.join(',')} ${req.layout ?? 'stereo'} ${req.path}`);
       if (opts.failRecord) throw new Error('record_failed');
       live.add(req.recId);
+    },
+    pauseRecord: async (recId) => {
+      log.push(`pauseRecord ${recId}`);
+      if (!live.has(recId)) throw new Error('unknown_recording');
+    },
+    resumeRecord: async (recId) => {
+      log.push(`resumeRecord ${recId}`);
+      if (!live.has(recId)) throw new Error('unknown_recording');
     },
     stopRecord: async (recId): Promise<RecordResult> => {
       log.push('stopRecord');
@@ -97,6 +105,42 @@ describe('recorded bridge', () => {
     expect(a.signal.aborted).toBe(false);
   });
 
+  it('hands the application a pause/resume handle for the bridge recording', async () => {
+    const media = fakePool();
+    const a = fakeLeg('a', 'ep1');
+    const b = fakeLeg('b', 'ep2');
+    let handle: RecordingHandle | undefined;
+    const done = bridge(a, b, { media, record: { path: '/rec.wav', onStart: (h) => (handle = h) } });
+    await tick();
+    expect(handle).toBeDefined();
+    const recId = [...media.live][0] ?? '';
+    expect(handle!.paused).toBe(false);
+    await handle!.pause();
+    expect(handle!.paused).toBe(true);
+    await handle!.resume();
+    expect(handle!.paused).toBe(false);
+    expect(media.log.slice(2)).toEqual([`pauseRecord ${recId}`, `resumeRecord ${recId}`]);
+    expect('stop' in handle!).toBe(false);
+    b.end('normal');
+    expect((await done).recording).toMatchObject({ path: '/rec.wav' });
+    // Once the recording ended, pause does nothing (no command, no rejection).
+    await handle!.pause();
+    expect(media.log.filter((l) => l.startsWith('pauseRecord'))).toHaveLength(1);
+  });
+
+  it('a bridge recording on workers that cannot pause: the handle rejects, the call goes on', async () => {
+    const { pauseRecord: _p, resumeRecord: _r, ...media } = fakePool();
+    const a = fakeLeg('a', 'ep1');
+    const b = fakeLeg('b', 'ep2');
+    let handle: RecordingHandle | undefined;
+    const done = bridge(a, b, { media, record: { path: '/rec.wav', onStart: (h) => (handle = h) } });
+    await tick();
+    await expect(handle!.pause()).rejects.toMatchObject({ code: 'no_recording_pause' });
+    expect(handle!.paused).toBe(false);
+    a.end('normal');
+    expect((await done).recording).toBeDefined();
+  });
+
   it('refuses to record with media workers that cannot', async () => {
     const a = fakeLeg('a', 'ep1');
     const b = fakeLeg('b', 'ep2');
@@ -159,6 +203,39 @@ describe('LegRecorder (a leg recording on its own)', () => {
     ctl.abort(new HangupError('normal'));
     pool.raise({ ev: 'recordDone', recId, path: '/vm.wav', durationMs: 800, bytes: 12_844 });
     expect(await pending).toEqual({ path: '/vm.wav', durationMs: 800, bytes: 12_844, reason: 'hangup' });
+  });
+
+  it('pauses and resumes the running recording (idempotent on our side too), nothing when none runs', async () => {
+    const { pool, recorder, play } = setup();
+    await recorder.pause();
+    await recorder.resume();
+    expect(pool.log).toEqual([]);
+    const pending = recorder.record('ep7', { path: '/vm.wav' }, play);
+    await tick();
+    const recId = [...pool.live][0] ?? '';
+    await recorder.pause();
+    expect(recorder.paused).toBe(true);
+    await recorder.pause();
+    await recorder.resume();
+    expect(recorder.paused).toBe(false);
+    expect(pool.log.slice(1)).toEqual([`pauseRecord ${recId}`, `pauseRecord ${recId}`, `resumeRecord ${recId}`]);
+    await recorder.stop();
+    expect(await pending).toMatchObject({ reason: 'stopped' });
+    await recorder.pause();
+    expect(pool.log.at(-1)).toBe('stopRecord');
+  });
+
+  it('a pause that loses the race with the worker ending the recording does not reject', async () => {
+    const { pool, recorder, play } = setup();
+    const pending = recorder.record('ep7', { path: '/vm.wav' }, play);
+    await tick();
+    const recId = [...pool.live][0] ?? '';
+    // The worker ends it (disk error) while our pause is on its way: the pool then says unknown.
+    pool.live.delete(recId);
+    const pausing = recorder.pause();
+    pool.raise({ ev: 'recordDone', recId, path: '/vm.wav', durationMs: 500, bytes: 8044, error: 'ENOSPC' });
+    await expect(pausing).resolves.toBeUndefined();
+    expect(await pending).toMatchObject({ reason: 'error', error: 'ENOSPC' });
   });
 
   it('one recording at a time', async () => {

@@ -82,6 +82,17 @@ export interface Recording {
   error?: string;
 }
 
+/**
+ * Pause/resume of a running recording. Paused, it records silence (as Asterisk's MixMonitor
+ * mute): a compliance pause while the caller reads out a card number hides the voice, and the
+ * file still lasts as long as the call. Both are idempotent and do nothing once it ended.
+ */
+export interface RecordingHandle {
+  readonly paused: boolean;
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+}
+
 /** A leg's own recording, with what stopped it. */
 export interface LegRecording extends Recording {
   reason: 'stopped' | 'max-duration' | 'hangup' | 'error';
@@ -188,6 +199,13 @@ export interface Leg {
   record(opts: RecordOptions): Promise<LegRecording>;
   /** Stops the leg's own recording (record resolves with reason 'stopped'); nothing when none runs. */
   stopRecording(): Promise<void>;
+  /**
+   * Pauses the leg's own recording: silence is recorded until resumeRecording(), so the file
+   * keeps the call's length (RecordingHandle). Idempotent; nothing when none runs.
+   */
+  pauseRecording(): Promise<void>;
+  /** Resumes the leg's own recording; nothing when none runs or it is not paused. */
+  resumeRecording(): Promise<void>;
   /**
    * Puts the far end on hold from our side: a re-INVITE with a=sendonly, then music from
    * `musicFolder` in a loop when given. Rejects with a ReinviteError when refused (the call
