@@ -41,6 +41,8 @@ export interface BaresipOptions {
   /** Registration interval in seconds; 0 = do not register. */
   regint?: number;
   extraConfig?: string[];
+  /** Extra account parameters, e.g. 'mediaenc=srtp' (SDES-SRTP, needs `module srtp.so` in extraConfig). */
+  accountParams?: string[];
 }
 
 export interface Baresip {
@@ -101,12 +103,13 @@ export function baresipConfig(o: {
 
 export function baresipAccount(o: {
   user: string; password: string; registrar: string; domain?: string; transport: BaresipTransport;
-  autoAnswer: boolean; regint: number;
+  autoAnswer: boolean; regint: number; extra?: string[];
 }): string {
   const host = o.domain ?? o.registrar;
   const params = [`auth_user=${o.user}`, `auth_pass=${o.password}`, `regint=${o.regint}`];
   if (o.domain !== undefined) params.push(`outbound="sip:${o.registrar};transport=${o.transport}"`);
   if (o.autoAnswer) params.push('answermode=auto');
+  params.push(...(o.extra ?? []));
   return `<sip:${o.user}@${host};transport=${o.transport}>;${params.join(';')}\n`;
 }
 
@@ -126,7 +129,7 @@ export async function startBaresip(o: BaresipOptions): Promise<Baresip> {
   }));
   const account = baresipAccount({
     user: o.user, password: o.password, registrar: o.registrar, transport,
-    autoAnswer: o.autoAnswer ?? false, regint: o.regint ?? 600,
+    autoAnswer: o.autoAnswer ?? false, regint: o.regint ?? 600, ...(o.accountParams !== undefined ? { extra: o.accountParams } : {}),
     ...(o.domain !== undefined ? { domain: o.domain } : {}),
   });
   // The account is added over ctrl_tcp once connected ('uanew'), not from the accounts file:

@@ -1,0 +1,116 @@
+// SDES-SRTP (RFC 4568) to SIP phones over TLS: a phone registered over TLS is offered RTP/SAVP
+// with a=crypto, the caller (plain RTP over UDP) and the phone hear each other through Atende
+// (so SRTP works both ways), and a TLS phone without SRTP still gets the call in plain RTP.
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { SipMessage } from '../../src/sip/message/index.js';
+import type { SendTarget } from '../../src/sip/transport/types.js';
+import { startAtende, type TestAtende } from '../support/atende.js';
+import { startBaresip, type Baresip } from '../support/peers/baresip.js';
+import { measureToneInFile } from '../support/peers/goertzel.js';
+import { makePeerDir, removePeerDirs, stopAllPeers } from '../support/peers/peer-process.js';
+
+let atende: TestAtende;
+let work: string;
+/** Every INVITE Atende sent: the transport it went over and its SDP. */
+let invites: { protocol: string; requestUri: string; sdp: string }[] = [];
+
+beforeAll(async () => {
+  work = await makePeerDir('interop-sdes');
+  atende = await startAtende({ extensionCount: 6 });
+  // A spy on the transport every request leaves through (the transaction layer holds this object).
+  const transport = atende.server.transport;
+  const send = transport.send.bind(transport);
+  transport.send = (message: SipMessage, target: SendTarget) => {
+    if (message.type === 'request' && message.method === 'INVITE') {
+      invites.push({ protocol: target.protocol, requestUri: message.uri, sdp: message.body.toString('utf8') });
+    }
+    return send(message, target);
+  };
+});
+
+beforeEach(() => {
+  invites = [];
+});
+
+afterAll(async () => {
+  await stopAllPeers();
+  await atende?.stop();
+  await removePeerDirs();
+});
+
+async function phone(user: string, tone: number, o: { tls: boolean; srtp?: 'srtp-mand'; autoAnswer: boolean }): Promise<Baresip> {
+  const p = await startBaresip({
+    user, password: `pw-${user}`,
+    registrar: `127.0.0.1:${o.tls ? atende.tlsPort : atende.sipPort}`,
+    transport: o.tls ? 'tls' : 'udp',
+    audioSource: `ausine,${tone}`, autoAnswer: o.autoAnswer, recordDir: join(work, `rec-${user}`),
+    ...(o.srtp !== undefined ? { extraConfig: ['module srtp.so'], accountParams: [`mediaenc=${o.srtp}`] } : {}),
+  });
+  await p.waitForEvent('REGISTER_OK', 5000);
+  return p;
+}
+
+async function received(p: Baresip): Promise<string> {
+  const dec = (await p.recordings()).find((f) => f.endsWith('-dec.wav'));
+  expect(dec, p.log()).toBeDefined();
+  return dec as string;
+}
+
+/** The caller (UDP) dials the callee through Atende, both talk for 1.5 s, the caller hangs up. */
+async function talk(caller: Baresip, callee: Baresip, calleeUser: string): Promise<void> {
+  expect((await caller.dial(`sip:${calleeUser}@${atende.sipTarget}`)).ok).toBe(true);
+  await caller.waitForEvent('CALL_ESTABLISHED', 8000);
+  await callee.waitForEvent('CALL_ESTABLISHED', 8000);
+  await new Promise((r) => setTimeout(r, 1500));
+  await caller.hangup();
+  await callee.waitForEvent('CALL_CLOSED', 5000);
+  await caller.waitForEvent('CALL_CLOSED', 5000);
+}
+
+async function expectTones(caller: Baresip, callee: Baresip, callerTone: number, calleeTone: number): Promise<void> {
+  const atCallee = await received(callee);
+  const atCaller = await received(caller);
+  expect((await measureToneInFile(atCallee, callerTone)).ratio, callee.log()).toBeGreaterThan(0.8);
+  expect((await measureToneInFile(atCallee, calleeTone)).ratio).toBeLessThan(0.05);
+  expect((await measureToneInFile(atCaller, calleeTone)).ratio, caller.log()).toBeGreaterThan(0.8);
+  expect((await measureToneInFile(atCaller, callerTone)).ratio).toBeLessThan(0.05);
+}
+
+describe('SDES-SRTP to a phone registered over TLS', () => {
+  it('offers RTP/SAVP with an AES_CM_128_HMAC_SHA1_80 key over TLS only, and the tones cross both ways', async () => {
+    // srtp-mand: the phone refuses any offer that is not RTP/SAVP, so a plain call cannot pass.
+    const callee = await phone('1001', 440, { tls: true, srtp: 'srtp-mand', autoAnswer: true });
+    const caller = await phone('1002', 1000, { tls: false, autoAnswer: false });
+    await talk(caller, callee, '1001');
+
+    const toPhone = invites.filter((i) => i.protocol === 'tls');
+    expect(toPhone, JSON.stringify(invites)).toHaveLength(1);
+    expect(toPhone[0]?.sdp).toMatch(/^m=audio \d+ RTP\/SAVP /m);
+    expect(toPhone[0]?.sdp).toMatch(/^a=crypto:\d+ AES_CM_128_HMAC_SHA1_80 inline:[A-Za-z0-9+/=]{40}/m);
+    // No key ever left over a cleartext hop.
+    expect(invites.filter((i) => i.protocol !== 'tls' && i.sdp.includes('a=crypto'))).toEqual([]);
+    // The phone itself negotiated SRTP with the offered suite.
+    expect(callee.log()).toMatch(/srtp: audio: SRTP is Enabled \(cryptosuite=AES_CM_128_HMAC_SHA1_80\)/);
+
+    // The caller's 1 kHz reached the phone decrypted, the phone's 440 Hz reached the caller.
+    await expectTones(caller, callee, 1000, 440);
+    await Promise.all([caller.stop(), callee.stop()]);
+    expect(atende.server.legs.size).toBe(0);
+  });
+
+  it('calls a TLS phone without SRTP again with plain RTP when it refuses the SRTP offer, and the call connects', async () => {
+    const callee = await phone('1003', 440, { tls: true, autoAnswer: true });
+    const caller = await phone('1004', 1000, { tls: false, autoAnswer: false });
+    await talk(caller, callee, '1003');
+
+    const toPhone = invites.filter((i) => i.protocol === 'tls');
+    expect(toPhone.map((i) => /^m=audio \d+ (\S+)/m.exec(i.sdp)?.[1]), JSON.stringify(invites)).toEqual(['RTP/SAVP', 'RTP/AVP']);
+    expect(toPhone[1]?.sdp).not.toContain('a=crypto');
+    expect(toPhone[1]?.requestUri).toBe(toPhone[0]?.requestUri);
+
+    await expectTones(caller, callee, 1000, 440);
+    await Promise.all([caller.stop(), callee.stop()]);
+    expect(atende.server.legs.size).toBe(0);
+  });
+});
