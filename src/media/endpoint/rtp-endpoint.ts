@@ -14,6 +14,7 @@ import { Rfc4733Receiver, type DtmfDigit } from '../dtmf/index.js';
 import { LegQualityMeter } from '../quality/index.js';
 import { RtpHeaderView, RtpStreamRewriter, readU32 } from '../rtp/index.js';
 import { DtmfTransmitter } from './dtmf-transmitter.js';
+import { InbandDtmfTransmitter } from './inband-dtmf-transmitter.js';
 import { EndpointDigits, checkInbandDtmfMode, inbandDtmfWanted } from './endpoint-digits.js';
 import type { EndpointEvent, EndpointOptions, EndpointStats, InbandDtmfMode, RemoteDescription } from './endpoint-types.js';
 import { RtcpSession } from './rtcp-session.js';
@@ -82,6 +83,8 @@ export class RtpEndpoint implements RtpTransportReceiver {
   private rewriter: RtpStreamRewriter | undefined;
   private dtmfReceiver: Rfc4733Receiver | undefined;
   private dtmfTransmitter: DtmfTransmitter | undefined;
+  // Digits as tones, for a far end without telephone-event (created on the first such digit).
+  private inbandTransmitter: InbandDtmfTransmitter | undefined;
   private readonly digits: EndpointDigits;
   /** When in-band DTMF detection runs (EndpointOptions.inbandDtmf). */
   readonly inbandDtmfMode: InbandDtmfMode;
@@ -206,13 +209,13 @@ export class RtpEndpoint implements RtpTransportReceiver {
 
   /** Sends a relayed packet; muted while a digit of ours is playing. */
   sendRelayed(packet: Buffer, length: number, nowMs: number): void {
-    if (this.relayPaused || this.dtmfTransmitter?.active) return;
+    if (this.relayPaused || this.dtmfTransmitter?.active || this.inbandTransmitter?.active) return;
     this.send(packet, length, nowMs);
   }
 
   /** Sends a packet of generated audio (player, mixer, echo); muted while a digit of ours plays. */
   sendGenerated(packet: Buffer, length: number, nowMs: number): void {
-    if (this.dtmfTransmitter?.active) return;
+    if (this.dtmfTransmitter?.active || this.inbandTransmitter?.active) return;
     this.send(packet, length, nowMs);
   }
 
@@ -221,12 +224,21 @@ export class RtpEndpoint implements RtpTransportReceiver {
     this.rewriter?.switchSource();
   }
 
-  /** Sends an RFC 4733 digit to the far end; resolves when its last end packet left. */
+  /**
+   * Sends a digit to the far end: an RFC 4733 event when it negotiated telephone-event
+   * (resolves when the last end packet left), else the tone pair in-band in its codec
+   * (resolves when the tone was sent; InbandDtmfTransmitter says what happens to a play).
+   */
   sendDtmf(digit: string, durationMs = 100): Promise<void> {
     if (!this.remote) return Promise.reject(new Error('no remote description yet'));
-    if (!this.dtmfTransmitter) return Promise.reject(new Error('telephone-event was not negotiated'));
     if (!(durationMs >= 40 && durationMs <= 8000)) return Promise.reject(new RangeError('DTMF duration must be 40..8000 ms'));
-    return this.dtmfTransmitter.send(digit, durationMs);
+    // A re-INVITE may have dropped telephone-event after the transmitter was made.
+    if (this.dtmfTransmitter && this.remote.telephoneEventPayloadType !== undefined) return this.dtmfTransmitter.send(digit, durationMs);
+    this.inbandTransmitter ??= new InbandDtmfTransmitter(this.clock, this.random, (p, n, first) => {
+      if (first) this.rewriter?.switchSource();
+      this.sendFromSource(p, n);
+    }, () => this.remote);
+    return this.inbandTransmitter.send(digit, durationMs);
   }
 
   stats(): EndpointStats {
@@ -246,7 +258,7 @@ export class RtpEndpoint implements RtpTransportReceiver {
       rtcpIn: this.rtcp?.received ?? 0,
       rtcpOut: this.rtcp?.sent ?? 0,
       dtmfIn: this.digits.reported,
-      dtmfOut: this.dtmfTransmitter?.sentDigits ?? 0,
+      dtmfOut: (this.dtmfTransmitter?.sentDigits ?? 0) + (this.inbandTransmitter?.sentDigits ?? 0),
       remoteAddress: this.transport.remoteAddress,
       remotePort: this.transport.remotePort,
       latched: this.transport.latched,
@@ -260,6 +272,7 @@ export class RtpEndpoint implements RtpTransportReceiver {
     this.clock.clearTimer(this.rtcpTimer);
     this.clock.clearTimer(this.timeoutTimer);
     this.dtmfTransmitter?.close();
+    this.inbandTransmitter?.close();
     this.transport.receiver = undefined;
     this.transport.close();
     this.forwarder = undefined;

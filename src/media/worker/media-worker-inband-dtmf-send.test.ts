@@ -1,0 +1,195 @@
+// Sending digits in-band in real worker threads over real UDP on 127.0.0.1: a far end whose
+// description has no telephone-event gets the Q.23 tone pair as PCMU audio, paced at 20 ms,
+// with the relay (or a play) towards it muted for the digit and back afterwards.
+import { createSocket, type Socket } from 'node:dgram';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { decodeMuLaw, encodeMuLaw, sineWave } from '../codec/index.js';
+import { goertzelPower, InbandDtmfDetector } from '../dtmf/index.js';
+import { parseRtpPacket, serializeRtpPacket, type RtpPacket } from '../rtp/index.js';
+import { MediaWorkerPool } from './media-worker-pool.js';
+import type { MediaEvent, RemoteDescription } from './protocol.js';
+
+const HOST = '127.0.0.1';
+
+interface Phone {
+  port: number;
+  received: RtpPacket[];
+  /** Sends a PCMU tone paced at 20 ms until the phone is closed. */
+  talk(to: number, hz: number): void;
+  close(): void;
+}
+
+async function phone(ssrc: number): Promise<Phone> {
+  const socket: Socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, HOST, resolve));
+  const received: RtpPacket[] = [];
+  socket.on('message', (msg) => {
+    if (msg[1]! >= 200 && msg[1]! <= 204) return; // RTCP
+    const p = parseRtpPacket(msg);
+    if ('payloadType' in p) received.push(p);
+  });
+  const timers = new Set<ReturnType<typeof setInterval>>();
+  let closed = false;
+  return {
+    port: socket.address().port,
+    received,
+    talk(to, hz) {
+      let seq = 7;
+      let ts = 1000;
+      let phase = 0;
+      const timer = setInterval(() => {
+        if (closed) return;
+        const payload = encodeMuLaw(sineWave(hz, 8000, 160, 8000, phase), new Uint8Array(160));
+        phase += 160;
+        const packet = { marker: false, payloadType: 0, sequenceNumber: seq++ & 0xffff, timestamp: ts, ssrc, csrcs: [], paddingLength: 0, payload };
+        ts = (ts + 160) >>> 0;
+        socket.send(serializeRtpPacket(packet), to, HOST);
+      }, 20);
+      timers.add(timer);
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      for (const t of timers) clearInterval(t);
+      timers.clear();
+      socket.close();
+    },
+  };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** A PCMU far end that negotiated no telephone-event. */
+function pcmuOnly(port: number): RemoteDescription {
+  return { address: HOST, port, rtcpMux: true, codec: 'PCMU', payloadType: 0, clockRate: 8000, ptime: 20, direction: 'sendrecv' };
+}
+
+const pcmOf = (p: RtpPacket): Int16Array => decodeMuLaw(p.payload, new Int16Array(p.payload.length));
+const power = (pcm: Int16Array, hz: number): number => goertzelPower(pcm, 0, pcm.length, hz, 8000);
+
+/** What one 20 ms packet carries: the DTMF '5' pair, a single tone `hz`, or near silence. */
+function kindOf(p: RtpPacket, hz: number): 'dtmf' | 'tone' | 'silence' | 'other' {
+  const pcm = pcmOf(p);
+  const row = power(pcm, 770);
+  const col = power(pcm, 1336);
+  const tone = power(pcm, hz);
+  // A 20 ms Goertzel window leaks about 1/70 of a tone into a bin 170 Hz away: 1/20 separates.
+  if (row > 1e6 && col > 1e6 && tone < row / 20) return 'dtmf';
+  if (tone > 1e6 && row < tone / 20 && col < tone / 20) return 'tone';
+  if (row < 1e3 && col < 1e3 && tone < 1e3) return 'silence';
+  return 'other';
+}
+
+/** Runs of equal kinds, e.g. tone x12, dtmf x10, silence x3, tone x20. */
+function runs(kinds: string[]): { kind: string; n: number }[] {
+  const out: { kind: string; n: number }[] = [];
+  for (const k of kinds) {
+    const last = out[out.length - 1];
+    if (last && last.kind === k) last.n++;
+    else out.push({ kind: k, n: 1 });
+  }
+  return out;
+}
+
+describe('in-band DTMF sending in media workers (no telephone-event)', () => {
+  let pool: MediaWorkerPool;
+  const phones: Phone[] = [];
+  const events: MediaEvent[] = [];
+  let nextSsrc = 0x6100;
+  const newPhone = async (): Promise<Phone> => {
+    const p = await phone(nextSsrc++);
+    phones.push(p);
+    return p;
+  };
+  const endpoint = (near?: string) =>
+    pool.createEndpoint({ localAddress: HOST, rtcpMux: true, ...(near ? { near } : {}), options: { rtcpIntervalMs: 0 } });
+
+  beforeAll(async () => {
+    pool = await MediaWorkerPool.start({ workers: 1, ports: '33600-33799' });
+    pool.on((e) => events.push(e));
+  });
+  afterEach(() => {
+    for (const p of phones.splice(0)) p.close();
+    events.length = 0;
+  });
+  afterAll(async () => {
+    await pool.close();
+  });
+
+  it('sends the 770+1336 Hz pair as PCMU for the key press length; our own detector hears a 5', async () => {
+    const p = await newPhone();
+    const ep = await endpoint();
+    await pool.setRemote(ep.endpoint, pcmuOnly(p.port));
+    const started = performance.now();
+    await pool.sendDtmf(ep.endpoint, '5', 200);
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeGreaterThan(170);
+    expect(elapsed).toBeLessThan(700);
+    await sleep(150);
+    const got = p.received;
+    expect(got.every((r) => r.payloadType === 0)).toBe(true);
+    // 200 ms of tone and 60 ms of silence after it, 20 ms each.
+    expect(got).toHaveLength(13);
+    expect(got[0]!.marker).toBe(true);
+    for (let i = 1; i < got.length; i++) {
+      expect(got[i]!.sequenceNumber).toBe((got[i - 1]!.sequenceNumber + 1) & 0xffff);
+      expect((got[i]!.timestamp - got[i - 1]!.timestamp) >>> 0).toBe(160);
+    }
+    expect(runs(got.map((r) => kindOf(r, 600)))).toEqual([{ kind: 'dtmf', n: 10 }, { kind: 'silence', n: 3 }]);
+    const detector = new InbandDtmfDetector({ sampleRate: 8000 });
+    const digits: string[] = [];
+    got.forEach((r, i) => {
+      for (const d of detector.process(pcmOf(r), i * 20)) digits.push(d.digit);
+    });
+    expect(digits).toEqual(['5']);
+    expect((await pool.stats(ep.endpoint)).dtmfOut).toBe(1);
+    await pool.destroy(ep.endpoint);
+  });
+
+  it('mutes the relay towards the endpoint for the digit, and the relay comes back after', async () => {
+    const pa = await newPhone();
+    const pb = await newPhone();
+    const a = await endpoint();
+    const b = await endpoint(a.endpoint);
+    await pool.setRemote(a.endpoint, pcmuOnly(pa.port));
+    await pool.setRemote(b.endpoint, pcmuOnly(pb.port));
+    await pool.connect(a.endpoint, b.endpoint);
+    pb.talk(b.port, 600);
+    await sleep(300);
+    await pool.sendDtmf(a.endpoint, '5', 160);
+    await sleep(300);
+    const seq = runs(pa.received.map((r) => kindOf(r, 600)));
+    // B's voice, then only the digit (never both in one packet), its gap, then B's voice again.
+    expect(seq.map((r) => r.kind)).toEqual(['tone', 'dtmf', 'silence', 'tone']);
+    expect(seq[1]!.n).toBe(8);
+    expect(seq[3]!.n).toBeGreaterThan(8);
+    await pool.destroy(a.endpoint);
+    await pool.destroy(b.endpoint);
+  });
+
+  it('a play keeps running under the digit: its tone is back afterwards and it is not ended', async () => {
+    const p = await newPhone();
+    const ep = await endpoint();
+    await pool.setRemote(ep.endpoint, pcmuOnly(p.port));
+    await pool.play(ep.endpoint, { playId: 'moh', sources: [{ kind: 'tone', tone: 'test' }] });
+    await sleep(200);
+    await pool.sendDtmf(ep.endpoint, '5', 100);
+    await sleep(200);
+    expect(events.some((e) => e.ev === 'playDone')).toBe(false);
+    const seq = runs(p.received.map((r) => kindOf(r, 1000)));
+    expect(seq.map((r) => r.kind)).toEqual(['tone', 'dtmf', 'silence', 'tone']);
+    expect(await pool.stopPlay(ep.endpoint, 'moh')).toEqual({ stopped: true });
+    await pool.destroy(ep.endpoint);
+  });
+
+  it('still sends RFC 4733 events to a far end that negotiated telephone-event', async () => {
+    const p = await newPhone();
+    const ep = await endpoint();
+    await pool.setRemote(ep.endpoint, { ...pcmuOnly(p.port), telephoneEventPayloadType: 101 });
+    await pool.sendDtmf(ep.endpoint, '5', 100);
+    await sleep(60);
+    expect(p.received.length).toBeGreaterThan(0);
+    expect(p.received.every((r) => r.payloadType === 101)).toBe(true);
+    await pool.destroy(ep.endpoint);
+  });
+});
