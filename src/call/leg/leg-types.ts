@@ -186,7 +186,10 @@ export interface Leg {
   answer(): Promise<void>;
   play(what: PlayItem | PlayItem[], opts?: PlayOptions): Promise<PlayResult>;
   collect(opts: CollectOptions): Promise<string>;
-  /** Sends one RFC 4733 digit to the far end. */
+  /**
+   * Sends one digit to the far end: RFC 4733 when it negotiated telephone-event, else as
+   * in-band tones in its codec (the relay or a play towards it is muted for the digit).
+   */
   sendDigit(digit: string, durationMs?: number): Promise<void>;
   /** Plays back what the far end sends (the echo test). */
   echo(): Promise<void>;
