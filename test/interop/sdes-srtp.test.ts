@@ -113,4 +113,25 @@ describe('SDES-SRTP to a phone registered over TLS', () => {
     await Promise.all([caller.stop(), callee.stop()]);
     expect(atende.server.legs.size).toBe(0);
   });
+
+  it('rings a TLS and a UDP device of one extension with the offer each needs; the TLS one answers, the other is cancelled', async () => {
+    const desk = await phone('1005', 440, { tls: true, srtp: 'srtp-mand', autoAnswer: true });
+    const soft = await phone('1005', 660, { tls: false, autoAnswer: false });
+    expect(atende.server.registrar.lookup('1005').map((b) => b.source.protocol).sort()).toEqual(['tls', 'udp']);
+    const caller = await phone('1006', 1000, { tls: false, autoAnswer: false });
+    const cancelled = soft.waitForEvent('CALL_CLOSED', 10_000);
+    await talk(caller, desk, '1005');
+    await cancelled;
+
+    const byProtocol = new Map(invites.map((i) => [i.protocol, i.sdp]));
+    expect([...byProtocol.keys()].sort(), JSON.stringify(invites)).toEqual(['tls', 'udp']);
+    expect(byProtocol.get('tls')).toMatch(/^m=audio \d+ RTP\/SAVP /m);
+    expect(byProtocol.get('tls')).toContain('a=crypto:');
+    expect(byProtocol.get('udp')).toMatch(/^m=audio \d+ RTP\/AVP /m);
+    expect(byProtocol.get('udp')).not.toContain('a=crypto');
+
+    await expectTones(caller, desk, 1000, 440);
+    await Promise.all([caller.stop(), desk.stop(), soft.stop()]);
+    expect(atende.server.legs.size).toBe(0);
+  });
 });
