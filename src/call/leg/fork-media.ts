@@ -1,7 +1,7 @@
 /**
  * Which media each device of an outgoing call is offered, decided from how its signalling
- * travels: browsers (SIP over WebSocket) get WebRTC; a device reached over TLS (or through a
- * sips: contact) gets SDES-SRTP (RFC 4568), whose keys ride in the SDP and so may only ever
+ * travels: browsers (SIP over WebSocket) get WebRTC; a device reached over TLS (as a sips:
+ * contact always is) gets SDES-SRTP (RFC 4568), whose keys ride in the SDP and so may only ever
  * cross an encrypted hop; everything else gets plain RTP. A device that refuses the SRTP offer
  * (488/415) is called once more with plain RTP, as PBXs with "SRTP optional" do. Pure.
  */
