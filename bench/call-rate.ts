@@ -11,7 +11,7 @@ import { makePeerDir } from '../test/support/peers/peer-process.js';
 import { percentile, runSipp, startSipp } from '../test/support/peers/sipp.js';
 import { inviteTo200LatenciesFromFile } from '../test/support/peers/sipp-message-log.js';
 import { numberedUsers, writeSippCsv } from '../test/support/peers/sipp-csv.js';
-import { benchArgs, judgeStep, machine, printStep, settle, withTarget } from './rate-search.js';
+import { benchArgs, cpuTicksOf, judgeStep, machine, printStep, serverPids, settle, withTarget } from './rate-search.js';
 import type { StepOutcome } from './rate-search.js';
 
 const args = benchArgs([100, 200, 400, 600, 800, 1000, 1200, 1500, 2000], 200);
@@ -33,6 +33,8 @@ await withTarget(args, async (target, kamailio) => {
   const step = async (rate: number, seconds: number, precise = false): Promise<StepOutcome> => {
     await settle();
     const calls = Math.round(rate * seconds);
+    const pids = await serverPids(args, kamailio);
+    const ticksBefore = await cpuTicksOf(pids);
     const r = await runSipp({
       scenario: 'uac-auth-call', target, injectCsv: callers, rate, calls, pauseMs: holdMs, rttFreq: 1,
       timeoutMs: seconds * 1000 + 8000, traceMessages: precise,
@@ -40,6 +42,8 @@ await withTarget(args, async (target, kamailio) => {
       ...(precise && existsSync('/dev/shm') ? { dir: await mkdtemp('/dev/shm/bench-call-') } : {}),
     });
     const outcome = judgeStep(rate, calls, r, args.maxFailure, 'setup');
+    // Calls end (BYE) inside the step: the CPU covers each call's whole life.
+    if (pids.length > 0) outcome.serverCpuUs = ((await cpuTicksOf(pids)) - ticksBefore) * 10_000 / Math.max(1, r.successful);
     if (precise) {
       // Microsecond timestamps of the message trace instead of SIPp's coarse rtd clock.
       const latencies = (await Promise.all(r.messageLogs.map(inviteTo200LatenciesFromFile))).flat().sort((a, b) => a - b);

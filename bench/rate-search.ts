@@ -1,6 +1,8 @@
 // Shared by register-rate.ts and call-rate.ts: command line, the optional Kamailio reference peer,
 // and the step search for the highest SIPp rate with < 0.1% failed calls.
-import { parseArgs } from 'node:util';
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { parseArgs, promisify } from 'node:util';
 import { cpus, loadavg } from 'node:os';
 import { startKamailio } from '../test/support/peers/kamailio.js';
 import type { KamailioPeer } from '../test/support/peers/kamailio.js';
@@ -96,6 +98,8 @@ export interface StepOutcome {
   clean: boolean;
   p50?: number;
   p95?: number;
+  /** Server CPU (user + system, all its threads or processes) per successful call or registration. */
+  serverCpuUs?: number;
   /** First lines of SIPp's error trace, to tell why a step was not clean. */
   errorSample: string;
 }
@@ -121,7 +125,8 @@ export function judgeStep(rate: number, calls: number, r: SippResult, maxFailure
 }
 
 export function printStep(s: StepOutcome): void {
-  const lat = s.p50 === undefined ? '' : ` p50 ${s.p50} ms p95 ${s.p95} ms`;
+  const lat = (s.p50 === undefined ? '' : ` p50 ${s.p50} ms p95 ${s.p95} ms`)
+    + (s.serverCpuUs === undefined ? '' : `, server CPU ${s.serverCpuUs.toFixed(0)} µs each`);
   console.log(`rate ${s.rate}/s: ${s.successful}/${s.calls} ok, ${s.failed} failed, ${s.retransmissions} retrans,`
     + ` achieved ${s.achievedRate.toFixed(0)}/s${lat} -> ${s.clean ? 'clean' : 'NOT clean'} (load ${loadavg()[0]?.toFixed(1)})`);
   if ((!s.clean || s.failed > 0) && s.errorSample !== '') console.log(s.errorSample.replace(/^/gm, '    '));
@@ -136,4 +141,23 @@ export function machine(): string {
 /** Pause between steps so retransmissions left over from an overloaded step do not spill into the next. */
 export function settle(ms = 2000): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** The server's processes: Atende's pid, or every Kamailio process (found by its run directory). */
+export async function serverPids(args: BenchArgs, kamailio: KamailioPeer | undefined): Promise<number[]> {
+  if (kamailio === undefined) return args.pid === undefined ? [] : [args.pid];
+  const { stdout } = await promisify(execFile)('pgrep', ['-f', kamailio.dir]);
+  return stdout.split('\n').map(Number).filter((n) => n > 0);
+}
+
+/** utime + stime of `pids` in clock ticks (USER_HZ, 100/s). */
+export async function cpuTicksOf(pids: readonly number[]): Promise<number> {
+  let total = 0;
+  for (const pid of pids) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    // Fields after the parenthesised command name: utime is field 14, stime 15 (1-based).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    total += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  }
+  return total;
 }

@@ -3,36 +3,15 @@
 // at a fixed SIPp rate below both servers' limits: a steadier measure of efficiency than the
 // rate search, which also depends on how SIPp and the server share the two cores.
 //   npx tsx bench/register-cpu.ts --atende | --kamailio [--users 20000] [--rates 2000]
-import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { makePeerDir } from '../test/support/peers/peer-process.js';
 import { runSipp } from '../test/support/peers/sipp.js';
 import { numberedUsers, writeSippCsv } from '../test/support/peers/sipp-csv.js';
-import { benchArgs, machine, settle, withTarget } from './rate-search.js';
+import { benchArgs, cpuTicksOf, machine, serverPids, settle, withTarget } from './rate-search.js';
 
-const run = promisify(execFile);
 const args = benchArgs([2000], 20_000);
 const MEASURED = 30_000;
 const TICK_US = 10_000; // USER_HZ is 100 on Linux
-
-async function serverPids(kamailioDir: string | undefined): Promise<number[]> {
-  if (kamailioDir === undefined) return args.pid === undefined ? [] : [args.pid];
-  const { stdout } = await run('pgrep', ['-f', kamailioDir]);
-  return stdout.split('\n').map(Number).filter((n) => n > 0);
-}
-
-async function cpuTicks(pids: number[]): Promise<number> {
-  let total = 0;
-  for (const pid of pids) {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-    // Fields after the parenthesised command name: utime is field 14, stime 15 (1-based).
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    total += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
-  }
-  return total;
-}
 
 await withTarget(args, async (target, kamailio) => {
   const work = await makePeerDir('bench-register-cpu');
@@ -45,13 +24,13 @@ await withTarget(args, async (target, kamailio) => {
   });
   console.log(`fill: ${fill.successful}/${args.users} bindings`);
   await settle(3000);
-  const pids = await serverPids(kamailio?.dir);
-  const before = await cpuTicks(pids);
+  const pids = await serverPids(args, kamailio);
+  const before = await cpuTicksOf(pids);
   const r = await runSipp({
     scenario: 'register-auth', target, injectCsv: csv, rate, calls: MEASURED,
     timeoutMs: (MEASURED / rate) * 1000 + 15_000,
   });
-  const after = await cpuTicks(pids);
+  const after = await cpuTicksOf(pids);
   const us = ((after - before) * TICK_US) / Math.max(1, r.successful);
   console.log(`${r.successful}/${MEASURED} registrations, ${r.failed} failed; server CPU ${((after - before) / 100).toFixed(2)} s over ${pids.length} process(es)`);
   console.log(`RESULT: ${us.toFixed(0)} µs of server CPU per registration`);
