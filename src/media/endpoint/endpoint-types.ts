@@ -3,6 +3,7 @@
  * which re-exports them, so the main thread and the worker speak the same types.
  */
 import type { CodecName } from '../codec/index.js';
+import type { JitterBufferStats } from '../jitter/index.js';
 
 /** An SDP direction attribute (RFC 3264 6.1), as the REMOTE side wrote it. */
 export type MediaDirection = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
@@ -118,6 +119,8 @@ export interface EndpointStats {
   latched: boolean;
   /** 'srtp' and 'webrtc': incoming packets SRTP refused, by reason (also in packetsDropped). */
   srtpDrops?: SrtpDropCounters;
+  /** While received audio is decoded (recorded, mixed, detected): its jitter buffer. */
+  jitterBuffer?: JitterBufferStats;
 }
 
 /** Incoming SRTP/SRTCP refused by a secure transport, by reason. */

@@ -11,6 +11,7 @@
 import type { Clock, RandomSource, TimerHandle } from '../../core/index.js';
 import { CODECS } from '../codec/index.js';
 import { Rfc4733Receiver, type DtmfDigit } from '../dtmf/index.js';
+import type { JitterBufferStats } from '../jitter/index.js';
 import { LegQualityMeter } from '../quality/index.js';
 import { RtpHeaderView, RtpStreamRewriter, readU32 } from '../rtp/index.js';
 import { DtmfTransmitter } from './dtmf-transmitter.js';
@@ -41,6 +42,8 @@ export interface RtpForwarder {
  */
 export interface RtpTap {
   receive(from: RtpEndpoint, packet: Buffer, view: RtpHeaderView, kind: PacketKind, nowMs: number): void;
+  /** The jitter buffer the tap decodes through, if any (reported in stats). */
+  readonly jitterBufferStats?: JitterBufferStats | undefined;
 }
 
 export interface RtpEndpointOptions extends EndpointOptions {
@@ -244,6 +247,7 @@ export class RtpEndpoint implements RtpTransportReceiver {
   stats(): EndpointStats {
     const q = this.meter?.snapshot();
     const srtpDrops = this.transport.srtpDrops;
+    const jitterBuffer = this.tap?.jitterBufferStats;
     return {
       ...(srtpDrops ? { srtpDrops: { ...srtpDrops } } : {}),
       packetsIn: this.packetsIn,
@@ -262,6 +266,7 @@ export class RtpEndpoint implements RtpTransportReceiver {
       remoteAddress: this.transport.remoteAddress,
       remotePort: this.transport.remotePort,
       latched: this.transport.latched,
+      ...(jitterBuffer ? { jitterBuffer } : {}),
     };
   }
 

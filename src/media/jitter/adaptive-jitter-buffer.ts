@@ -6,8 +6,9 @@
  * number; pop(now) hands back, in order, each frame whose playout time has come:
  *   playout(T) = floor transit + T in ms + target delay      (PlayoutDelay)
  * A packet missing at the cursor while a later one is held is a lost frame (kind 'lost', for
- * the caller to conceal) once its own playout time has come; an empty buffer is a pause (DTX,
- * or a late packet) and produces nothing. Duplicates and packets behind the cursor are dropped
+ * the caller to conceal) once that later packet's playout time has come (so a packet reordered
+ * by up to a frame beyond the delay still plays); an empty buffer is a pause (DTX, or a late
+ * packet) and produces nothing. Duplicates and packets behind the cursor are dropped
  * and counted; a burst beyond the ring drops the oldest. A new SSRC, a sequence jump (RFC 3550
  * A.1 limits) or a timestamp jump that real time did not follow starts over.
  *
@@ -217,7 +218,7 @@ export class AdaptiveJitterBuffer {
     const transit = arrivalMs - this.msOf(extTs);
     if (this.stateValue === 'playing' && extSeq < this.cursorSeq) {
       // Its slot was concealed or skipped: too late. Still the clearest sign the delay is short.
-      this.delay.observe(transit);
+      this.delay.observeLate(transit);
       this.counters.late++;
       return 'late';
     }
@@ -279,7 +280,8 @@ export class AdaptiveJitterBuffer {
         this.cursorTs = nextTs;
         continue;
       }
-      if (this.playoutOf(this.cursorTs) > nowMs) return undefined;
+      // Lost once the next packet held must play: a packet just late still gets that frame's time.
+      if (this.playoutOf(nextTs) > nowMs) return undefined;
       const samples = Math.min(this.frameTs, span);
       const f = this.fill('lost', this.cursorTs, samples, this.slotArrival[nextSeq & this.mask]! - this.msOf(span));
       f.payload = EMPTY;

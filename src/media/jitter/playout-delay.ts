@@ -3,12 +3,14 @@
  *
  * Each packet's transit (arrival ms minus its RTP time in ms) is compared with the floor, the
  * smallest transit of the last one or two windows of packets (so the floor follows a sender
- * clock slower than ours, or a new route, within about a second). The RFC 3550 A.8 estimate
- * J += (|D| - J) / 16 over successive transits gives the steady target
+ * clock slower than ours, or a new route, within a fraction of a second). The RFC 3550 A.8
+ * estimate J += (|D| - J) / 16 over successive transits gives the steady target
  *   wanted = clamp(k * J + one frame, min, max).
- * The target grows at once, to wanted or to cover a packet that came later than the target
- * allowed (a spike). It shrinks only when that cuts no speech: at a talkspurt start (a marker
- * packet after silence) or when the caller drops a silent frame, by at most one step each time.
+ * The target grows at once: to wanted, and on a spike that made a packet miss its turn (the
+ * buffer reports it late) to cover that packet. A single late timer tick of the sender only
+ * nudges J, so a continuous stream (no talkspurts) does not ratchet up to the maximum. It
+ * shrinks only when that cuts no speech: at a talkspurt start (a marker packet after silence)
+ * or when the caller drops a silent frame, by at most one step each time.
  */
 
 export interface PlayoutDelayOptions {
@@ -16,9 +18,9 @@ export interface PlayoutDelayOptions {
   minDelayMs?: number;
   /** Highest target (default 200 ms). */
   maxDelayMs?: number;
-  /** k in k * jitter + one frame (default 3). */
+  /** k in k * jitter + one frame (default 4). */
   jitterFactor?: number;
-  /** Packets per floor window (default 32: about 0.6 s of 20 ms packets). */
+  /** Packets per floor window (default 16: about 0.3 s of 20 ms packets). */
   floorWindow?: number;
 }
 
@@ -44,8 +46,8 @@ export class PlayoutDelay {
   constructor(options: PlayoutDelayOptions = {}) {
     this.minDelayMs = options.minDelayMs ?? 20;
     this.maxDelayMs = Math.max(this.minDelayMs, options.maxDelayMs ?? 200);
-    this.k = options.jitterFactor ?? 3;
-    this.window = Math.max(2, options.floorWindow ?? 32);
+    this.k = options.jitterFactor ?? 4;
+    this.window = Math.max(2, options.floorWindow ?? 16);
     this.targetMs = this.minDelayMs;
   }
 
@@ -71,7 +73,7 @@ export class PlayoutDelay {
     this.inWindow = 0;
   }
 
-  /** One packet's transit (ms); the target grows at once if it must. */
+  /** One packet's transit (ms); the target grows at once if the jitter asks for more. */
   observe(transitMs: number): void {
     if (!Number.isNaN(this.prevTransit)) {
       this.jitterMs += (Math.abs(transitMs - this.prevTransit) - this.jitterMs) / 16;
@@ -83,9 +85,14 @@ export class PlayoutDelay {
       this.windowMin = Number.POSITIVE_INFINITY;
       this.inWindow = 0;
     }
-    // A packet later than the target allowed: cover it (and a little more) from now on.
-    const spike = transitMs - this.floorMs + this.frameMs / 4;
-    const need = Math.max(this.wantedMs, this.clamp(spike));
+    const wanted = this.wantedMs;
+    if (wanted > this.targetMs) this.targetMs = wanted;
+  }
+
+  /** A packet came after its turn (a spike): from now on the target covers such a delay. */
+  observeLate(transitMs: number): void {
+    this.observe(transitMs);
+    const need = this.clamp(transitMs - this.floorMs + this.frameMs / 4);
     if (need > this.targetMs) this.targetMs = need;
   }
 
