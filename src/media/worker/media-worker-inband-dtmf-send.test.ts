@@ -105,7 +105,7 @@ describe('in-band DTMF sending in media workers (no telephone-event)', () => {
     pool.createEndpoint({ localAddress: HOST, rtcpMux: true, ...(near ? { near } : {}), options: { rtcpIntervalMs: 0 } });
 
   beforeAll(async () => {
-    pool = await MediaWorkerPool.start({ workers: 1, ports: '33600-33799' });
+    pool = await MediaWorkerPool.start({ workers: 1, ports: '34200-34399' });
     pool.on((e) => events.push(e));
   });
   afterEach(() => {

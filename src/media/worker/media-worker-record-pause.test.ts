@@ -83,7 +83,7 @@ describe('recording pause/resume in media workers', () => {
     pool.createEndpoint({ localAddress: HOST, rtcpMux: true, ...(near ? { near } : {}), options: { rtcpIntervalMs: 0 } });
 
   beforeAll(async () => {
-    pool = await MediaWorkerPool.start({ workers: 1, ports: '33400-33599' });
+    pool = await MediaWorkerPool.start({ workers: 1, ports: '34000-34199' });
     dir = mkdtempSync(join(tmpdir(), 'atende-recpause-'));
   });
   afterEach(() => {
