@@ -67,6 +67,21 @@ function pcmu(port: number): RemoteDescription {
 const slice = (ch: Int16Array, fromMs: number, toMs: number): Int16Array =>
   ch.subarray(Math.round((fromMs * RATE) / 1000), Math.round((toMs * RATE) / 1000));
 
+/** The longest stretch where both channels are exactly zero. */
+function longestSilence(left: Int16Array, right: Int16Array): { start: number; length: number } {
+  let best = { start: 0, length: 0 };
+  let runStart = -1;
+  for (let i = 0; i <= left.length; i++) {
+    const silent = i < left.length && left[i] === 0 && right[i] === 0;
+    if (silent && runStart < 0) runStart = i;
+    if (!silent && runStart >= 0) {
+      if (i - runStart > best.length) best = { start: runStart, length: i - runStart };
+      runStart = -1;
+    }
+  }
+  return best;
+}
+
 const power = (pcm: Int16Array, hz: number): number => goertzelPower(pcm, 0, pcm.length, hz, RATE);
 
 describe('recording pause/resume in media workers', () => {
@@ -121,9 +136,10 @@ describe('recording pause/resume in media workers', () => {
     const stoppedAt = performance.now() - t0;
     const result = await pool.stopRecord('rp');
 
-    // The file covers the whole call, paused second included (a skip would make it ~2 s).
-    expect(result.durationMs).toBeGreaterThan(stoppedAt - 150);
-    expect(result.durationMs).toBeLessThan(stoppedAt + 150);
+    // The file covers the whole call, paused second included (a skip would make it 1 s shorter);
+    // bounds loose for command latency on a loaded machine.
+    expect(result.durationMs).toBeGreaterThan(stoppedAt - 300);
+    expect(result.durationMs).toBeLessThan(stoppedAt + 500);
     const wav = await readWavFile(path);
     if (isWavParseError(wav)) throw new Error(wav.reason);
     expect(wav.channels).toBe(2);
@@ -133,17 +149,22 @@ describe('recording pause/resume in media workers', () => {
       left[i] = wav.samples[2 * i]!;
       right[i] = wav.samples[2 * i + 1]!;
     }
-    // During the pause (with margins for command latency): silence on both channels.
-    const mutedL = slice(left, pausedAt + 80, resumedAt - 40);
-    const mutedR = slice(right, pausedAt + 80, resumedAt - 40);
-    expect(mutedL.length).toBeGreaterThan(0.8 * RATE);
-    expect(mutedL.every((x) => x === 0)).toBe(true);
-    expect(mutedR.every((x) => x === 0)).toBe(true);
+    // The pause is where both channels are exactly zero (the phones never stop talking, and a
+    // lost packet would be at most a few ms). Found in the data, so a slow command on a loaded
+    // machine moves it without failing the test; it must be about the paused second.
+    const { start, length } = longestSilence(left, right);
+    const startMs = (start * 1000) / RATE;
+    const lengthMs = (length * 1000) / RATE;
+    const pausedMs = resumedAt - pausedAt;
+    expect(startMs).toBeGreaterThan(pausedAt - 60);
+    expect(startMs).toBeLessThan(pausedAt + 400);
+    expect(lengthMs).toBeGreaterThan(pausedMs - 400);
+    expect(lengthMs).toBeLessThan(pausedMs + 400);
     // Before and after: each party's tone on its own channel.
-    for (const [from, to] of [[100, pausedAt - 100], [resumedAt + 150, stoppedAt - 150]] as const) {
+    for (const [from, to] of [[100, startMs - 100], [startMs + lengthMs + 100, stoppedAt - 150]] as const) {
       const l = slice(left, from, to);
       const r = slice(right, from, to);
-      expect(l.length).toBeGreaterThan(0.6 * RATE);
+      expect(l.length).toBeGreaterThan(0.4 * RATE);
       expect(power(l, 600)).toBeGreaterThan(1e6);
       expect(power(l, 600)).toBeGreaterThan(1000 * power(l, 1400));
       expect(power(r, 1400)).toBeGreaterThan(1e6);
