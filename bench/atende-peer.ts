@@ -17,14 +17,25 @@ export interface AtendePeer {
   target: string;
   pid: number;
   process: PeerProcess;
+  /** The server's data directory (recordings land in its `recordings/`). */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
-export async function startAtendePeer(users: number): Promise<AtendePeer> {
+export interface AtendePeerOptions {
+  /** Extensions provisioned with `recording: always` (their calls are recorded). */
+  recorded?: readonly string[];
+}
+
+export async function startAtendePeer(users: number, opts: AtendePeerOptions = {}): Promise<AtendePeer> {
   if (!existsSync(join(ROOT, 'dist/app/cli.js'))) await run('npm', ['run', 'build'], { cwd: ROOT });
   const dir = await mkdtemp(join(tmpdir(), 'atende-bench-'));
   const lines = ['domain: atende.local', 'security:', '  trusted: ["127.0.0.0/8"]', 'extensions:'];
-  for (let i = 1001; i <= 1000 + users; i++) lines.push(`  - number: "${i}"`, `    name: "Ramal ${i}"`, `    password: "pw-${i}"`);
+  const recorded = new Set(opts.recorded ?? []);
+  for (let i = 1001; i <= 1000 + users; i++) {
+    lines.push(`  - number: "${i}"`, `    name: "Ramal ${i}"`, `    password: "pw-${i}"`);
+    if (recorded.has(String(i))) lines.push('    recording: always');
+  }
   await writeFile(join(dir, 'bench.yaml'), `${lines.join('\n')}\n`);
   const port = await freePort();
   const env = {
@@ -55,6 +66,7 @@ export async function startAtendePeer(users: number): Promise<AtendePeer> {
     target: `127.0.0.1:${port}`,
     pid: proc.pid,
     process: proc,
+    dataDir: env.ATENDE_DATA_DIR,
     stop: async () => {
       await proc.stop();
       await rm(dir, { recursive: true, force: true });

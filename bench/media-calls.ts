@@ -10,7 +10,7 @@
 //     [--setup-rate 200] [--only baseline,atende,rtpengine] [--record]
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,8 +31,7 @@ const { values } = parseArgs({
     'window-seconds': { type: 'string', default: '10' },
     'setup-rate': { type: 'string', default: '200' },
     only: { type: 'string', default: 'baseline,atende,rtpengine' },
-    // Also run Atende with every call recorded to disk; needs a server whose Dial records when
-    // ATENDE_BENCH_RECORD_DIR is set (not in the product yet: see bench/RESULTS.md).
+    // Also run Atende with every call recorded to disk (the callee has `recording: always`).
     record: { type: 'boolean', default: false },
     json: { type: 'string' },
   },
@@ -72,9 +71,9 @@ function printStep(system: System, r: StepResult, idleRss: number, why: string[]
     + ` -> ${why.length === 0 ? 'clean' : `NOT clean (${why.join(', ')})`}`);
 }
 
-/** Files written to the recording folder since the last call, removed after counting. */
+/** Recordings written under `dir` (the product's recordings/YYYY/MM/DD/) since the last call, removed after counting. */
 async function takeRecordings(dir: string): Promise<{ files: number; bytes: number }> {
-  const names = await readdir(dir).catch(() => [] as string[]);
+  const names = (await readdir(dir, { recursive: true }).catch(() => [] as string[])).filter((n) => n.endsWith('.wav'));
   let bytes = 0;
   for (const n of names) {
     bytes += (await stat(join(dir, n))).size;
@@ -162,13 +161,11 @@ try {
     atende = undefined;
   }
   if (values.record === true) {
-    // Needs a server whose Dial records (ATENDE_BENCH_RECORD_DIR): see bench/RESULTS.md.
-    const recordDir = join(work, 'recordings');
-    await mkdir(recordDir, { recursive: true });
+    // The callee, 1001, is provisioned with `recording: always`: every call to it is recorded
+    // (stereo WAV) under the server's data dir, as in production.
     process.env['ATENDE_RTP_PORTS'] ??= '40000-49999';
-    process.env['ATENDE_BENCH_RECORD_DIR'] = recordDir;
-    atende = await startAtendePeer(CALLERS + 1);
-    delete process.env['ATENDE_BENCH_RECORD_DIR'];
+    atende = await startAtendePeer(CALLERS + 1, { recorded: ['1001'] });
+    const recordDir = join(atende.dataDir, 'recordings');
     const callee = await registeredCallee(atende.target, work, sink);
     runs.push(await runSteps('atende-recorded', { target: atende.target, callersCsv, wav, sink, relayPid: atende.pid }, false, recordDir));
     await callee.stop();
