@@ -35,6 +35,7 @@ await withTarget(args, async (target, kamailio) => {
     const calls = Math.round(rate * seconds);
     const pids = await serverPids(args, kamailio);
     const ticksBefore = await cpuTicksOf(pids);
+    const mainBefore = await cpuTicksOf(pids, true);
     const r = await runSipp({
       scenario: 'uac-auth-call', target, injectCsv: callers, rate, calls, pauseMs: holdMs, rttFreq: 1,
       timeoutMs: seconds * 1000 + 8000, traceMessages: precise,
@@ -44,6 +45,7 @@ await withTarget(args, async (target, kamailio) => {
     const outcome = judgeStep(rate, calls, r, args.maxFailure, 'setup');
     // Calls end (BYE) inside the step: the CPU covers each call's whole life.
     if (pids.length > 0) outcome.serverCpuUs = ((await cpuTicksOf(pids)) - ticksBefore) * 10_000 / Math.max(1, r.successful);
+    if (pids.length > 0 && kamailio === undefined) outcome.mainThreadCpuUs = ((await cpuTicksOf(pids, true)) - mainBefore) * 10_000 / Math.max(1, r.successful);
     if (precise) {
       // Microsecond timestamps of the message trace instead of SIPp's coarse rtd clock.
       const latencies = (await Promise.all(r.messageLogs.map(inviteTo200LatenciesFromFile))).flat().sort((a, b) => a - b);

@@ -100,6 +100,8 @@ export interface StepOutcome {
   p95?: number;
   /** Server CPU (user + system, all its threads or processes) per successful call or registration. */
   serverCpuUs?: number;
+  /** Of which on Atende's main thread (signalling; the rest is the media workers and V8's helpers). */
+  mainThreadCpuUs?: number;
   /** First lines of SIPp's error trace, to tell why a step was not clean. */
   errorSample: string;
 }
@@ -126,7 +128,8 @@ export function judgeStep(rate: number, calls: number, r: SippResult, maxFailure
 
 export function printStep(s: StepOutcome): void {
   const lat = (s.p50 === undefined ? '' : ` p50 ${s.p50} ms p95 ${s.p95} ms`)
-    + (s.serverCpuUs === undefined ? '' : `, server CPU ${s.serverCpuUs.toFixed(0)} µs each`);
+    + (s.serverCpuUs === undefined ? '' : `, server CPU ${s.serverCpuUs.toFixed(0)} µs each`)
+    + (s.mainThreadCpuUs === undefined ? '' : ` (main thread ${s.mainThreadCpuUs.toFixed(0)} µs)`);
   console.log(`rate ${s.rate}/s: ${s.successful}/${s.calls} ok, ${s.failed} failed, ${s.retransmissions} retrans,`
     + ` achieved ${s.achievedRate.toFixed(0)}/s${lat} -> ${s.clean ? 'clean' : 'NOT clean'} (load ${loadavg()[0]?.toFixed(1)})`);
   if ((!s.clean || s.failed > 0) && s.errorSample !== '') console.log(s.errorSample.replace(/^/gm, '    '));
@@ -150,11 +153,11 @@ export async function serverPids(args: BenchArgs, kamailio: KamailioPeer | undef
   return stdout.split('\n').map(Number).filter((n) => n > 0);
 }
 
-/** utime + stime of `pids` in clock ticks (USER_HZ, 100/s). */
-export async function cpuTicksOf(pids: readonly number[]): Promise<number> {
+/** utime + stime of `pids` in clock ticks (USER_HZ, 100/s); `mainThread`: only each one's main thread. */
+export async function cpuTicksOf(pids: readonly number[], mainThread = false): Promise<number> {
   let total = 0;
   for (const pid of pids) {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    const stat = await readFile(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8').catch(() => '');
     // Fields after the parenthesised command name: utime is field 14, stime 15 (1-based).
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     total += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);

@@ -2,7 +2,7 @@ export type { CallSignallingDeps, CallPlan, ForkTarget } from './signalling/type
 export { ALLOWED_METHODS, SUPPORTED_EXTENSIONS } from './signalling/callee-fork.js';
 export type {
   Leg, LegState, LegEvent, Party, HangupCause, PlayItem, PlayOptions, PlayResult, CollectOptions, RecordOptions, Recording,
-  LegRecording, LegStats, IncomingRefer, ReferHandler, TransferOptions,
+  LegRecording, LegStats, IncomingRefer, ReferHandler, TransferOptions, RecordingHandle,
 } from './leg/leg-types.js';
 export { TransferError, isTransferError } from './leg/refer-issuer.js';
 export { ReinviteError } from './leg/reinvite.js';
