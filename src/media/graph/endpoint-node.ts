@@ -2,22 +2,25 @@
  * One endpoint's place in the media graph. Outgoing: while a play is active its Player feeds
  * the endpoint (else the endpoint's mix output, if it is a listening mix member), encoded by an
  * AudioSender; echo sends the endpoint's own audio packets back. Any of them pauses the relay
- * towards the endpoint, which resumes when they end. Incoming: as the endpoint's tap, it decodes
- * audio packets once for every sink (recorders, mixer inlets, the in-band DTMF detector), placed
- * on media time. In-band digits held back by the endpoint's digit stream are released from tick().
+ * towards the endpoint, which resumes when they end. Incoming: as the endpoint's tap, while
+ * something listens (recorders, mixer inlets, the in-band DTMF detector) it puts audio packets in
+ * its DecodePath's jitter buffer, and each tick decodes the frames due, in order with losses
+ * concealed, once for every sink, placed on media time. Echo never waits in the buffer. In-band
+ * digits held back by the endpoint's digit stream are released from tick().
  *
  * Plays queued before the endpoint knows its codec (before setRemote) start once it does; the
  * Player then runs at that codec's rate. A new play replaces the current one ('stopped').
  */
 import type { RandomSource } from '../../core/index.js';
-import { CODECS, createDecoder, type CodecDecoder, type SampleRate } from '../codec/index.js';
+import { CODECS, type SampleRate } from '../codec/index.js';
 import { PacketKind, type RemoteDescription, type RtpEndpoint, type RtpTap } from '../endpoint/index.js';
 import { Player, type PlayEvent, type PlayRequest, type PromptSource } from '../player/index.js';
+import type { JitterBufferStats } from '../jitter/index.js';
 import type { RtpHeaderView } from '../rtp/index.js';
 import { AudioSender } from './audio-sender.js';
+import { DecodePath } from './decode-path.js';
 import type { GraphEvent } from './graph-types.js';
 import { InbandDtmfSink } from './inband-dtmf-sink.js';
-import { MediaTimeline } from './media-timeline.js';
 
 /** Takes an endpoint's decoded incoming audio; `pcm` is only valid during the call. */
 export interface AudioSink {
@@ -44,9 +47,7 @@ export class EndpointNode implements RtpTap {
   private readonly sinks: AudioSink[] = [];
   private inband: InbandDtmfSink | undefined;
   private inbandOn = false;
-  private decoder: CodecDecoder | undefined;
-  private decoderRemote: Readonly<RemoteDescription> | undefined;
-  private readonly timeline = new MediaTimeline();
+  private readonly decodePath = new DecodePath((pcm, rate, t) => this.decoded(pcm, rate, t));
   private readonly sender: AudioSender;
   // In a mix that it hears: the mix output replaces the relay.
   private mixListener = false;
@@ -64,9 +65,15 @@ export class EndpointNode implements RtpTap {
     this.sender = new AudioSender(endpoint, host.random);
   }
 
-  /** True while the clock must tick this node (a play queued or playing, or mix output). */
+  /** True while the clock must tick this node (a play, mix output, held digits or buffered audio). */
   get needsTick(): boolean {
-    return this.pending.length > 0 || this.player?.playing === true || this.mixListener || this.endpoint.digitsPending;
+    return this.pending.length > 0 || this.player?.playing === true || this.mixListener || this.endpoint.digitsPending
+      || this.decodePath.holding;
+  }
+
+  /** The jitter buffer's counters and delay, once received audio was decoded. */
+  get jitterBufferStats(): JitterBufferStats | undefined {
+    return this.decodePath.stats();
   }
 
   /** True while the received audio is searched for DTMF tones. */
@@ -142,8 +149,9 @@ export class EndpointNode implements RtpTap {
     this.update();
   }
 
-  /** One media tick: the frame of the current play, else the mix output, else nothing. */
+  /** One media tick: received frames due are decoded; the frame of the current play, else the mix output, is sent. */
   tick(tickMs: number): void {
+    if (this.decodePath.holding) this.decodePath.drain(tickMs);
     // Held in-band digits first, so a barge-in stops the play before this tick's frame.
     if (this.endpoint.digitsPending) this.endpoint.pollDigits(tickMs);
     const remote = this.endpoint.remoteDescription;
@@ -183,26 +191,26 @@ export class EndpointNode implements RtpTap {
     if (this.endpoint.tap === this) this.endpoint.tap = undefined;
     this.endpoint.relayPaused = false;
     this.sender.close();
-    this.decoder?.close();
-    this.decoder = undefined;
+    this.decodePath.close();
   }
 
   // RtpTap: accepted packets of the endpoint, before its relay.
   receive(_from: RtpEndpoint, packet: Buffer, view: RtpHeaderView, kind: PacketKind, nowMs: number): void {
     if (kind !== PacketKind.Audio) return;
     if (this.echoOn && !this.playing && !this.mixListener) this.echo(packet, nowMs);
-    const inband = this.inbandOn ? this.inband : undefined;
-    if (this.sinks.length === 0 && !inband) return;
+    if (this.sinks.length === 0 && !this.inbandOn) return;
     const remote = this.endpoint.remoteDescription;
     if (!remote) return;
-    if (remote !== this.decoderRemote) this.configureDecoder(remote);
-    const decoder = this.decoder!;
-    const pcm = decoder.decode(view.payload());
-    const t = this.timeline.timeOf(view.ssrc, view.timestamp, remote.clockRate, nowMs);
+    // Decoded on the media clock, in RTP order, once the jitter buffer's delay has passed.
+    if (this.decodePath.put(view, remote, nowMs)) this.host.wake(this);
+  }
+
+  private decoded(pcm: Int16Array, rate: SampleRate, t: number): void {
     const sinks = this.sinks;
-    for (let i = 0; i < sinks.length; i++) sinks[i]!.audio(pcm, decoder.sampleRate, t);
+    for (let i = 0; i < sinks.length; i++) sinks[i]!.audio(pcm, rate, t);
+    const inband = this.inbandOn ? this.inband : undefined;
     if (inband) {
-      inband.audio(pcm, decoder.sampleRate, t);
+      inband.audio(pcm, rate, t);
       if (inband.found && this.endpoint.digitsPending) this.host.wake(this);
     }
   }
@@ -218,14 +226,6 @@ export class EndpointNode implements RtpTap {
     packet.copy(out, 0, 0, packet.length);
     this.echoed++;
     this.endpoint.sendGenerated(out, packet.length, nowMs);
-  }
-
-  private configureDecoder(remote: Readonly<RemoteDescription>): void {
-    const old = this.decoderRemote;
-    this.decoderRemote = remote;
-    if (this.decoder && old && old.codec === remote.codec) return;
-    this.decoder?.close();
-    this.decoder = createDecoder(remote.codec);
   }
 
   private startPlayer(remote: Readonly<RemoteDescription>): void {
@@ -249,7 +249,10 @@ export class EndpointNode implements RtpTap {
 
   /** Installs the tap only when something reads packets, and pauses the relay while we send. */
   private update(): void {
-    const wantsTap = this.echoOn || this.sinks.length > 0 || this.inbandOn;
+    const decodes = this.sinks.length > 0 || this.inbandOn;
+    // Nobody listens any more: what waits in the buffer is dropped, so the node can sleep.
+    if (!decodes && this.decodePath.holding) this.decodePath.clear();
+    const wantsTap = this.echoOn || decodes;
     if (wantsTap) this.endpoint.tap = this;
     else if (this.endpoint.tap === this) this.endpoint.tap = undefined;
     this.endpoint.relayPaused = this.echoOn || this.playing || this.mixListener;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AdaptiveJitterBuffer, type JitterPutResult } from './adaptive-jitter-buffer.js';
+import { AdaptiveJitterBuffer } from './adaptive-jitter-buffer.js';
+import type { JitterPutResult } from './jitter-buffer-types.js';
 import { transition } from './jitter-buffer-state.js';
 
 interface Out {
