@@ -10,59 +10,45 @@ import { AnswerRetransmitter } from '../signalling/answer-retransmitter.js';
 import { CallerLeg } from '../signalling/caller-leg.js';
 import { LegSessionTimer } from '../signalling/leg-session-timer.js';
 import { endpointKindForOffer, LegMedia } from '../media/leg-media.js';
-import { LegListeners, sendBye } from './leg-bye.js';
+import { AnchoredLeg } from './anchored-leg.js';
+import { sendBye } from './leg-bye.js';
 import { answerSessionModification, dispatchInDialogRequest, holdTransition } from './in-dialog-requests.js';
-import { LegOperations } from './leg-operations.js';
 import { HangupError, statusForCause } from './hangup-error.js';
 import { partyOf } from './party.js';
-import type {
-  CollectOptions, HangupCause, Leg, LegEvent, LegRecording, LegState, LegStats, Party, PlayItem, PlayOptions, PlayResult, RecordOptions, ReferHandler,
-  TransferOptions,
-} from './leg-types.js';
-import { LegRecorder } from './leg-recorder.js';
+import type { HangupCause, Leg, Party } from './leg-types.js';
 import { LocalHold } from './local-hold.js';
 import type { LegDeps } from './leg-deps.js';
 import type { MediaConnector } from './bridge.js';
-import { ReinviteError } from './reinvite.js';
 import { ReferIssuer } from './refer-issuer.js';
 import { ReferRecipient } from './refer-recipient.js';
 
 
-export class InboundLeg implements Leg {
-  readonly id: string;
+export class InboundLeg extends AnchoredLeg implements Leg {
   readonly direction = 'inbound' as const;
   readonly from: Party;
   readonly to: Party;
   private readonly uas: CallerLeg;
-  private readonly ctl = new AbortController();
-  private readonly listeners: LegListeners;
   private readonly timerDecision: SessionTimerDecision;
-  private legState: LegState = 'offered';
   private media: LegMedia | undefined;
   private mediaOpening: Promise<LegMedia> | undefined;
   private offeredInInvite: boolean;
   private answerWait: { resolve: () => void; reject: (e: Error) => void } | undefined;
   private retransmitter: AnswerRetransmitter | undefined;
   private sessionTimer: LegSessionTimer | undefined;
-  private readonly ops: LegOperations;
-  private endCause: HangupCause | undefined;
   private readonly ended: Promise<HangupCause>;
   private resolveEnded!: (cause: HangupCause) => void;
   private unsubscribeMedia: (() => void) | undefined;
   private byeAnswered: Promise<void> = Promise.resolve();
   private mediaClosed: Promise<void> = Promise.resolve();
-  private readonly recorder: LegRecorder;
-  private readonly localHold: LocalHold;
-  private readonly referRecipient: ReferRecipient;
-  private readonly referIssuer: ReferIssuer;
+  protected readonly localHold: LocalHold;
+  protected readonly referRecipient: ReferRecipient;
+  protected readonly referIssuer: ReferIssuer;
 
   constructor(
-    private readonly deps: LegDeps,
+    deps: LegDeps,
     readonly tx: ServerTransaction,
   ) {
-    this.id = deps.random.token(9);
-    this.listeners = new LegListeners(deps, this.id);
-    this.ops = new LegOperations(deps.clock, this.ctl.signal, () => this.endCause);
+    super(deps);
     this.uas = new CallerLeg(tx, deps, () => void this.hangup('failed'));
     this.from = partyOf(getHeader(tx.request, 'From'));
     this.to = partyOf(getHeader(tx.request, 'To'));
@@ -71,7 +57,6 @@ export class InboundLeg implements Leg {
     this.ended = new Promise((resolve) => {
       this.resolveEnded = resolve;
     });
-    this.recorder = new LegRecorder(deps.clock, deps.media.pool, this.ctl.signal);
     this.localHold = new LocalHold({
       deps,
       media: () => this.media,
@@ -82,18 +67,9 @@ export class InboundLeg implements Leg {
       onDialogGone: () => void this.hangup('failed'),
       legId: this.id,
     });
-    const answered = (): boolean => this.legState === 'answered' || this.legState === 'held';
-    this.referRecipient = new ReferRecipient({ deps, side: () => this.uas, answered, legId: this.id });
+    this.referRecipient = new ReferRecipient({ deps, side: () => this.uas, answered: () => this.answeredNow, legId: this.id });
     this.referIssuer = new ReferIssuer({ deps, side: () => this.uas, legId: this.id });
     this.uas.respond(100);
-  }
-
-  get state(): LegState {
-    return this.legState;
-  }
-
-  get signal(): AbortSignal {
-    return this.ctl.signal;
   }
 
   get endpointId(): string | undefined {
@@ -129,10 +105,6 @@ export class InboundLeg implements Leg {
     return this.ended;
   }
 
-  on(listener: (event: LegEvent) => void): () => void {
-    return this.listeners.add(listener);
-  }
-
   /** Refuses the INVITE at once when its session interval is too small (RFC 4028 9). Returns true when it did. */
   refuseIfUnacceptable(): boolean {
     if (this.timerDecision.type !== 'reject') return false;
@@ -142,11 +114,11 @@ export class InboundLeg implements Leg {
   }
 
   async ring(opts: { earlyMedia?: boolean } = {}): Promise<void> {
-    this.assertLive();
+    this.ops.assertLive();
     if (this.legState !== 'offered' && this.legState !== 'early') return;
     if (opts.earlyMedia === true && this.offeredInInvite) {
       const sdp = await this.negotiate();
-      this.assertLive();
+      this.ops.assertLive();
       this.uas.respond(183, 'Session Progress', { body: Buffer.from(sdp) });
     } else {
       this.uas.respond(180);
@@ -160,7 +132,7 @@ export class InboundLeg implements Leg {
    * instead of port 0 (video relayed untouched from the other leg of a call between phones).
    */
   async answer(opts: { passthrough?: readonly { index: number; text: string }[] } = {}): Promise<void> {
-    this.assertLive();
+    this.ops.assertLive();
     if (this.legState === 'answered' || this.legState === 'held') return;
     let sdp: string;
     if (this.offeredInInvite) sdp = await this.negotiate(opts.passthrough);
@@ -169,7 +141,7 @@ export class InboundLeg implements Leg {
       const media = await this.openMedia();
       sdp = media.offer();
     }
-    this.assertLive();
+    this.ops.assertLive();
     const headers: HeaderField[] = this.timerDecision.type === 'accept' ? this.timerDecision.responseHeaders : [];
     const acked = new Promise<void>((resolve, reject) => {
       this.answerWait = { resolve, reject };
@@ -184,62 +156,6 @@ export class InboundLeg implements Leg {
     this.legState = 'answered';
   }
 
-  async play(what: PlayItem | PlayItem[], opts: PlayOptions = {}): Promise<PlayResult> {
-    const media = await this.mediaForOperation();
-    const items = Array.isArray(what) ? what : [what];
-    const result = await this.abortable(media.play(items, opts));
-    return result;
-  }
-
-  async collect(opts: CollectOptions): Promise<string> {
-    return this.ops.collect(opts, (items, playOpts) => this.play(items, playOpts));
-  }
-
-
-  async sendDigit(digit: string, durationMs?: number): Promise<void> {
-    const media = await this.mediaForOperation();
-    await this.abortable(media.sendDigit(digit, durationMs));
-  }
-
-  async echo(): Promise<void> {
-    const media = await this.mediaForOperation();
-    await this.abortable(media.echo());
-  }
-
-  async record(opts: RecordOptions): Promise<LegRecording> {
-    const media = await this.mediaForOperation();
-    return this.recorder.record(media.endpointId, opts, (items, o) => this.play(items, o));
-  }
-
-  stopRecording(): Promise<void> {
-    return this.recorder.stop();
-  }
-  pauseRecording(): Promise<void> { return this.recorder.pause(); }
-  resumeRecording(): Promise<void> { return this.recorder.resume(); }
-
-  get holding(): boolean {
-    return this.localHold.holding;
-  }
-
-  async hold(musicFolder?: string): Promise<void> {
-    this.assertAnswered();
-    await this.abortable(this.localHold.hold(musicFolder));
-  }
-
-  async unhold(): Promise<void> {
-    this.assertAnswered();
-    await this.abortable(this.localHold.unhold());
-  }
-
-  async stats(): Promise<LegStats> {
-    const media = await this.mediaForOperation();
-    return this.abortable(media.stats());
-  }
-
-  get lastStats(): LegStats | undefined {
-    return this.media?.lastStats;
-  }
-
   async hangup(cause: HangupCause = 'normal'): Promise<void> {
     if (this.endCause !== undefined) return;
     if (this.legState === 'offered' || this.legState === 'early') {
@@ -248,15 +164,6 @@ export class InboundLeg implements Leg {
       this.sendBye(cause);
     }
     this.finish(cause);
-  }
-
-  async transfer(targetUri: string, opts?: TransferOptions): Promise<void> {
-    this.assertLive();
-    await this.abortable(this.referIssuer.transfer(targetUri, opts));
-  }
-
-  onRefer(handler: ReferHandler, opts: { attended?: boolean } = {}): () => void {
-    return this.referRecipient.setHandler(handler, opts.attended === true);
   }
 
   get dialogId(): { callId: string; localTag: string; remoteTag: string } | undefined {
@@ -376,15 +283,15 @@ export class InboundLeg implements Leg {
     return this.mediaOpening;
   }
 
-  private async mediaForOperation(): Promise<LegMedia> {
-    this.assertLive();
-    const media = this.media ?? (await this.openMedia());
-    this.assertLive();
-    return media;
+  protected currentMedia(): LegMedia | undefined {
+    return this.media;
   }
 
-  private deliverDigit(digit: string, source: 'rfc4733' | 'inband' | 'info'): void {
-    if (this.ops.deliverDigit(digit, source)) this.emit({ type: 'dtmf', digit });
+  protected async mediaForOperation(): Promise<LegMedia> {
+    this.ops.assertLive();
+    const media = this.media ?? (await this.openMedia());
+    this.ops.assertLive();
+    return media;
   }
 
   private sendBye(cause: HangupCause): void {
@@ -411,24 +318,6 @@ export class InboundLeg implements Leg {
     this.ops.wake();
     this.emit({ type: 'ended', cause });
     this.resolveEnded(cause);
-  }
-
-  private emit(event: LegEvent): void {
-    this.listeners.emit(event);
-  }
-
-  private assertAnswered(): void {
-    this.assertLive();
-    if (this.legState !== 'answered' && this.legState !== 'held') throw new ReinviteError(0, 'hold needs an answered leg');
-  }
-
-  private assertLive(): void {
-    if (this.endCause !== undefined) throw new HangupError(this.endCause);
-  }
-
-  /** `p`, or a HangupError as soon as the leg ends. */
-  private abortable<T>(p: Promise<T>): Promise<T> {
-    return this.ops.abortable(p);
   }
 
 }

@@ -16,17 +16,12 @@ import { LegMedia } from '../media/leg-media.js';
 import { legMediaKind } from './fork-media.js';
 import type { MediaBridgeable, MediaConnector } from './bridge.js';
 import { HangupError } from './hangup-error.js';
-import { LegListeners, sendBye } from './leg-bye.js';
+import { AnchoredLeg } from './anchored-leg.js';
+import { sendBye } from './leg-bye.js';
 import { answerSessionModification, dispatchInDialogRequest, holdTransition } from './in-dialog-requests.js';
 import type { LegDeps } from './leg-deps.js';
-import { LegOperations } from './leg-operations.js';
-import type {
-  CollectOptions, HangupCause, Leg, LegEvent, LegRecording, LegState, LegStats, Party, PlayItem, PlayOptions, PlayResult, RecordOptions, ReferHandler,
-  TransferOptions,
-} from './leg-types.js';
-import { LegRecorder } from './leg-recorder.js';
+import type { HangupCause, Leg, Party } from './leg-types.js';
 import { LocalHold } from './local-hold.js';
-import { ReinviteError } from './reinvite.js';
 import { ReferIssuer } from './refer-issuer.js';
 import { ReferRecipient } from './refer-recipient.js';
 import { initialOutbound, OriginateError, transitionOutbound, type OutboundEffect, type OutboundEvent, type OutboundSnapshot } from './outbound-leg-state.js';
@@ -48,19 +43,13 @@ export interface OutboundLegRequest {
   onEarly?: (leg: OutboundLeg) => void;
 }
 
-export class OutboundLeg implements Leg, MediaBridgeable {
-  readonly id: string;
+export class OutboundLeg extends AnchoredLeg implements Leg, MediaBridgeable {
   readonly direction = 'outbound' as const;
   readonly from: Party;
   readonly to: Party;
-  private readonly ctl = new AbortController();
-  private readonly listeners: LegListeners;
   private readonly forks = new Map<string, CalleeFork>();
-  private readonly ops: LegOperations;
   private snapshot: OutboundSnapshot;
-  private legState: LegState = 'offered';
   private sessionTimer: LegSessionTimer | undefined;
-  private endCause: HangupCause | undefined;
   private unsubscribeMedia: (() => void) | undefined;
   /** Session descriptions are applied in arrival order (an early one must not override the answer). */
   private mediaQueue: Promise<void> = Promise.resolve();
@@ -71,23 +60,19 @@ export class OutboundLeg implements Leg, MediaBridgeable {
   private readonly byes = new Set<Promise<void>>();
   private onEarly: ((leg: OutboundLeg) => void) | undefined;
   private mediaClosed: Promise<void> = Promise.resolve();
-  private readonly recorder: LegRecorder;
-  private readonly localHold: LocalHold;
-  private readonly referRecipient: ReferRecipient;
-  private readonly referIssuer: ReferIssuer;
+  protected readonly localHold: LocalHold;
+  protected readonly referRecipient: ReferRecipient;
+  protected readonly referIssuer: ReferIssuer;
 
   private constructor(
-    private readonly deps: LegDeps,
+    deps: LegDeps,
     private readonly media: LegMedia,
     request: OutboundLegRequest,
   ) {
-    this.id = deps.random.token(9);
-    this.listeners = new LegListeners(deps, this.id);
+    super(deps);
     this.from = request.from;
     this.to = partyOf(`<${request.toUri}>`);
     this.onEarly = request.onEarly;
-    this.ops = new LegOperations(deps.clock, this.ctl.signal, () => this.endCause);
-    this.recorder = new LegRecorder(deps.clock, deps.media.pool, this.ctl.signal);
     this.localHold = new LocalHold({
       deps,
       media: () => this.media,
@@ -97,8 +82,7 @@ export class OutboundLeg implements Leg, MediaBridgeable {
       onDialogGone: () => void this.hangup('failed'),
       legId: this.id,
     });
-    const answered = (): boolean => this.legState === 'answered' || this.legState === 'held';
-    this.referRecipient = new ReferRecipient({ deps, side: () => this.winner(), answered, legId: this.id });
+    this.referRecipient = new ReferRecipient({ deps, side: () => this.winner(), answered: () => this.answeredNow, legId: this.id });
     this.referIssuer = new ReferIssuer({ deps, side: () => this.winner(), legId: this.id });
     this.answered = new Promise<void>((resolve, reject) => {
       this.answerWait = { resolve, reject };
@@ -128,8 +112,11 @@ export class OutboundLeg implements Leg, MediaBridgeable {
     });
   }
 
-  /** Opens the media endpoint (near `request.near`) and sends the INVITE to every fork. */
-  static async call(deps: LegDeps, request: OutboundLegRequest): Promise<OutboundLeg> {
+  /**
+   * Opens the media endpoint (near `request.near`) and sends the INVITE to every fork.
+   * (`override`: a class's static side inherits Function.prototype.call, which this shadows.)
+   */
+  static override async call(deps: LegDeps, request: OutboundLegRequest): Promise<OutboundLeg> {
     const media = await LegMedia.open(deps.media, request.near, legMediaKind(request.forks, request.mediaKind));
     let leg: OutboundLeg;
     try {
@@ -142,14 +129,6 @@ export class OutboundLeg implements Leg, MediaBridgeable {
     leg.deps.registry.track(leg);
     for (const fork of leg.forks.values()) leg.sendFork(fork);
     return leg;
-  }
-
-  get state(): LegState {
-    return this.legState;
-  }
-
-  get signal(): AbortSignal {
-    return this.ctl.signal;
   }
 
   get endpointId(): string | undefined {
@@ -191,82 +170,25 @@ export class OutboundLeg implements Leg, MediaBridgeable {
     await Promise.all([...this.byes, this.mediaClosed]);
   }
 
-  on(listener: (event: LegEvent) => void): () => void {
-    return this.listeners.add(listener);
-  }
-
   /** Nothing to do: the far end rings, not us. */
   async ring(): Promise<void> {}
 
   /** Nothing to do: the far end answers, not us (await `whenAnswered`). */
   async answer(): Promise<void> {}
 
-  async play(what: PlayItem | PlayItem[], opts: PlayOptions = {}): Promise<PlayResult> {
+  protected async mediaForOperation(): Promise<LegMedia> {
     this.ops.assertLive();
-    return this.ops.abortable(this.media.play(Array.isArray(what) ? what : [what], opts));
+    return this.media;
   }
 
-  collect(opts: CollectOptions): Promise<string> {
-    return this.ops.collect(opts, (items, o) => this.play(items, o));
-  }
-
-  async sendDigit(digit: string, durationMs?: number): Promise<void> {
-    this.ops.assertLive();
-    await this.ops.abortable(this.media.sendDigit(digit, durationMs));
-  }
-
-  async echo(): Promise<void> {
-    this.ops.assertLive();
-    await this.ops.abortable(this.media.echo());
-  }
-
-  async record(opts: RecordOptions): Promise<LegRecording> {
-    this.ops.assertLive();
-    return this.recorder.record(this.media.endpointId, opts, (items, o) => this.play(items, o));
-  }
-
-  stopRecording(): Promise<void> {
-    return this.recorder.stop();
-  }
-  pauseRecording(): Promise<void> { return this.recorder.pause(); }
-  resumeRecording(): Promise<void> { return this.recorder.resume(); }
-
-  get holding(): boolean {
-    return this.localHold.holding;
-  }
-
-  async hold(musicFolder?: string): Promise<void> {
-    this.assertAnswered();
-    await this.ops.abortable(this.localHold.hold(musicFolder));
-  }
-
-  async unhold(): Promise<void> {
-    this.assertAnswered();
-    await this.ops.abortable(this.localHold.unhold());
-  }
-
-  async stats(): Promise<LegStats> {
-    this.ops.assertLive();
-    return this.ops.abortable(this.media.stats());
-  }
-
-  get lastStats(): LegStats | undefined {
-    return this.media.lastStats;
+  protected currentMedia(): LegMedia {
+    return this.media;
   }
 
   /** CANCEL before an answer (every fork), BYE with a Q.850 Reason after. */
   async hangup(cause: HangupCause = 'normal'): Promise<void> {
     if (this.endCause !== undefined) return;
     this.dispatch({ type: 'end', cause });
-  }
-
-  async transfer(targetUri: string, opts?: TransferOptions): Promise<void> {
-    this.ops.assertLive();
-    await this.ops.abortable(this.referIssuer.transfer(targetUri, opts));
-  }
-
-  onRefer(handler: ReferHandler, opts: { attended?: boolean } = {}): () => void {
-    return this.referRecipient.setHandler(handler, opts.attended === true);
   }
 
   get dialogId(): { callId: string; localTag: string; remoteTag: string } | undefined {
@@ -433,10 +355,6 @@ export class OutboundLeg implements Leg, MediaBridgeable {
     this.emit({ type: next.event });
   }
 
-  private deliverDigit(digit: string, source: 'rfc4733' | 'inband' | 'info'): void {
-    if (this.ops.deliverDigit(digit, source)) this.emit({ type: 'dtmf', digit });
-  }
-
   private sendBye(fork: CalleeFork, cause: HangupCause): void {
     const done = sendBye(this.deps, fork, cause, this.id);
     this.byes.add(done);
@@ -463,16 +381,7 @@ export class OutboundLeg implements Leg, MediaBridgeable {
     this.resolveEnded(cause);
   }
 
-  private assertAnswered(): void {
-    this.ops.assertLive();
-    if (this.legState !== 'answered' && this.legState !== 'held') throw new ReinviteError(0, 'hold needs an answered leg');
-  }
-
   private winner(): CalleeFork | undefined {
     return this.snapshot.winner === undefined ? undefined : this.forks.get(this.snapshot.winner);
-  }
-
-  private emit(event: LegEvent): void {
-    this.listeners.emit(event);
   }
 }
