@@ -3,7 +3,7 @@
 export type {
   GraphEvent, MixMemberSpec, PlayDoneReason, PlaySourceSpec, PlaySpec, RecordResult, RecordSpec, ToneName,
 } from './graph-types.js';
-export { GraphError, MediaGraph, type MediaGraphOptions } from './media-graph.js';
+export { GraphError, MediaGraph, type MediaGraphOptions, type MediaTicked } from './media-graph.js';
 export { MediaClock, type MediaClockOptions } from './media-clock.js';
 export { MediaTimeline } from './media-timeline.js';
 export { PcmFifo } from './pcm-fifo.js';

@@ -39,12 +39,18 @@ export interface MediaGraphOptions {
   prompts?: PromptCache;
 }
 
+/** Something the media clock ticks while it asks to (an endpoint node, a transcoding relay direction). */
+export interface MediaTicked {
+  tick(tickMs: number): void;
+  readonly needsTick: boolean;
+}
+
 export class MediaGraph {
   readonly prompts: PromptCache;
   private readonly clock: Clock;
   private readonly media: MediaClock;
   private readonly nodes = new Map<string, EndpointNode>();
-  private readonly ticking = new Set<EndpointNode>();
+  private readonly ticking = new Set<MediaTicked>();
   private readonly recordings = new Map<string, Recording>();
   private readonly mixes = new Map<string, Mix>();
   private readonly mixOf = new Map<string, Mix>();
@@ -277,8 +283,13 @@ export class MediaGraph {
     return 8000;
   }
 
-  private wake(node: EndpointNode): void {
-    if (node.needsTick) this.ticking.add(node);
+  /** Ticks `t` on the media clock until it no longer needs ticks (e.g. a relay's jitter buffer). */
+  schedule(t: MediaTicked): void {
+    this.wake(t);
+  }
+
+  private wake(t: MediaTicked): void {
+    if (t.needsTick) this.ticking.add(t);
     if (this.ticking.size > 0) this.media.start();
   }
 

@@ -6,9 +6,13 @@
  *   SSRC, sequence, timestamps in `to`'s clock), so the far end sees one continuous stream.
  * Telephone-event packets follow when `to` negotiated telephone-event at the same clock rate
  * (payload type mapped); comfort noise only when `to` has CN and nothing is transcoded.
+ * With a ticker (the worker's media clock), transcoded audio first waits in an adaptive jitter
+ * buffer and is decoded in RTP order on the ticks (reordered packets put right, lost ones
+ * concealed by the codec or the transcoder); a copy never waits.
  */
 import type { RandomSource } from '../../core/index.js';
 import { Transcoder } from '../codec/index.js';
+import { AdaptiveJitterBuffer } from '../jitter/index.js';
 import { PacketKind, type RemoteDescription, type RtpEndpoint } from '../endpoint/index.js';
 import { RTP_FIXED_HEADER_LENGTH, setRtpPayloadType, writeU16, writeU32, type RtpHeaderView } from '../rtp/index.js';
 
@@ -20,6 +24,14 @@ const RING = 16;
 const MAX_PACKET = 1500;
 // Lost packets concealed at most per gap; longer gaps are left to the far end's buffer.
 const MAX_CONCEAL = 3;
+
+/** Puts a relay direction on the media clock while its jitter buffer holds packets. */
+export interface RelayTicker {
+  wake(path: RelayPath): void;
+}
+
+/** Highest playout delay of a transcoding relay (ms): the buffer follows the jitter up to it. */
+const MAX_RELAY_DELAY_MS = 150;
 
 export interface RelayCounters {
   forwarded: number;
@@ -48,11 +60,13 @@ export class RelayPath {
   private inTicksMax = 1280;
   private tsScale = 1;
   private synthTsAtLastAudio = 0;
+  private jitter: AdaptiveJitterBuffer | undefined;
 
   constructor(
     readonly from: RtpEndpoint,
     readonly to: RtpEndpoint,
     random: RandomSource,
+    private readonly ticker?: RelayTicker,
   ) {
     this.synthSsrc = random.bytes(4).readUInt32BE(0);
     this.synthSeq = random.int(0x10000);
@@ -94,6 +108,25 @@ export class RelayPath {
     }
   }
 
+  /** True while buffered audio waits for the media clock. */
+  get needsTick(): boolean {
+    return this.mode === 'transcode' && (this.jitter?.size ?? 0) > 0;
+  }
+
+  /** One media tick: transcodes the buffered frames due now, in RTP order, concealing lost ones. */
+  tick(nowMs: number): void {
+    const jitter = this.jitter;
+    if (this.mode !== 'transcode' || jitter === undefined) return;
+    for (let f = jitter.pop(nowMs); f; f = jitter.pop(nowMs)) {
+      this.playFrame(f.kind === 'packet' ? f.payload : null, f.timestamp, nowMs);
+    }
+  }
+
+  /** The jitter buffer's counters and delay (transcoding with a ticker only). */
+  jitterStats(): ReturnType<AdaptiveJitterBuffer['stats']> | undefined {
+    return this.jitter?.stats();
+  }
+
   /** Frees the transcoder; safe to call twice. */
   close(): void {
     this.setMode('idle', undefined, undefined);
@@ -116,10 +149,31 @@ export class RelayPath {
     this.inTicksMax = Math.round((a.clockRate * 120) / 1000);
     this.lastInSeq = -1;
     this.hasAudio = false;
+    if (this.ticker === undefined) return;
+    if (this.jitter === undefined) {
+      this.jitter = new AdaptiveJitterBuffer({ clockRate: a.clockRate, frameMs: a.ptime ?? 20, maxDelayMs: MAX_RELAY_DELAY_MS });
+    } else {
+      // Packets of the previous codec must not reach the new transcoder.
+      this.jitter.reset(a.clockRate);
+    }
   }
 
   /** Transcode mode: sequence bookkeeping shared by all packet kinds, then per kind. */
   private forwardTranscoded(packet: Buffer, view: RtpHeaderView, kind: PacketKind, nowMs: number): void {
+    const jitter = this.jitter;
+    if (jitter !== undefined) {
+      // Buffered: the jitter buffer orders audio; events go at once (their time is mapped).
+      if (kind === PacketKind.Audio) {
+        const wasEmpty = jitter.size === 0;
+        const r = jitter.put(view.ssrc, view.sequenceNumber, view.timestamp, view.marker, view.buffer, view.payloadOffset, view.payloadLength, nowMs);
+        if (r === 'duplicate' || r === 'late') this.counters.dropped++;
+        if (wasEmpty && jitter.size > 0) this.ticker!.wake(this);
+      } else if (kind === PacketKind.TelephoneEvent && this.eventPt >= 0) {
+        this.flush(jitter, nowMs);
+        this.forwardEvent(packet, view, nowMs);
+      } else this.counters.dropped++;
+      return;
+    }
     const seq = view.sequenceNumber;
     let lost = 0;
     if (this.lastInSeq >= 0) {
@@ -135,6 +189,34 @@ export class RelayPath {
     if (kind === PacketKind.Audio) this.transcode(view, lost, nowMs);
     else if (kind === PacketKind.TelephoneEvent && this.eventPt >= 0) this.forwardEvent(packet, view, nowMs);
     else this.counters.dropped++;
+  }
+
+  /**
+   * A digit interrupts the audio: what is buffered goes out now, before the event, so the far
+   * end gets the stream in order; the audio after the digit starts a new playout (its sequence
+   * numbers skip the event's packets, which are not losses).
+   */
+  private flush(jitter: AdaptiveJitterBuffer, nowMs: number): void {
+    if (jitter.size === 0) return;
+    const later = nowMs + MAX_RELAY_DELAY_MS * 4;
+    for (let f = jitter.pop(later); f; f = jitter.pop(later)) this.playFrame(f.kind === 'packet' ? f.payload : null, f.timestamp, nowMs);
+    jitter.reset();
+  }
+
+  /** A frame out of the jitter buffer: a packet's payload, or null for a lost one to conceal. */
+  private playFrame(payload: Uint8Array | null, ts: number, nowMs: number): void {
+    if (this.hasAudio) {
+      const tsDelta = (ts - this.lastAudioTs) >>> 0;
+      if (payload !== null && this.lastWasAudio && tsDelta > 0 && tsDelta <= this.inTicksMax) this.inTicksPerPacket = tsDelta;
+      // Time the sender skipped (DTX, events) stays a gap in our timestamps.
+      const gap = tsDelta - this.inTicksPerPacket;
+      if (gap > 0 && gap < this.inTicksMax * 250) this.synthTs = (this.synthTs + Math.round(gap * this.tsScale)) >>> 0;
+    }
+    this.hasAudio = true;
+    this.lastWasAudio = true;
+    this.lastAudioTs = ts;
+    this.synthTsAtLastAudio = this.synthTs;
+    this.emitAll(this.transcoder!.process(payload), nowMs);
   }
 
   private transcode(view: RtpHeaderView, lost: number, nowMs: number): void {

@@ -6,7 +6,7 @@
 import type { RandomSource } from '../../core/index.js';
 import type { PacketKind, RtpEndpoint, RtpForwarder } from '../endpoint/index.js';
 import type { RtpHeaderView } from '../rtp/index.js';
-import { RelayPath, type RelayCounters, type RelayMode } from './relay-path.js';
+import { RelayPath, type RelayCounters, type RelayMode, type RelayTicker } from './relay-path.js';
 
 /** The forwarder installed on one endpoint: its packets take `path`. */
 class RelayInlet implements RtpForwarder {
@@ -27,16 +27,20 @@ export class RtpRelay {
   private readonly bToA: RelayPath;
   private closed = false;
 
-  /** Installs itself on both endpoints; throws if either is already relayed. */
+  /**
+   * Installs itself on both endpoints; throws if either is already relayed. With a `ticker`
+   * (the worker's media clock) a transcoding direction plays out through a jitter buffer.
+   */
   constructor(
     readonly a: RtpEndpoint,
     readonly b: RtpEndpoint,
     random: RandomSource,
+    ticker?: RelayTicker,
   ) {
     if (a === b) throw new RangeError('cannot relay an endpoint to itself');
     if (a.forwarder || b.forwarder) throw new RangeError('endpoint already connected');
-    this.aToB = new RelayPath(a, b, random);
-    this.bToA = new RelayPath(b, a, random);
+    this.aToB = new RelayPath(a, b, random, ticker);
+    this.bToA = new RelayPath(b, a, random, ticker);
     a.forwarder = new RelayInlet(this.aToB, this);
     b.forwarder = new RelayInlet(this.bToA, this);
     this.reconfigure();

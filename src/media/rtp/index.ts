@@ -27,5 +27,3 @@ export type { RtpSenderOptions } from './rtp-sender.js';
 export { RtpSender } from './rtp-sender.js';
 export type { RtpStreamRewriterOptions } from './rtp-stream-rewriter.js';
 export { RtpStreamRewriter } from './rtp-stream-rewriter.js';
-export type { JitterBufferFrame, JitterBufferOptions, JitterPushResult } from './jitter-buffer.js';
-export { JitterBuffer } from './jitter-buffer.js';

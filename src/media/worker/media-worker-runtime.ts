@@ -86,7 +86,8 @@ export class MediaWorkerRuntime {
         const a = this.get(c.a);
         const b = this.get(c.b);
         if (this.relays.has(c.a) || this.relays.has(c.b)) throw new CommandError('already_connected', 'endpoint already connected');
-        const relay = new RtpRelay(a, b, this.options.random);
+        // Transcoded directions play out through a jitter buffer on this worker's media clock.
+        const relay = new RtpRelay(a, b, this.options.random, { wake: (path) => this.graph.schedule(path) });
         this.relays.set(c.a, relay);
         this.relays.set(c.b, relay);
         return { transcoding: relay.transcoding };

@@ -1,0 +1,162 @@
+// A transcoding relay plays out through a jitter buffer: packets a phone sends out of order
+// reach the other phone in order, none dropped, none concealed, over real workers and UDP.
+import { createSocket, type Socket } from 'node:dgram';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { decodeMuLaw, encodeALaw, encodeMuLaw } from '../codec/index.js';
+import { serializeTelephoneEvents } from '../dtmf/index.js';
+import { parseRtpPacket, serializeRtpPacket, type RtpPacket } from '../rtp/index.js';
+import { MediaWorkerPool } from './media-worker-pool.js';
+import type { RemoteDescription } from './protocol.js';
+
+const HOST = '127.0.0.1';
+const FRAMES = 30;
+
+interface Phone {
+  port: number;
+  received: RtpPacket[];
+  send(to: number, p: Partial<RtpPacket> & { payload: Uint8Array }): void;
+  close(): void;
+}
+
+async function phone(): Promise<Phone> {
+  const socket: Socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, HOST, resolve));
+  const received: RtpPacket[] = [];
+  let closed = false;
+  socket.on('message', (msg) => {
+    if (msg[1]! >= 200 && msg[1]! <= 204) return; // RTCP
+    const p = parseRtpPacket(msg);
+    if ('payloadType' in p) received.push(p);
+  });
+  return {
+    port: socket.address().port,
+    received,
+    send(to, p) {
+      const packet: RtpPacket = { marker: false, payloadType: 0, sequenceNumber: 0, timestamp: 0, ssrc: 0x77, csrcs: [], paddingLength: 0, ...p };
+      if (!closed) socket.send(serializeRtpPacket(packet), to, HOST);
+    },
+    close: () => {
+      closed = true;
+      socket.close();
+    },
+  };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function until(check: () => boolean, ms = 6000): Promise<void> {
+  for (let waited = 0; !check(); waited += 10) {
+    if (waited > ms) throw new Error('condition not met in time');
+    await sleep(10);
+  }
+}
+
+function remote(port: number, codec: 'PCMU' | 'PCMA'): RemoteDescription {
+  return {
+    address: HOST, port, rtcpMux: true, codec, payloadType: codec === 'PCMU' ? 0 : 8, clockRate: 8000,
+    telephoneEventPayloadType: 101, ptime: 20, direction: 'sendrecv',
+  };
+}
+
+/**
+ * Frame i (0-based) is a constant level, so the order of what arrives is readable; 64 apart
+ * up to 1,920, where both G.711 laws still give every level a code of its own.
+ */
+const level = (i: number): number => (i + 1) * 64;
+
+/** Frame i as A-law after the transcoder (mu-law decoded, A-law encoded): one code per frame. */
+const expectedCodes = Array.from({ length: FRAMES }, (_, i) =>
+  encodeALaw(decodeMuLaw(encodeMuLaw(new Int16Array(1).fill(level(i)))))[0]!);
+
+/** Which frame a received A-law packet is (its constant code), or -1. */
+function frameIndexOf(p: RtpPacket): number {
+  const code = p.payload[80]!;
+  return p.payload.every((b) => b === code) ? expectedCodes.indexOf(code) : -1;
+}
+
+describe('transcoding relay with a jitter buffer', () => {
+  let pool: MediaWorkerPool;
+  const phones: Phone[] = [];
+  const timers: ReturnType<typeof setTimeout>[] = [];
+
+  beforeAll(async () => {
+    pool = await MediaWorkerPool.start({ workers: 1, ports: '35000-35099' });
+  });
+  afterEach(() => {
+    for (const t of timers.splice(0)) clearTimeout(t);
+    for (const p of phones.splice(0)) p.close();
+  });
+  afterAll(async () => {
+    await pool.close();
+  });
+
+  async function call(): Promise<{ a: Phone; b: Phone; aPort: number; bPort: number; ids: string[] }> {
+    const a = await phone();
+    const b = await phone();
+    phones.push(a, b);
+    const ea = await pool.createEndpoint({ localAddress: HOST, rtcpMux: true });
+    const eb = await pool.createEndpoint({ localAddress: HOST, rtcpMux: true, near: ea.endpoint });
+    await pool.setRemote(ea.endpoint, remote(a.port, 'PCMU'));
+    await pool.setRemote(eb.endpoint, remote(b.port, 'PCMA'));
+    expect(await pool.connect(ea.endpoint, eb.endpoint)).toEqual({ transcoding: true });
+    return { a, b, aPort: ea.port, bPort: eb.port, ids: [ea.endpoint, eb.endpoint] };
+  }
+
+  /**
+   * Sends the frames in `order` (indices), one every 20 ms of the real clock, as a phone's own
+   * clock paces them (a setInterval would fall behind by a millisecond or so per packet).
+   */
+  function talk(from: Phone, to: number, order: number[]): Promise<void> {
+    const frames = Array.from({ length: FRAMES }, (_, i) => encodeMuLaw(new Int16Array(160).fill(level(i)), new Uint8Array(160)));
+    const start = performance.now();
+    return new Promise((resolve) => {
+      let k = 0;
+      const next = (): void => {
+        const i = order[k]!;
+        from.send(to, { sequenceNumber: 1000 + i, timestamp: 8000 + i * 160, marker: i === 0, payload: frames[i]! });
+        if (++k >= order.length) {
+          resolve();
+          return;
+        }
+        timers.push(setTimeout(next, Math.max(0, start + k * 20 - performance.now())));
+      };
+      next();
+    });
+  }
+
+  it('puts reordered packets back in order: every frame once, in sequence, nothing concealed', async () => {
+    const { a, b, aPort, ids } = await call();
+    // Every third pair swapped (1<->2, 4<->5, ...): each swapped packet 20 ms late.
+    const order = Array.from({ length: FRAMES }, (_, i) => i);
+    for (let i = 1; i + 1 < FRAMES; i += 3) [order[i], order[i + 1]] = [order[i + 1]!, order[i]!];
+    await talk(a, aPort, order);
+    await until(() => b.received.length >= FRAMES);
+    await sleep(100);
+    const got = b.received.filter((p) => p.payloadType === 8);
+    expect(got.map(frameIndexOf)).toEqual(Array.from({ length: FRAMES }, (_, i) => i));
+    for (let i = 1; i < got.length; i++) {
+      expect(got[i]!.sequenceNumber).toBe((got[i - 1]!.sequenceNumber + 1) & 0xffff);
+      expect((got[i]!.timestamp - got[i - 1]!.timestamp) >>> 0).toBe(160);
+    }
+    for (const id of ids) await pool.destroy(id);
+  });
+
+  it('sends what it buffered before a digit, so the digit follows the audio it interrupts', async () => {
+    const { a, b, aPort, ids } = await call();
+    await talk(a, aPort, [0, 1, 2, 3, 4]);
+    // The digit right after the last audio, before the buffer has played it all.
+    a.send(aPort, {
+      payloadType: 101, marker: true, sequenceNumber: 1005, timestamp: 8000 + 5 * 160,
+      payload: serializeTelephoneEvents([{ event: 5, end: false, volume: 10, duration: 160 }]),
+    });
+    await until(() => b.received.some((p) => p.payloadType === 101));
+    await sleep(100);
+    const kinds = b.received.map((p) => (p.payloadType === 101 ? 'digit' : frameIndexOf(p)));
+    expect(kinds).toEqual([0, 1, 2, 3, 4, 'digit']);
+    const digit = b.received.at(-1)!;
+    const lastAudio = b.received.at(-2)!;
+    expect(digit.sequenceNumber).toBe((lastAudio.sequenceNumber + 1) & 0xffff);
+    expect((digit.timestamp - lastAudio.timestamp) >>> 0).toBe(160);
+    for (const id of ids) await pool.destroy(id);
+  });
+});
