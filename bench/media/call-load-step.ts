@@ -72,10 +72,17 @@ export async function runCallLoadStep(s: StepSetup, calls: number): Promise<Step
   const drops = udpDrops();
   await s.sink.begin();
   cpu.begin(performance.now());
-  await sleep(s.windowMs / 2);
-  const relayRss = s.relayPid === undefined ? Number.NaN : rssBytes(s.relayPid);
+  // RSS rises and falls with the garbage collector's cycles: the median of samples every
+  // half second over the window, not one sample at a random phase.
+  const rssSamples: number[] = [];
+  const windowEnd = performance.now() + s.windowMs;
+  while (performance.now() < windowEnd) {
+    if (s.relayPid !== undefined) rssSamples.push(rssBytes(s.relayPid));
+    await sleep(Math.min(500, Math.max(0, windowEnd - performance.now())));
+  }
+  rssSamples.sort((x, y) => x - y);
+  const relayRss = rssSamples.length === 0 ? Number.NaN : rssSamples[Math.floor(rssSamples.length / 2)]!;
   const relayThreads = s.relayPid === undefined ? Number.NaN : threadCount(s.relayPid);
-  await sleep(s.windowMs / 2);
   const report = await s.sink.end();
   const [relay = Number.NaN, sipp = Number.NaN, sink = Number.NaN] = cpu.end(performance.now());
   const udpRcvbufErrors = udpDrops().rcvbufErrors - drops.rcvbufErrors;
