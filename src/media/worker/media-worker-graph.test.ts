@@ -1,92 +1,28 @@
 // Players, echo, recordings and mixes in real worker threads over real UDP on 127.0.0.1;
 // plain dgram sockets play the phones and check what they hear with a Goertzel filter.
-import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createDecoder, createEncoder, decodeMuLaw, encodeMuLaw, sineWave } from '../codec/index.js';
+import { createDecoder, decodeMuLaw, sineWave } from '../codec/index.js';
 import { dbm0ToPeak, goertzelPower, meanSquare, serializeTelephoneEvents } from '../dtmf/index.js';
-import { parseRtpPacket, serializeRtpPacket, type RtpPacket } from '../rtp/index.js';
 import { isWavParseError, readWavFile, WavWriter } from '../wav/index.js';
+import { rtpPhone, toneTicks, type RtpPhone } from '../../../test/support/rtp-phone.js';
 import { MediaWorkerPool } from './media-worker-pool.js';
 import type { MediaEvent, RemoteDescription } from './protocol.js';
 
 const HOST = '127.0.0.1';
 
-interface Phone {
-  port: number;
-  received: RtpPacket[];
-  arrivals: number[];
-  send(to: number, p: Partial<RtpPacket> & { payload: Uint8Array }): void;
+interface Phone extends RtpPhone {
   /** Sends a PCMU (or G.722, PT 9) tone paced at 20 ms for `ms`; resolves when done. */
   talk(to: number, hz: number, ms: number, codec?: 'PCMU' | 'G722'): Promise<void>;
-  close(): void;
 }
 
 async function phone(ssrc: number): Promise<Phone> {
-  const socket: Socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, HOST, resolve));
-  const received: RtpPacket[] = [];
-  const arrivals: number[] = [];
-  socket.on('message', (msg) => {
-    if (msg[1]! >= 200 && msg[1]! <= 204) return; // RTCP
-    const p = parseRtpPacket(msg);
-    if ('payloadType' in p) {
-      received.push(p);
-      arrivals.push(performance.now());
-    }
+  const p = await rtpPhone(ssrc);
+  return Object.assign(p, {
+    talk: (to: number, hz: number, ms: number, codec: 'PCMU' | 'G722' = 'PCMU') => p.stream(to, toneTicks(hz, { frames: Math.round(ms / 20), codec })),
   });
-  let seq = 1000;
-  let ts = 50_000;
-  let phase = 0;
-  // Talks still running when a test fails must not outlive the socket (each send would throw).
-  const talking = new Set<{ timer: ReturnType<typeof setInterval>; resolve: () => void }>();
-  let closed = false;
-  const self: Phone = {
-    port: socket.address().port,
-    received,
-    arrivals,
-    send(to, p) {
-      const packet: RtpPacket = {
-        marker: false, payloadType: 0, sequenceNumber: 0, timestamp: 0, ssrc, csrcs: [], paddingLength: 0, ...p,
-      };
-      if (!closed) socket.send(serializeRtpPacket(packet), to, HOST);
-    },
-    talk(to, hz, ms, codec = 'PCMU') {
-      const frames = Math.round(ms / 20);
-      const g722 = codec === 'G722' ? createEncoder('G722') : undefined;
-      return new Promise((resolve) => {
-        let sent = 0;
-        const talk = { timer: setInterval(() => tick(), 20), resolve };
-        talking.add(talk);
-        const tick = (): void => {
-          const rate = g722 ? 16000 : 8000;
-          const pcm = sineWave(hz, rate, rate / 50, 8000, phase);
-          phase += rate / 50;
-          const payload = g722 ? Buffer.from(g722.encode(pcm)) : encodeMuLaw(pcm, new Uint8Array(160));
-          self.send(to, { payloadType: g722 ? 9 : 0, sequenceNumber: seq++ & 0xffff, timestamp: ts, payload });
-          ts += 160;
-          if (++sent >= frames) {
-            clearInterval(talk.timer);
-            talking.delete(talk);
-            resolve();
-          }
-        };
-      });
-    },
-    close: () => {
-      if (closed) return;
-      closed = true;
-      for (const t of talking) {
-        clearInterval(t.timer);
-        t.resolve();
-      }
-      talking.clear();
-      socket.close();
-    },
-  };
-  return self;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

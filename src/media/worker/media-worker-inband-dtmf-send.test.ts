@@ -1,61 +1,15 @@
 // Sending digits in-band in real worker threads over real UDP on 127.0.0.1: a far end whose
 // description has no telephone-event gets the Q.23 tone pair as PCMU audio, paced at 20 ms,
 // with the relay (or a play) towards it muted for the digit and back afterwards.
-import { createSocket, type Socket } from 'node:dgram';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { decodeMuLaw, encodeMuLaw, sineWave } from '../codec/index.js';
+import { decodeMuLaw } from '../codec/index.js';
 import { goertzelPower, InbandDtmfDetector } from '../dtmf/index.js';
-import { parseRtpPacket, serializeRtpPacket, type RtpPacket } from '../rtp/index.js';
+import type { RtpPacket } from '../rtp/index.js';
+import { rtpPhone, toneTicks, type RtpPhone } from '../../../test/support/rtp-phone.js';
 import { MediaWorkerPool } from './media-worker-pool.js';
 import type { MediaEvent, RemoteDescription } from './protocol.js';
 
 const HOST = '127.0.0.1';
-
-interface Phone {
-  port: number;
-  received: RtpPacket[];
-  /** Sends a PCMU tone paced at 20 ms until the phone is closed. */
-  talk(to: number, hz: number): void;
-  close(): void;
-}
-
-async function phone(ssrc: number): Promise<Phone> {
-  const socket: Socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, HOST, resolve));
-  const received: RtpPacket[] = [];
-  socket.on('message', (msg) => {
-    if (msg[1]! >= 200 && msg[1]! <= 204) return; // RTCP
-    const p = parseRtpPacket(msg);
-    if ('payloadType' in p) received.push(p);
-  });
-  const timers = new Set<ReturnType<typeof setInterval>>();
-  let closed = false;
-  return {
-    port: socket.address().port,
-    received,
-    talk(to, hz) {
-      let seq = 7;
-      let ts = 1000;
-      let phase = 0;
-      const timer = setInterval(() => {
-        if (closed) return;
-        const payload = encodeMuLaw(sineWave(hz, 8000, 160, 8000, phase), new Uint8Array(160));
-        phase += 160;
-        const packet = { marker: false, payloadType: 0, sequenceNumber: seq++ & 0xffff, timestamp: ts, ssrc, csrcs: [], paddingLength: 0, payload };
-        ts = (ts + 160) >>> 0;
-        socket.send(serializeRtpPacket(packet), to, HOST);
-      }, 20);
-      timers.add(timer);
-    },
-    close() {
-      if (closed) return;
-      closed = true;
-      for (const t of timers) clearInterval(t);
-      timers.clear();
-      socket.close();
-    },
-  };
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -93,11 +47,11 @@ function runs(kinds: string[]): { kind: string; n: number }[] {
 
 describe('in-band DTMF sending in media workers (no telephone-event)', () => {
   let pool: MediaWorkerPool;
-  const phones: Phone[] = [];
+  const phones: RtpPhone[] = [];
   const events: MediaEvent[] = [];
   let nextSsrc = 0x6100;
-  const newPhone = async (): Promise<Phone> => {
-    const p = await phone(nextSsrc++);
+  const newPhone = async (): Promise<RtpPhone> => {
+    const p = await rtpPhone(nextSsrc++);
     phones.push(p);
     return p;
   };
@@ -154,7 +108,7 @@ describe('in-band DTMF sending in media workers (no telephone-event)', () => {
     await pool.setRemote(a.endpoint, pcmuOnly(pa.port));
     await pool.setRemote(b.endpoint, pcmuOnly(pb.port));
     await pool.connect(a.endpoint, b.endpoint);
-    pb.talk(b.port, 600);
+    void pb.stream(b.port, toneTicks(600));
     await sleep(300);
     await pool.sendDtmf(a.endpoint, '5', 160);
     await sleep(300);

@@ -1,12 +1,12 @@
 // In-band DTMF in real worker threads over real UDP on 127.0.0.1: dgram phones send G.711
 // audio carrying DTMF tones (and, for some key presses, RFC 4733 events too), paced at 20 ms.
-import { createSocket, type Socket } from 'node:dgram';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeALaw, encodeMuLaw } from '../codec/index.js';
 import { dtmfEventOfDigit, serializeTelephoneEvents } from '../dtmf/index.js';
 import { musicLike, speechLike, toPcm } from '../dtmf/synthetic-audio.js';
-import { serializeRtpPacket, type RtpPacket } from '../rtp/index.js';
+import type { RtpPacket } from '../rtp/index.js';
 import { ToneGenerator, dtmfTones } from '../tone/index.js';
+import { rtpPhone } from '../../../test/support/rtp-phone.js';
 import { MediaWorkerPool } from './media-worker-pool.js';
 import type { EndpointOptions, MediaEvent, RemoteDescription } from './protocol.js';
 
@@ -26,45 +26,18 @@ async function until(check: () => boolean, ms = 4000): Promise<void> {
 
 interface Phone {
   port: number;
-  /** Sends one tick's packets every 20 ms; resolves after the last tick. */
+  /** Sends one tick's packets every 20 ms, numbered in sequence; resolves after the last tick. */
   stream(to: number, ticks: Packet[][]): Promise<void>;
   close(): void;
 }
 
 async function phone(ssrc: number): Promise<Phone> {
-  const socket: Socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, HOST, resolve));
-  socket.on('message', () => {});
+  const p = await rtpPhone(ssrc);
   let seq = 3000;
-  // A stream still running when a test fails stops with the socket (a send would throw).
-  const timers = new Set<ReturnType<typeof setInterval>>();
   return {
-    port: socket.address().port,
-    stream(to, ticks) {
-      return new Promise((resolve) => {
-        let i = 0;
-        const timer = setInterval(() => {
-          if (!timers.has(timer)) return;
-          for (const p of ticks[i]!) {
-            const packet: RtpPacket = {
-              marker: false, payloadType: 0, sequenceNumber: seq++ & 0xffff, timestamp: 0, ssrc, csrcs: [], paddingLength: 0, ...p,
-            };
-            socket.send(serializeRtpPacket(packet), to, HOST);
-          }
-          if (++i >= ticks.length) {
-            clearInterval(timer);
-            timers.delete(timer);
-            resolve();
-          }
-        }, 20);
-        timers.add(timer);
-      });
-    },
-    close: () => {
-      for (const t of timers) clearInterval(t);
-      timers.clear();
-      socket.close();
-    },
+    port: p.port,
+    stream: (to, ticks) => p.stream(to, (k) => ticks[k]?.map((packet) => ({ sequenceNumber: seq++ & 0xffff, ...packet }))),
+    close: () => p.close(),
   };
 }
 

@@ -1,61 +1,18 @@
 // Recording pause/resume in real worker threads over real UDP on 127.0.0.1: two dgram phones
 // talk (a tone each) through a recorded relay; what they say while the recording is paused
 // must be silence in the WAV, and the file must still last as long as the call.
-import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { encodeMuLaw, sineWave } from '../codec/index.js';
 import { goertzelPower } from '../dtmf/index.js';
-import { serializeRtpPacket } from '../rtp/index.js';
 import { isWavParseError, readWavFile } from '../wav/index.js';
+import { rtpPhone, toneTicks, type RtpPhone } from '../../../test/support/rtp-phone.js';
 import { MediaWorkerPool } from './media-worker-pool.js';
 import type { RemoteDescription } from './protocol.js';
 
 const HOST = '127.0.0.1';
 const RATE = 8000;
-
-interface Phone {
-  port: number;
-  /** Sends a PCMU tone paced at 20 ms until stopped (or closed). */
-  talk(to: number, hz: number): void;
-  close(): void;
-}
-
-async function phone(ssrc: number): Promise<Phone> {
-  const socket: Socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, HOST, resolve));
-  socket.on('message', () => {});
-  const timers = new Set<ReturnType<typeof setInterval>>();
-  let closed = false;
-  return {
-    port: socket.address().port,
-    talk(to, hz) {
-      let seq = 100;
-      let ts = 10_000;
-      let phase = 0;
-      const timer = setInterval(() => {
-        // A timer never sends on a closed socket (close clears it, this guards the race).
-        if (closed) return;
-        const pcm = sineWave(hz, RATE, 160, 8000, phase);
-        phase += 160;
-        const payload = encodeMuLaw(pcm, new Uint8Array(160));
-        const packet = { marker: false, payloadType: 0, sequenceNumber: seq++ & 0xffff, timestamp: ts, ssrc, csrcs: [], paddingLength: 0, payload };
-        ts = (ts + 160) >>> 0;
-        socket.send(serializeRtpPacket(packet), to, HOST);
-      }, 20);
-      timers.add(timer);
-    },
-    close() {
-      if (closed) return;
-      closed = true;
-      for (const t of timers) clearInterval(t);
-      timers.clear();
-      socket.close();
-    },
-  };
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -87,10 +44,10 @@ const power = (pcm: Int16Array, hz: number): number => goertzelPower(pcm, 0, pcm
 describe('recording pause/resume in media workers', () => {
   let pool: MediaWorkerPool;
   let dir: string;
-  const phones: Phone[] = [];
+  const phones: RtpPhone[] = [];
   let nextSsrc = 0x5100;
-  const newPhone = async (): Promise<Phone> => {
-    const p = await phone(nextSsrc++);
+  const newPhone = async (): Promise<RtpPhone> => {
+    const p = await rtpPhone(nextSsrc++);
     phones.push(p);
     return p;
   };
@@ -118,8 +75,8 @@ describe('recording pause/resume in media workers', () => {
     await pool.setRemote(b.endpoint, pcmu(pb.port));
     await pool.connect(a.endpoint, b.endpoint);
     const path = join(dir, 'paused.wav');
-    pa.talk(a.port, 600);
-    pb.talk(b.port, 1400);
+    void pa.stream(a.port, toneTicks(600));
+    void pb.stream(b.port, toneTicks(1400));
     await sleep(100);
     const t0 = performance.now();
     await pool.record({ recId: 'rp', path, endpoints: [a.endpoint, b.endpoint] });

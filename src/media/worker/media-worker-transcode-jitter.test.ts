@@ -1,47 +1,15 @@
 // A transcoding relay plays out through a jitter buffer: packets a phone sends out of order
 // reach the other phone in order, none dropped, none concealed, over real workers and UDP.
-import { createSocket, type Socket } from 'node:dgram';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decodeMuLaw, encodeALaw, encodeMuLaw } from '../codec/index.js';
 import { serializeTelephoneEvents } from '../dtmf/index.js';
-import { parseRtpPacket, serializeRtpPacket, type RtpPacket } from '../rtp/index.js';
+import type { RtpPacket } from '../rtp/index.js';
+import { rtpPhone, type RtpPhone } from '../../../test/support/rtp-phone.js';
 import { MediaWorkerPool } from './media-worker-pool.js';
 import type { RemoteDescription } from './protocol.js';
 
 const HOST = '127.0.0.1';
 const FRAMES = 30;
-
-interface Phone {
-  port: number;
-  received: RtpPacket[];
-  send(to: number, p: Partial<RtpPacket> & { payload: Uint8Array }): void;
-  close(): void;
-}
-
-async function phone(): Promise<Phone> {
-  const socket: Socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, HOST, resolve));
-  const received: RtpPacket[] = [];
-  let closed = false;
-  socket.on('message', (msg) => {
-    if (msg[1]! >= 200 && msg[1]! <= 204) return; // RTCP
-    const p = parseRtpPacket(msg);
-    if ('payloadType' in p) received.push(p);
-  });
-  return {
-    port: socket.address().port,
-    received,
-    send(to, p) {
-      const packet: RtpPacket = { marker: false, payloadType: 0, sequenceNumber: 0, timestamp: 0, ssrc: 0x77, csrcs: [], paddingLength: 0, ...p };
-      if (!closed) socket.send(serializeRtpPacket(packet), to, HOST);
-    },
-    close: () => {
-      closed = true;
-      socket.close();
-    },
-  };
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function until(check: () => boolean, ms = 6000): Promise<void> {
@@ -76,23 +44,21 @@ function frameIndexOf(p: RtpPacket): number {
 
 describe('transcoding relay with a jitter buffer', () => {
   let pool: MediaWorkerPool;
-  const phones: Phone[] = [];
-  const timers: ReturnType<typeof setTimeout>[] = [];
+  const phones: RtpPhone[] = [];
 
   beforeAll(async () => {
     pool = await MediaWorkerPool.start({ workers: 1, ports: '35000-35099' });
   });
   afterEach(() => {
-    for (const t of timers.splice(0)) clearTimeout(t);
     for (const p of phones.splice(0)) p.close();
   });
   afterAll(async () => {
     await pool.close();
   });
 
-  async function call(): Promise<{ a: Phone; b: Phone; aPort: number; bPort: number; ids: string[] }> {
-    const a = await phone();
-    const b = await phone();
+  async function call(): Promise<{ a: RtpPhone; b: RtpPhone; aPort: number; bPort: number; ids: string[] }> {
+    const a = await rtpPhone(0x77);
+    const b = await rtpPhone(0x78);
     phones.push(a, b);
     const ea = await pool.createEndpoint({ localAddress: HOST, rtcpMux: true });
     const eb = await pool.createEndpoint({ localAddress: HOST, rtcpMux: true, near: ea.endpoint });
@@ -102,25 +68,12 @@ describe('transcoding relay with a jitter buffer', () => {
     return { a, b, aPort: ea.port, bPort: eb.port, ids: [ea.endpoint, eb.endpoint] };
   }
 
-  /**
-   * Sends the frames in `order` (indices), one every 20 ms of the real clock, as a phone's own
-   * clock paces them (a setInterval would fall behind by a millisecond or so per packet).
-   */
-  function talk(from: Phone, to: number, order: number[]): Promise<void> {
+  /** Sends the frames in `order` (indices), one every 20 ms. */
+  function talk(from: RtpPhone, to: number, order: number[]): Promise<void> {
     const frames = Array.from({ length: FRAMES }, (_, i) => encodeMuLaw(new Int16Array(160).fill(level(i)), new Uint8Array(160)));
-    const start = performance.now();
-    return new Promise((resolve) => {
-      let k = 0;
-      const next = (): void => {
-        const i = order[k]!;
-        from.send(to, { sequenceNumber: 1000 + i, timestamp: 8000 + i * 160, marker: i === 0, payload: frames[i]! });
-        if (++k >= order.length) {
-          resolve();
-          return;
-        }
-        timers.push(setTimeout(next, Math.max(0, start + k * 20 - performance.now())));
-      };
-      next();
+    return from.stream(to, (k) => {
+      const i = order[k];
+      return i === undefined ? undefined : [{ sequenceNumber: 1000 + i, timestamp: 8000 + i * 160, marker: i === 0, payload: frames[i]! }];
     });
   }
 

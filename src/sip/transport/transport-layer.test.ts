@@ -127,6 +127,17 @@ describe('UDP', () => {
     expect(layer.stats).toMatchObject({ received: 1, sent: 1, parseErrors: 0 });
   });
 
+  it('on a dual-stack "::" socket, answers an IPv4 peer (known by its plain address) through its mapped address', async () => {
+    const { layer, nextInbound } = harness();
+    const local = await layer.listenUdp('::', 0);
+    const client = await udpClient();
+    client.socket.send(requestText('SIP/2.0/UDP 127.0.0.1:5999;rport;branch=z9hG4bKds1'), local.port, '127.0.0.1');
+    const [inbound] = await nextInbound();
+    expect(inbound!.source).toEqual({ protocol: 'udp', address: '127.0.0.1', port: client.port });
+    const response = parse(await client.next());
+    expect(response.type === 'response' && response.status).toBe(200);
+  });
+
   it('answers a malformed request with 400 and a Warning, drops garbage, and keeps serving', async () => {
     const { layer, nextInbound } = harness();
     const local = await layer.listenUdp('127.0.0.1', 0);

@@ -1,6 +1,6 @@
 /** SIP over UDP (RFC 3261 18): one datagram carries one message. */
 import { createSocket, type Socket } from 'node:dgram';
-import { isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
 import type { Logger } from '../../core/logger.js';
 import { normalizeAddress } from './stream-connection.js';
 import { TransportError } from './transport-error.js';
@@ -60,15 +60,23 @@ export class UdpEndpoint {
     return isIPv6(this.local.address);
   }
 
+  /** Bound to "::": IPv6 and, on Linux, IPv4 peers too (mapped). */
+  private get dualStack(): boolean {
+    return this.local.address === '::';
+  }
+
   /** Sends one datagram; rejects with TransportError (too large, unreachable, closed). */
   send(data: Buffer, address: string, port: number): Promise<void> {
     if (this.closed) return Promise.reject(new TransportError('UDP socket is closed'));
     if (data.length > maxUdpPayload) {
       return Promise.reject(new TransportError(`Message of ${data.length} bytes is too large for UDP`));
     }
+    // A dual-stack "::" socket reaches IPv4 peers only by their mapped address (IPv4 peers
+    // are known by their plain address everywhere else: normalizeAddress).
+    const to = this.dualStack && isIPv4(address) ? `::ffff:${address}` : address;
     return new Promise((resolve, reject) => {
       try {
-        this.socket.send(data, port, address, (err) => {
+        this.socket.send(data, port, to, (err) => {
           if (err) reject(new TransportError(`UDP send to ${address}:${port} failed: ${err.message}`, { cause: err }));
           else resolve();
         });
