@@ -20,7 +20,28 @@ describe('RtpLatch', () => {
     expect(l.port).toBe(61000);
     expect(l.check('203.0.113.7', 61000, 4, 120)).toBe('accept');
     expect(l.check('198.51.100.1', 7000, 4, 130)).toBe('drop');
-    expect(l.check('192.168.1.5', 4000, 4, 140)).toBe('drop');
+  });
+
+  it('takes the signalled source back from a wrong latch, even after the window', () => {
+    const l = new RtpLatch(opts);
+    l.signal('127.0.0.1', 4000, 4, 0);
+    // Someone else's packet got there first and took the latch...
+    expect(l.check('127.0.0.1', 41125, 4, 10)).toBe('latched');
+    // ...the phone the SDP named is taken back, and keeps the remote.
+    expect(l.check('127.0.0.1', 4000, 4, 5000)).toBe('latched');
+    expect(l.address).toBe('127.0.0.1');
+    expect(l.port).toBe(4000);
+    expect(l.latched).toBe(false);
+    expect(l.check('127.0.0.1', 4000, 4, 5020)).toBe('accept');
+    expect(l.check('127.0.0.1', 41125, 4, 5040)).toBe('drop');
+  });
+
+  it('does not latch on a packet of the wrong kind (the transport says: RTCP on an RTP port)', () => {
+    const l = new RtpLatch(opts);
+    l.signal('192.168.1.5', 4000, 4, 0);
+    expect(l.check('203.0.113.7', 61000, 4, 10, false)).toBe('drop');
+    expect(l.latched).toBe(false);
+    expect(l.check('203.0.113.7', 61000, 4, 20)).toBe('latched');
   });
 
   it('refuses after the time window and from another address family', () => {

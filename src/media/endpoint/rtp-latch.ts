@@ -4,6 +4,10 @@
  * where they really come from. To keep media from being hijacked later, latching is
  * allowed only from the signalled address family, only once, and only in a window of the
  * first packets/ms after the remote was (re)signalled; afterwards foreign packets are dropped.
+ * Only a packet of the right kind may latch (the transport says: RTP on an RTP port): a stray
+ * RTCP report from someone else's stream must not take the call's media. And the signalled
+ * source itself is always taken back: it came from the call's own signalling, so a packet from
+ * it undoes a latch onto a wrong source (an RTCP or RTP packet that arrived first by mistake).
  */
 
 export type LatchDecision = 'accept' | 'latched' | 'drop';
@@ -53,8 +57,8 @@ export class RtpLatch {
   }
 
   /** Decides about one packet from `address:port` (family 4 or 6) arriving at `nowMs`. */
-  check(address: string, port: number, family: number, nowMs: number): LatchDecision {
-    const decision = this.peek(address, port, family, nowMs);
+  check(address: string, port: number, family: number, nowMs: number, mayLatch = true): LatchDecision {
+    const decision = this.peek(address, port, family, nowMs, mayLatch);
     if (decision !== 'drop') this.commit(address, port, decision);
     return decision;
   }
@@ -64,9 +68,10 @@ export class RtpLatch {
    * authenticate the packet, and commit only if it passed, so a forged packet neither moves
    * the remote nor uses up the window.
    */
-  peek(address: string, port: number, family: number, nowMs: number): LatchDecision {
+  peek(address: string, port: number, family: number, nowMs: number, mayLatch = true): LatchDecision {
     if (port === this.port && address === this.address) return 'accept';
-    if (family !== this.family || !this.isOpen(nowMs)) return 'drop';
+    if (port === this.signalledPort && address === this.signalledAddress) return 'latched';
+    if (!mayLatch || family !== this.family || !this.isOpen(nowMs)) return 'drop';
     return 'latched';
   }
 
@@ -75,7 +80,7 @@ export class RtpLatch {
     if (decision === 'latched') {
       this.address = address;
       this.port = port;
-      this.moved = true;
+      this.moved = address !== this.signalledAddress || port !== this.signalledPort;
     }
     if (this.packetsLeft > 0) this.packetsLeft--;
   }

@@ -169,7 +169,9 @@ export class UdpRtpTransport implements RtpTransport {
       return;
     }
     const now = this.clock.monotonic();
-    const decision = this.rtpLatch.peek(rinfo.address, rinfo.port, rinfo.family === 'IPv6' ? 6 : 4, now);
+    // Only RTP may latch the RTP port (never an RTCP report, muxed or stray).
+    const mayLatch = (msg[0]! & 0xc0) === 0x80 && !isRtcp(msg);
+    const decision = this.rtpLatch.peek(rinfo.address, rinfo.port, rinfo.family === 'IPv6' ? 6 : 4, now, mayLatch);
     if (decision === 'drop') {
       this.droppedCount++;
       return;
@@ -190,7 +192,8 @@ export class UdpRtpTransport implements RtpTransport {
       return;
     }
     const now = this.clock.monotonic();
-    const decision = this.rtcpLatch.peek(rinfo.address, rinfo.port, rinfo.family === 'IPv6' ? 6 : 4, now);
+    const mayLatch = (msg[0]! & 0xc0) === 0x80 && isRtcp(msg);
+    const decision = this.rtcpLatch.peek(rinfo.address, rinfo.port, rinfo.family === 'IPv6' ? 6 : 4, now, mayLatch);
     if (decision === 'drop') {
       this.droppedCount++;
       return;

@@ -261,6 +261,35 @@ describe('MediaWorkerPool with real UDP', () => {
     await pool.destroy(b.endpoint);
   });
 
+  it('keeps the media of the phone the SDP names when a stray RTCP report or RTP packet arrives first', async () => {
+    // (Seen at 800 calls: another call's RTCP report, sent to its far end's port + 1, landed on
+    // this endpoint's RTP port before the phone's first packet and took the latch.)
+    const phoneA = await newPhone();
+    const stray = await newPhone();
+    const peer = await newPhone();
+    const a = await pool.createEndpoint({ localAddress: HOST, options: { latchWindowMs: 2000 } });
+    const b = await pool.createEndpoint({ localAddress: HOST, rtcpMux: true, near: a.endpoint });
+    await pool.setRemote(a.endpoint, pcmu(phoneA.port, { rtcpMux: false }));
+    await pool.setRemote(b.endpoint, pcmu(peer.port));
+    await pool.connect(a.endpoint, b.endpoint);
+    // A receiver report (PT 201) on the RTP port: dropped, no latch.
+    stray.socket.send(Buffer.from([0x80, 201, 0, 1, 0, 0, 0, 7]), a.port, HOST);
+    await sleep(50);
+    expect(events.some((e) => e.ev === 'latched')).toBe(false);
+    // A stray RTP packet does latch (it could be the phone behind NAT)...
+    stray.send(a.port, { sequenceNumber: 1, timestamp: 0, ssrc: 0x99, payload: new Uint8Array(160) });
+    await until(() => events.some((e) => e.ev === 'latched' && e.port === stray.port));
+    // ...but the signalled phone takes its media back, and it is relayed.
+    phoneA.send(a.port, { sequenceNumber: 7, timestamp: 0, payload: new Uint8Array(160).fill(0x55) });
+    await until(() => peer.received.some((p) => p.payload[0] === 0x55));
+    peer.send(b.port, { sequenceNumber: 1, timestamp: 0, payload: new Uint8Array(160) });
+    await until(() => phoneA.received.length === 1);
+    expect(stray.received.length).toBe(0);
+    expect(await pool.stats(a.endpoint)).toMatchObject({ latched: false, remotePort: phoneA.port });
+    await pool.destroy(a.endpoint);
+    await pool.destroy(b.endpoint);
+  });
+
   it('does not latch once the window has passed', async () => {
     const natted = await newPhone();
     const signalled = await newPhone();
