@@ -6,21 +6,16 @@
  * digit is playing the endpoint mutes relayed audio so the event's timestamp stays fixed.
  */
 import type { Clock, RandomSource, TimerHandle } from '../../core/index.js';
-import { Rfc4733Sender, toDtmfDigit, type TelephoneEventSendPacket } from '../dtmf/index.js';
+import { Rfc4733Sender, type TelephoneEventSendPacket } from '../dtmf/index.js';
 import { RTP_FIXED_HEADER_LENGTH, writeU16, writeU32 } from '../rtp/index.js';
+import { DigitQueue } from './digit-queue.js';
 
 /** Where the transmitter's packets go (the endpoint's output). */
 export type DtmfPacketSink = (packet: Buffer, length: number) => void;
 
-interface QueuedDigit {
-  digit: string;
-  durationMs: number;
-  done: (err?: Error) => void;
-}
 
 export class DtmfTransmitter {
-  private readonly queue: QueuedDigit[] = [];
-  private current: QueuedDigit | undefined;
+  private readonly queue = new DigitQueue();
   private packets: TelephoneEventSendPacket[] = [];
   private index = 0;
   private startedAt = 0;
@@ -48,7 +43,7 @@ export class DtmfTransmitter {
 
   /** True while a digit is being sent. */
   get active(): boolean {
-    return this.current !== undefined;
+    return this.queue.current !== undefined;
   }
 
   /** New negotiated telephone-event payload type/clock (re-INVITE). */
@@ -62,12 +57,7 @@ export class DtmfTransmitter {
 
   /** Queues one digit; resolves when its last end packet was sent. */
   send(digit: string, durationMs: number): Promise<void> {
-    if (this.closed) return Promise.reject(new Error('endpoint closed'));
-    if (toDtmfDigit(digit) === undefined) return Promise.reject(new RangeError(`not a DTMF digit: ${digit}`));
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ digit, durationMs, done: (err) => (err ? reject(err) : resolve()) });
-      if (!this.current) this.startNext();
-    });
+    return this.queue.enqueue(digit, durationMs, () => this.startNext());
   }
 
   /** Stops sending and fails queued digits; safe to call twice. */
@@ -75,17 +65,13 @@ export class DtmfTransmitter {
     if (this.closed) return;
     this.closed = true;
     this.clock.clearTimer(this.timer);
-    const err = new Error('endpoint closed');
-    this.current?.done(err);
-    this.current = undefined;
-    for (const q of this.queue.splice(0)) q.done(err);
+    this.queue.close();
   }
 
   private startNext(): void {
-    const next = this.queue.shift();
-    this.current = next;
+    const next = this.queue.next();
     if (!next) return;
-    this.packets = this.sender.packets(toDtmfDigit(next.digit)!, next.durationMs);
+    this.packets = this.sender.packets(next.digit, next.durationMs);
     this.index = 0;
     this.startedAt = this.clock.monotonic();
     // A new event starts one 20 ms frame after the previous one at least.
@@ -108,9 +94,8 @@ export class DtmfTransmitter {
     // The next event's timestamp moves past this one's whole duration.
     if (last) this.timestamp = (this.timestamp + last.timestampOffset + last.duration) >>> 0;
     this.sentDigits++;
-    const done = this.current;
-    this.current = undefined;
-    done?.done();
+    this.queue.current?.done();
+    this.queue.current = undefined;
     if (!this.closed) this.startNext();
   }
 

@@ -14,9 +14,9 @@
  */
 import type { Clock, RandomSource, TimerHandle } from '../../core/index.js';
 import { CODECS, createEncoder, samplesPerPacket, timestampTicks, type CodecEncoder } from '../codec/index.js';
-import { toDtmfDigit } from '../dtmf/index.js';
 import { RTP_FIXED_HEADER_LENGTH, RtpSender } from '../rtp/index.js';
 import { ToneGenerator, dtmfTones } from '../tone/index.js';
+import { DigitQueue } from './digit-queue.js';
 import type { RemoteDescription } from './endpoint-types.js';
 
 /** Silence after each digit (Q.24 asks at least 40 ms between digits). */
@@ -25,16 +25,9 @@ export const INBAND_DTMF_GAP_MS = 60;
 /** Where the packets go; `first` is the first packet of a digit (a new talkspurt). */
 export type InbandPacketSink = (packet: Buffer, length: number, first: boolean) => void;
 
-interface QueuedDigit {
-  digit: string;
-  durationMs: number;
-  done: (err?: Error) => void;
-}
 
 export class InbandDtmfTransmitter {
-  private readonly queue: QueuedDigit[] = [];
-  private current: QueuedDigit | undefined;
-  private resolved = false;
+  private readonly queue = new DigitQueue();
   private generator: ToneGenerator | undefined;
   private encoder: CodecEncoder | undefined;
   private sender: RtpSender | undefined;
@@ -48,6 +41,8 @@ export class InbandDtmfTransmitter {
   private startedAt = 0;
   private timer: TimerHandle | undefined;
   private closed = false;
+  /** The current digit's tone is out (its promise resolved; the gap may still be going). */
+  private toneDone = false;
   /** Digits whose tone was fully sent. */
   sentDigits = 0;
 
@@ -61,17 +56,12 @@ export class InbandDtmfTransmitter {
 
   /** True while a digit or its trailing gap is being sent (other audio is muted then). */
   get active(): boolean {
-    return this.current !== undefined;
+    return this.queue.current !== undefined;
   }
 
   /** Queues one digit; resolves when its tone was sent. */
   send(digit: string, durationMs: number): Promise<void> {
-    if (this.closed) return Promise.reject(new Error('endpoint closed'));
-    if (toDtmfDigit(digit) === undefined) return Promise.reject(new RangeError(`not a DTMF digit: ${digit}`));
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ digit, durationMs, done: (err) => (err ? reject(err) : resolve()) });
-      if (!this.current) this.startNext();
-    });
+    return this.queue.enqueue(digit, durationMs, () => this.startNext());
   }
 
   /** Stops sending and fails the digits not sent yet; safe to call twice. */
@@ -80,18 +70,14 @@ export class InbandDtmfTransmitter {
     this.closed = true;
     this.clock.clearTimer(this.timer);
     this.timer = undefined;
-    const err = new Error('endpoint closed');
-    if (this.current && !this.resolved) this.current.done(err);
-    this.current = undefined;
-    for (const q of this.queue.splice(0)) q.done(err);
+    this.queue.close();
     this.encoder?.close();
     this.encoder = undefined;
   }
 
   private startNext(): void {
-    const next = this.queue.shift();
-    this.current = next;
-    this.resolved = false;
+    const next = this.queue.next();
+    this.toneDone = false;
     if (!next) return;
     const remote = this.remoteOf();
     if (!remote) {
@@ -101,8 +87,7 @@ export class InbandDtmfTransmitter {
     }
     this.configure(remote);
     const rate = CODECS[remote.codec].sampleRate;
-    const key = toDtmfDigit(next.digit)!;
-    this.generator = new ToneGenerator(dtmfTones([key], { onMs: next.durationMs, offMs: 0 }), rate);
+    this.generator = new ToneGenerator(dtmfTones([next.digit], { onMs: next.durationMs, offMs: 0 }), rate);
     this.tonePackets = Math.ceil(next.durationMs / this.ptime);
     this.totalPackets = this.tonePackets + Math.ceil(INBAND_DTMF_GAP_MS / this.ptime);
     this.index = 0;
@@ -112,7 +97,7 @@ export class InbandDtmfTransmitter {
 
   private sendDue(): void {
     this.timer = undefined;
-    if (this.closed || !this.current) return;
+    if (this.closed || !this.queue.current) return;
     const elapsed = this.clock.monotonic() - this.startedAt;
     // Paced from the digit's start, so a late timer catches up instead of drifting.
     while (this.index < this.totalPackets && this.index * this.ptime <= elapsed) {
@@ -125,16 +110,16 @@ export class InbandDtmfTransmitter {
       return;
     }
     this.toneSent();
-    this.current = undefined;
+    this.queue.current = undefined;
     this.startNext();
   }
 
   /** The tone is out (the gap's first packet is due): the digit's promise resolves. */
   private toneSent(): void {
-    if (this.resolved) return;
-    this.resolved = true;
+    if (this.toneDone) return;
+    this.toneDone = true;
     this.sentDigits++;
-    this.current?.done();
+    this.queue.current?.done();
   }
 
   private sendPacket(tone: boolean): void {
