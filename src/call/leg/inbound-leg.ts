@@ -83,10 +83,13 @@ export class InboundLeg extends AnchoredLeg implements Leg {
 
   /**
    * Opens the leg's media endpoint now (it opens by itself on ring/answer/play) and returns its
-   * id: an outgoing leg to bridge with this one is opened near it, in the same worker.
+   * id: an outgoing leg to bridge with this one is opened near it, in the same worker. `worker`
+   * (from the pool's pickWorker) places it where an outgoing leg is being opened at the same time.
    */
-  async ensureMedia(): Promise<string> {
-    const media = await this.mediaForOperation();
+  async ensureMedia(worker?: number): Promise<string> {
+    this.ops.assertLive();
+    const media = this.media ?? (await this.openMedia(worker));
+    this.ops.assertLive();
     return media.endpointId;
   }
 
@@ -267,10 +270,10 @@ export class InboundLeg extends AnchoredLeg implements Leg {
     return outcome.sdp;
   }
 
-  private openMedia(): Promise<LegMedia> {
+  private openMedia(worker?: number): Promise<LegMedia> {
     // The offer in the INVITE decides plain RTP, SDES-SRTP or WebRTC (a late offer gets plain RTP).
     const kind = this.offeredInInvite ? endpointKindForOffer(this.tx.request.body.toString('utf8')) : 'rtp';
-    this.mediaOpening ??= LegMedia.open(this.deps.media, undefined, kind).then((media) => {
+    this.mediaOpening ??= LegMedia.open(this.deps.media, worker !== undefined ? { worker } : undefined, kind).then((media) => {
       this.media = media;
       this.unsubscribeMedia = media.onEvent((ev) => {
         if (ev.type === 'dtmf') this.deliverDigit(ev.digit, ev.source);

@@ -31,8 +31,11 @@ export interface OriginateOptions {
   timeoutMs: number;
   /** Aborting cancels the attempt: cause 'cancelled'. Ignored once answered. */
   signal?: AbortSignal;
-  /** Put the new leg's media in the worker of this endpoint (to bridge it with that leg). */
-  near?: string;
+  /**
+   * Put the new leg's media in the worker of this endpoint, or in this worker (picked by the
+   * pool while the other leg's endpoint is still opening), to bridge it with that leg.
+   */
+  near?: string | { worker: number };
   /**
    * The endpoint kind to offer every fork; by default each fork gets the one fitting its
    * transport (mediaKindForFork: WebRTC for browsers, SDES-SRTP over TLS, else RTP). SDES keys

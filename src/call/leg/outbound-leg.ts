@@ -33,8 +33,8 @@ export interface OutboundLegRequest {
   /** Where to send the INVITE: each registered device of the target, or a trunk. */
   forks: readonly ForkTarget[];
   from: Party;
-  /** Open our media endpoint in the worker of this endpoint (to bridge the two later). */
-  near?: string;
+  /** Open our media endpoint in the worker of this endpoint, or in this worker (to bridge the two later). */
+  near?: string | { worker: number };
   /** Sections offered verbatim after our audio (the caller's video, relayed untouched). */
   relaySections?: readonly string[];
   /** The endpoint to offer: 'webrtc' for browsers, 'srtp' for SDES (only if every fork is TLS); default 'rtp'. */

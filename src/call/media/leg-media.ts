@@ -178,14 +178,15 @@ export class LegMedia {
   }
 
   /**
-   * Opens the endpoint (an RTP port) in the worker of `near` when given. `kind`: plain RTP,
+   * Opens the endpoint (an RTP port) in the worker of `near` when given (an endpoint, or a worker
+   * picked by the pool beforehand to open two endpoints at once). `kind`: plain RTP,
    * SDES-SRTP (RFC 4568) or WebRTC (ICE-lite, DTLS-SRTP): see `endpointKindForOffer`.
    */
-  static async open(cfg: LegMediaConfig, near?: string, kind: EndpointKind = 'rtp'): Promise<LegMedia> {
+  static async open(cfg: LegMediaConfig, near?: string | { worker: number }, kind: EndpointKind = 'rtp'): Promise<LegMedia> {
     const binding = await cfg.pool.createEndpoint({
       localAddress: cfg.bindAddress,
       kind,
-      ...(near !== undefined ? { near } : {}),
+      ...(typeof near === 'string' ? { near } : near !== undefined ? { worker: near.worker } : {}),
       ...(kind === 'webrtc' ? { rtcpMux: true } : {}),
       options: { mediaTimeoutMs: cfg.mediaTimeoutMs },
     });

@@ -18,6 +18,11 @@ export interface CreateEndpointRequest {
   kind?: EndpointKind;
   /** Place the new endpoint in the same worker as this one (to connect them later). */
   near?: EndpointId;
+  /**
+   * Place it in this worker (an index from `pickWorker`): two endpoints to be connected can then
+   * be created at the same time instead of one after the other. Ignored with `near`.
+   */
+  worker?: number;
   /** Bind no RTCP socket: rtcp-mux is offered/required. */
   rtcpMux?: boolean;
   /** 'srtp': the suite of our SDES key (default AES_CM_128_HMAC_SHA1_80). */

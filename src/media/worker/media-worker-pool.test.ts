@@ -290,6 +290,25 @@ describe('MediaWorkerPool with real UDP', () => {
     await pool.destroy(b.endpoint);
   });
 
+  it('opens two endpoints at once in the worker picked beforehand, and relays between them', async () => {
+    const phoneA = await newPhone();
+    const phoneB = await newPhone();
+    const busy = await pool.createEndpoint({ localAddress: HOST, rtcpMux: true });
+    const worker = pool.pickWorker();
+    expect(worker).not.toBe(pool.workerOf(busy.endpoint)); // the least loaded one
+    const [a, b] = await Promise.all([
+      pool.createEndpoint({ localAddress: HOST, rtcpMux: true, worker }),
+      pool.createEndpoint({ localAddress: HOST, rtcpMux: true, worker }),
+    ]);
+    expect([pool.workerOf(a.endpoint), pool.workerOf(b.endpoint)]).toEqual([worker, worker]);
+    await pool.setRemote(a.endpoint, pcmu(phoneA.port));
+    await pool.setRemote(b.endpoint, pcmu(phoneB.port));
+    await pool.connect(a.endpoint, b.endpoint);
+    phoneA.send(a.port, { sequenceNumber: 1, timestamp: 0, payload: new Uint8Array(160) });
+    await until(() => phoneB.received.length === 1);
+    for (const e of [a, b, busy]) await pool.destroy(e.endpoint);
+  });
+
   it('does not latch once the window has passed', async () => {
     const natted = await newPhone();
     const signalled = await newPhone();

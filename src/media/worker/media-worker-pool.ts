@@ -113,7 +113,7 @@ export class MediaWorkerPool {
 
   /** Creates an endpoint on an RTP port from the range, retrying the next port on EADDRINUSE. */
   async createEndpoint(request: CreateEndpointRequest): Promise<EndpointBinding> {
-    const slot = this.placeEndpoint(request.near);
+    const slot = this.placeEndpoint(request.near, request.worker);
     const endpoint = `ep${this.nextEndpoint++}`;
     for (let attempt = 1; ; attempt++) {
       const port = this.allocator.allocate();
@@ -378,9 +378,16 @@ export class MediaWorkerPool {
   }
 
   /** The least-loaded live worker, or the one holding `near`. */
-  private placeEndpoint(near: EndpointId | undefined): WorkerSlot {
+  /** The worker a new endpoint would go to now (the least loaded live one), for `worker`. */
+  pickWorker(): number {
+    return this.placeEndpoint(undefined, undefined).index;
+  }
+
+  private placeEndpoint(near: EndpointId | undefined, worker: number | undefined): WorkerSlot {
     if (this.closing) throw new MediaWorkerError('pool_closed', 'media worker pool closed');
     if (near !== undefined) return this.recordOf(near).slot;
+    const chosen = worker === undefined ? undefined : this.slots[worker];
+    if (chosen?.alive === true) return chosen;
     let best: WorkerSlot | undefined;
     for (const slot of this.slots) if (slot.alive && (!best || slot.endpoints.size < best.endpoints.size)) best = slot;
     if (!best) throw new MediaWorkerError('worker_crashed', 'no media worker is running');

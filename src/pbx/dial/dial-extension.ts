@@ -44,7 +44,15 @@ export interface DialRequest {
 
 export async function dialExtension(deps: LegDeps, req: DialRequest): Promise<void> {
   const { caller } = req;
-  const near = await caller.ensureMedia();
+  // Both legs' endpoints open at once, in one worker (they are bridged there): one media
+  // round trip less before the callee's INVITE goes out.
+  const worker = deps.media.pool.pickWorker();
+  const callerMedia = caller.ensureMedia(worker);
+  // The devices stop ringing when the caller gives up or its endpoint cannot open.
+  const attempt = new AbortController();
+  const stopRinging = (): void => attempt.abort();
+  caller.signal.addEventListener('abort', stopRinging, { once: true });
+  callerMedia.catch(stopRinging);
   // Video between two plain-RTP phones is relayed untouched (their m=video lines pass through
   // and the video flows phone to phone); Atende anchors the audio only.
   const offer = caller.tx.request.body.toString('utf8');
@@ -60,8 +68,8 @@ export async function dialExtension(deps: LegDeps, req: DialRequest): Promise<vo
       ...(video.length > 0 ? { relaySections: video.map((v) => v.text) } : {}),
       from: req.from,
       timeoutMs: req.ringTimeoutMs,
-      signal: caller.signal,
-      near,
+      signal: attempt.signal,
+      near: { worker },
       onEarly: (leg) => {
         const earlyMedia = leg.hasEarlyMedia;
         early = caller
@@ -77,10 +85,20 @@ export async function dialExtension(deps: LegDeps, req: DialRequest): Promise<vo
       },
     });
   } catch (err) {
+    // No endpoint for the caller: that error, as when it was opened first.
+    await callerMedia;
     if (!isOriginateError(err)) throw err;
     // The caller gave up (cancelled): its leg has already ended.
     if (!caller.signal.aborted) await caller.hangup(err.cause);
     return;
+  } finally {
+    caller.signal.removeEventListener('abort', stopRinging);
+  }
+  try {
+    await callerMedia;
+  } catch (err) {
+    await callee.hangup('normal');
+    throw err;
   }
   await early;
   // Our offer to the callee had audio first, then the caller's video sections in order.
