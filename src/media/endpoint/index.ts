@@ -13,7 +13,6 @@ export {
 } from './srtp-rtp-transport.js';
 export { RtcpSession } from './rtcp-session.js';
 export { DtmfTransmitter, type DtmfPacketSink } from './dtmf-transmitter.js';
-export {
-  COMFORT_NOISE_PT, PacketKind, RtpEndpoint, type RtpEndpointOptions, type RtpForwarder, type RtpTap,
-} from './rtp-endpoint.js';
+export { RtpEndpoint, type RtpEndpointOptions } from './rtp-endpoint.js';
+export { COMFORT_NOISE_PT, PacketKind, type RtpForwarder, type RtpTap } from './endpoint-hooks.js';
 export { EndpointDigits, checkInbandDtmfMode, inbandDtmfWanted } from './endpoint-digits.js';

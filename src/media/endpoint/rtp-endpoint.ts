@@ -11,40 +11,16 @@
 import type { Clock, RandomSource, TimerHandle } from '../../core/index.js';
 import { CODECS } from '../codec/index.js';
 import { Rfc4733Receiver, type DtmfDigit } from '../dtmf/index.js';
-import type { JitterBufferStats } from '../jitter/index.js';
 import { LegQualityMeter } from '../quality/index.js';
 import { RtpHeaderView, RtpStreamRewriter, readU32 } from '../rtp/index.js';
 import { DtmfTransmitter } from './dtmf-transmitter.js';
 import { InbandDtmfTransmitter } from './inband-dtmf-transmitter.js';
 import { EndpointDigits, checkInbandDtmfMode, inbandDtmfWanted } from './endpoint-digits.js';
 import type { EndpointEvent, EndpointOptions, EndpointStats, InbandDtmfMode, RemoteDescription } from './endpoint-types.js';
+import { COMFORT_NOISE_PT, PacketKind, type RtpForwarder, type RtpTap } from './endpoint-hooks.js';
 import { RtcpSession } from './rtcp-session.js';
 import type { RtpTransport, RtpTransportReceiver } from './rtp-transport.js';
 import { checkRemoteDescription, transportRemoteOf } from './remote-description.js';
-
-/** What an accepted packet carries. */
-export const PacketKind = { Audio: 0, TelephoneEvent: 1, ComfortNoise: 2 } as const;
-export type PacketKind = (typeof PacketKind)[keyof typeof PacketKind];
-
-/** RFC 3551 static payload type of comfort noise (RFC 3389). */
-export const COMFORT_NOISE_PT = 13;
-
-/** Takes the packets an endpoint accepted (a relay); owns `packet` from then on. */
-export interface RtpForwarder {
-  forward(from: RtpEndpoint, packet: Buffer, view: RtpHeaderView, kind: PacketKind, nowMs: number): void;
-  /** The endpoint's remote description changed (codec, payload types, ptime). */
-  remoteChanged(endpoint: RtpEndpoint): void;
-}
-
-/**
- * Sees every accepted packet before the forwarder (recording, mixing, echo). It must not
- * modify or keep `packet`: the forwarder owns it next.
- */
-export interface RtpTap {
-  receive(from: RtpEndpoint, packet: Buffer, view: RtpHeaderView, kind: PacketKind, nowMs: number): void;
-  /** The jitter buffer the tap decodes through, if any (reported in stats). */
-  readonly jitterBufferStats?: JitterBufferStats | undefined;
-}
 
 export interface RtpEndpointOptions extends EndpointOptions {
   id: string;
@@ -178,7 +154,7 @@ export class RtpEndpoint implements RtpTransportReceiver {
     }
     this.remote = remote;
     this.startTimers();
-    this.forwarder?.remoteChanged(this);
+    this.forwarder?.remoteChanged();
   }
 
   /**
@@ -319,8 +295,8 @@ export class RtpEndpoint implements RtpTransportReceiver {
     }
     this.meter!.receive(view.sequenceNumber, view.timestamp, nowMs);
     if (kind === PacketKind.TelephoneEvent) this.receiveTelephoneEvent(view, nowMs);
-    this.tap?.receive(this, packet, view, kind, nowMs);
-    this.forwarder?.forward(this, packet, view, kind, nowMs);
+    this.tap?.receive(packet, view, kind, nowMs);
+    this.forwarder?.forward(packet, view, kind, nowMs);
   }
 
   onRtcp(packet: Buffer, _nowMs: number): void {

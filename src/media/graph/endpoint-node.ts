@@ -195,7 +195,7 @@ export class EndpointNode implements RtpTap {
   }
 
   // RtpTap: accepted packets of the endpoint, before its relay.
-  receive(_from: RtpEndpoint, packet: Buffer, view: RtpHeaderView, kind: PacketKind, nowMs: number): void {
+  receive(packet: Buffer, view: RtpHeaderView, kind: PacketKind, nowMs: number): void {
     if (kind !== PacketKind.Audio) return;
     if (this.echoOn && !this.playing && !this.mixListener) this.echo(packet, nowMs);
     if (this.sinks.length === 0 && !this.inbandOn) return;

@@ -14,7 +14,7 @@ class RelayInlet implements RtpForwarder {
     private readonly path: RelayPath,
     private readonly relay: RtpRelay,
   ) {}
-  forward(_from: RtpEndpoint, packet: Buffer, view: RtpHeaderView, kind: PacketKind, nowMs: number): void {
+  forward(packet: Buffer, view: RtpHeaderView, kind: PacketKind, nowMs: number): void {
     this.path.forward(packet, view, kind, nowMs);
   }
   remoteChanged(): void {

@@ -7,42 +7,25 @@
  */
 import { availableParallelism } from 'node:os';
 import type { EventLoopUtilization } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
-import { AtendeError, silentLogger, type Logger } from '../../core/index.js';
+import { silentLogger, type Logger } from '../../core/index.js';
 import { RtpPortAllocator } from './rtp-port-allocator.js';
 import type {
   EndpointBinding, EndpointId, EndpointStats, MediaCommand, MediaCommandOp,
-  MediaCommandResults, MediaEvent, RecordResult, RemoteDescription, WorkerMessage,
+  MediaCommandResults, MediaEvent, RecordResult, RemoteDescription,
 } from './protocol.js';
-import { isMediaReply } from './protocol.js';
 import { mediaWorkerEntry } from './worker-entry.js';
+import { MediaWorkerError } from './media-worker-error.js';
+import { WorkerSlot } from './media-worker-slot.js';
 import { MediaEventRouter, type MediaEventListener } from './media-event-router.js';
 import type { CreateEndpointRequest, MediaWorkerPoolOptions, MixMemberRequest, PlayRequestSpec, RecordRequest } from './media-pool-requests.js';
-
-/** Young generation of a media worker (MB): see startWorker. */
-const WORKER_YOUNG_GENERATION_MB = 4;
 
 export type { CreateEndpointRequest, MediaWorkerPoolOptions, MixMemberRequest, PlayRequestSpec, RecordRequest } from './media-pool-requests.js';
 
 /** A failed media command, with the worker's error code (or a pool one). */
-export class MediaWorkerError extends AtendeError {}
+export { MediaWorkerError };
 
 /** A command without its request id (the pool assigns it). */
 type Unsent<C> = C extends MediaCommand ? Omit<C, 'id'> : never;
-
-interface Pending {
-  resolve: (result: unknown) => void;
-  reject: (err: Error) => void;
-}
-
-interface WorkerSlot {
-  readonly index: number;
-  readonly worker: Worker;
-  readonly pending: Map<number, Pending>;
-  readonly endpoints: Set<EndpointId>;
-  alive: boolean;
-  exited: Promise<void>;
-}
 
 interface EndpointRecord {
   slot: WorkerSlot;
@@ -104,7 +87,7 @@ export class MediaWorkerPool {
   }
   /** Each live worker's event loop time (ms active/idle since it started): its share of a core. */
   eventLoopUtilization(): EventLoopUtilization[] {
-    return this.slots.filter((s) => s.alive).map((s) => s.worker.performance.eventLoopUtilization());
+    return this.slots.filter((s) => s.alive).map((s) => s.eventLoopUtilization());
   }
   /** Index of the worker holding `endpoint`. */
   workerOf(endpoint: EndpointId): number | undefined {
@@ -282,64 +265,26 @@ export class MediaWorkerPool {
 
   private async shutdown(): Promise<void> {
     const err = new MediaWorkerError('pool_closed', 'media worker pool closed');
-    for (const slot of this.slots) {
-      for (const p of slot.pending.values()) p.reject(err);
-      slot.pending.clear();
-    }
+    for (const slot of this.slots) slot.failPending(err);
     for (const id of [...this.endpoints.keys()]) this.forget(id);
     this.recordings.clear();
     this.mixes.clear();
-    await Promise.all(this.slots.map(async (slot) => {
-      if (slot.alive) await slot.worker.terminate();
-      await slot.exited;
-    }));
+    await Promise.all(this.slots.map((slot) => slot.terminate()));
     this.events.clear();
   }
 
   private startWorker(index: number, url: URL): Promise<void> {
-    // A relay's garbage (one Buffer per received packet) dies young: a small young generation
-    // keeps a worker's RSS from growing by tens of MB under RTP load (V8 grows it to 3x16 MB),
-    // at the price of more, still cheap, scavenges (bench/RESULTS.md, "RSS per call").
-    const worker = new Worker(url, { name: `media-${index}`, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
-    let markExited!: () => void;
-    const slot: WorkerSlot = {
-      index, worker, pending: new Map(), endpoints: new Set(), alive: true,
-      exited: new Promise<void>((resolve) => (markExited = resolve)),
-    };
-    this.slots.push(slot);
-    return new Promise<void>((resolve, reject) => {
-      let ready = false;
-      worker.on('message', (msg: WorkerMessage) => {
-        if (!ready && !isMediaReply(msg) && msg.ev === 'ready') {
-          ready = true;
-          resolve();
-          return;
-        }
-        this.onWorkerMessage(slot, msg);
-      });
-      worker.on('error', (err) => {
-        this.logger.error({ err, worker: index }, 'media worker failed');
-        if (!ready) reject(new MediaWorkerError('worker_crashed', `media worker ${index} failed to start: ${err.message}`, { cause: err }));
-      });
-      worker.on('exit', (code) => {
-        slot.alive = false;
-        markExited();
-        if (!ready) reject(new MediaWorkerError('worker_crashed', `media worker ${index} exited (${code}) before it was ready`));
-        if (!this.closing) this.onWorkerDeath(slot, code);
-      });
+    const { slot, ready } = WorkerSlot.start(index, url, this.logger, {
+      onEvent: (_slot, event) => this.onWorkerEvent(event),
+      onExit: (dead, code) => {
+        if (!this.closing) this.onWorkerDeath(dead, code);
+      },
     });
+    this.slots.push(slot);
+    return ready;
   }
 
-  private onWorkerMessage(slot: WorkerSlot, msg: WorkerMessage): void {
-    if (isMediaReply(msg)) {
-      const pending = slot.pending.get(msg.id);
-      if (!pending) return;
-      slot.pending.delete(msg.id);
-      if (msg.ok) pending.resolve(msg.result);
-      else pending.reject(new MediaWorkerError(msg.error.code, msg.error.message));
-      return;
-    }
-    if (msg.ev === 'ready') return;
+  private onWorkerEvent(msg: MediaEvent): void {
     if (msg.ev === 'recordDone') this.recordings.delete(msg.recId);
     this.dispatch(msg);
     // An endpoint that reports an error is gone in its worker.
@@ -349,8 +294,7 @@ export class MediaWorkerPool {
   private onWorkerDeath(slot: WorkerSlot, code: number): void {
     this.logger.error({ worker: slot.index, code }, 'media worker exited; its endpoints are lost');
     const err = new MediaWorkerError('worker_crashed', `media worker ${slot.index} exited with code ${code}`);
-    for (const p of slot.pending.values()) p.reject(err);
-    slot.pending.clear();
+    slot.failPending(err);
     for (const endpoint of [...slot.endpoints]) {
       this.forget(endpoint);
       this.dispatch({ ev: 'error', endpoint, error: { code: 'worker_crashed', message: err.message } });
@@ -426,9 +370,7 @@ export class MediaWorkerPool {
     if (this.closing) return Promise.reject(new MediaWorkerError('pool_closed', 'media worker pool closed'));
     if (!slot.alive) return Promise.reject(new MediaWorkerError('worker_crashed', `media worker ${slot.index} is not running`));
     const id = this.nextCommandId++;
-    return new Promise((resolve, reject) => {
-      slot.pending.set(id, { resolve: resolve as (r: unknown) => void, reject });
-      slot.worker.postMessage({ ...command, id });
-    });
+    // The worker's reply to an `op` command carries that op's result type.
+    return slot.request({ ...command, id } as MediaCommand) as Promise<MediaCommandResults[C['op'] & MediaCommandOp]>;
   }
 }
