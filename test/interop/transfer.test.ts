@@ -130,6 +130,20 @@ function referRequest(a: SipTestClient, d: ClientDialog, referTo: string, extra:
   return refer;
 }
 
+/** Sends A's REFER in dialog `d` and returns the status of its final answer. */
+async function sendRefer(a: SipTestClient, d: ClientDialog, referTo: string, extra: { name: string; value: string }[] = []): Promise<number> {
+  const refer = referRequest(a, d, referTo, extra);
+  await a.send(refer);
+  return (await a.waitForResponse(refer, 200)).status;
+}
+
+/** Hangs up dialog `d` from `phone` (BYE); returns the status of the answer. */
+async function hangUp(phone: SipTestClient, d: ClientDialog): Promise<number> {
+  const bye = phone.inDialog(d, 'BYE');
+  await phone.send(bye);
+  return (await phone.waitForResponse(bye, 200)).status;
+}
+
 interface Notified {
   status: string;
   state: string;
@@ -161,9 +175,7 @@ describe('transfer between extensions (dialExtension)', () => {
     await sleep(500);
     expect(sinkA.packets.length).toBeGreaterThan(10);
 
-    const refer = referRequest(a, d, '<sip:1003@atende.local>');
-    await a.send(refer);
-    expect((await a.waitForResponse(refer, 200)).status).toBe(202);
+    expect(await sendRefer(a, d, '<sip:1003@atende.local>')).toBe(202);
     const trying = await nextNotify(a);
     expect(trying).toEqual({ status: 'SIP/2.0 100 Trying', state: 'active;expires=300', event: 'refer', contentType: 'message/sipfrag;version=2.0' });
 
@@ -193,9 +205,7 @@ describe('transfer between extensions (dialExtension)', () => {
 
     // C hangs up: B gets our BYE, the call is over.
     const dc = c.dialogFromRequest(inv, toTag);
-    const cBye = c.inDialog(dc, 'BYE');
-    await c.send(cBye);
-    expect((await c.waitForResponse(cBye, 200)).status).toBe(200);
+    expect(await hangUp(c, dc)).toBe(200);
     const r = await b.done();
     expect(r.exitCode, describeSippResult(r)).toBe(0);
     expect(await b.logLines(/BYE from Atende/)).toHaveLength(1);
@@ -209,9 +219,7 @@ describe('transfer between extensions (dialExtension)', () => {
     dialPlan(b, c);
     const d = await call(a, sinkA.port);
 
-    const refer = referRequest(a, d, '<sip:1003@atende.local>');
-    await a.send(refer);
-    expect((await a.waitForResponse(refer, 200)).status).toBe(202);
+    expect(await sendRefer(a, d, '<sip:1003@atende.local>')).toBe(202);
     expect((await nextNotify(a)).status).toBe('SIP/2.0 100 Trying');
     const inv = await c.waitForRequest('INVITE', 5000);
     await c.respond(inv, 486, { toTag: randomToken(4) });
@@ -227,9 +235,7 @@ describe('transfer between extensions (dialExtension)', () => {
     expect(toneRatio(sinkA.packets, 440)).toBeGreaterThan(0.5);
     expect(toneRatio(sinkA.packets, 1000)).toBeLessThan(0.05);
 
-    const aBye = a.inDialog(d, 'BYE');
-    await a.send(aBye);
-    expect((await a.waitForResponse(aBye, 200)).status).toBe(200);
+    expect(await hangUp(a, d)).toBe(200);
     const r = await b.done();
     expect(r.exitCode, describeSippResult(r)).toBe(0);
   });
@@ -241,14 +247,10 @@ describe('transfer between extensions (dialExtension)', () => {
     const sinkA = await rtpSink();
     dialPlan(b, c);
     const d = await call(a, sinkA.port);
-    const refer = referRequest(a, d, '<sip:1003@atende.local>');
-    await a.send(refer);
-    expect((await a.waitForResponse(refer, 200)).status).toBe(202);
+    expect(await sendRefer(a, d, '<sip:1003@atende.local>')).toBe(202);
     expect((await nextNotify(a)).status).toBe('SIP/2.0 100 Trying');
     // Like most phones after a blind transfer: A hangs up at once.
-    const aBye = a.inDialog(d, 'BYE');
-    await a.send(aBye);
-    expect((await a.waitForResponse(aBye, 200)).status).toBe(200);
+    expect(await hangUp(a, d)).toBe(200);
     const inv = await c.waitForRequest('INVITE', 5000);
     await c.respond(inv, 486, { toTag: randomToken(4) });
     const failedAt = Date.now();
@@ -280,9 +282,7 @@ describe('transfer between extensions (dialExtension)', () => {
 
     // RFC 3891: tags as the dialog's other end (Atende) sees them: to-tag is Atende's.
     const replaces = encodeURIComponent(`${d2.callId};to-tag=${d2.remoteTag};from-tag=${d2.localTag}`);
-    const refer = referRequest(a, d1, `<sip:1003@atende.local?Replaces=${replaces}>`);
-    await a.send(refer);
-    expect((await a.waitForResponse(refer, 200)).status).toBe(202);
+    expect(await sendRefer(a, d1, `<sip:1003@atende.local?Replaces=${replaces}>`)).toBe(202);
     expect((await nextNotify(a)).status).toBe('SIP/2.0 100 Trying');
     const done = await nextNotify(a);
     expect(done.status).toBe('SIP/2.0 200 OK');
@@ -297,9 +297,7 @@ describe('transfer between extensions (dialExtension)', () => {
     expect(sinkC.packets.length).toBeGreaterThan(30);
     expect(toneRatio(sinkC.packets, 440)).toBeGreaterThan(0.5);
 
-    const cBye = c.inDialog(c.dialogFromRequest(inv, toTag), 'BYE');
-    await c.send(cBye);
-    expect((await c.waitForResponse(cBye, 200)).status).toBe(200);
+    expect(await hangUp(c, c.dialogFromRequest(inv, toTag))).toBe(200);
     const r = await b.done();
     expect(r.exitCode, describeSippResult(r)).toBe(0);
   });
@@ -310,12 +308,8 @@ describe('transfer between extensions (dialExtension)', () => {
     const sinkA = await rtpSink();
     dialPlan(b, undefined);
     const d = await call(a, sinkA.port);
-    const refer = referRequest(a, d, '<sip:1003@atende.local?Replaces=nope%40x%3Bto-tag%3D1%3Bfrom-tag%3D2>');
-    await a.send(refer);
-    expect((await a.waitForResponse(refer, 200)).status).toBe(481);
-    const aBye = a.inDialog(d, 'BYE');
-    await a.send(aBye);
-    await a.waitForResponse(aBye, 200);
+    expect(await sendRefer(a, d, '<sip:1003@atende.local?Replaces=nope%40x%3Bto-tag%3D1%3Bfrom-tag%3D2>')).toBe(481);
+    expect(await hangUp(a, d)).toBe(200);
     expect((await b.done()).exitCode).toBe(0);
   });
 
@@ -325,15 +319,11 @@ describe('transfer between extensions (dialExtension)', () => {
     const sinkA = await rtpSink();
     dialPlan(b, undefined);
     const d = await call(a, sinkA.port);
-    const refer = referRequest(a, d, '<sip:9999@atende.local>');
-    await a.send(refer);
-    expect((await a.waitForResponse(refer, 200)).status).toBe(404);
+    expect(await sendRefer(a, d, '<sip:9999@atende.local>')).toBe(404);
     sinkA.packets.length = 0;
     await sleep(500);
     expect(sinkA.packets.length).toBeGreaterThan(10);
-    const aBye = a.inDialog(d, 'BYE');
-    await a.send(aBye);
-    await a.waitForResponse(aBye, 200);
+    expect(await hangUp(a, d)).toBe(200);
     expect((await b.done()).exitCode).toBe(0);
   });
 });
