@@ -1,13 +1,13 @@
 // Sending digits in-band in real worker threads over real UDP on 127.0.0.1: a far end whose
 // description has no telephone-event gets the Q.23 tone pair as PCMU audio, paced at 20 ms,
 // with the relay (or a play) towards it muted for the digit and back afterwards.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeMuLaw } from '../codec/index.js';
 import { goertzelPower, InbandDtmfDetector } from '../dtmf/index.js';
 import type { RtpPacket } from '../rtp/index.js';
-import { rtpPhone, toneTicks, type RtpPhone } from '../../../test/support/rtp-phone.js';
-import { MediaWorkerPool } from './media-worker-pool.js';
-import type { MediaEvent, RemoteDescription } from './protocol.js';
+import { toneTicks } from '../../../test/support/rtp-phone.js';
+import { mediaWorkerFixture } from '../../../test/support/media-worker-fixture.js';
+import type { RemoteDescription } from './protocol.js';
 
 const HOST = '127.0.0.1';
 
@@ -46,36 +46,17 @@ function runs(kinds: string[]): { kind: string; n: number }[] {
 }
 
 describe('in-band DTMF sending in media workers (no telephone-event)', () => {
-  let pool: MediaWorkerPool;
-  const phones: RtpPhone[] = [];
-  const events: MediaEvent[] = [];
-  let nextSsrc = 0x6100;
-  const newPhone = async (): Promise<RtpPhone> => {
-    const p = await rtpPhone(nextSsrc++);
-    phones.push(p);
-    return p;
-  };
+  const fx = mediaWorkerFixture({ workers: 1, ports: '34200-34399', firstSsrc: 0x6100 });
+  const { events, newPhone } = fx;
   const endpoint = (near?: string) =>
-    pool.createEndpoint({ localAddress: HOST, rtcpMux: true, ...(near ? { near } : {}), options: { rtcpIntervalMs: 0 } });
-
-  beforeAll(async () => {
-    pool = await MediaWorkerPool.start({ workers: 1, ports: '34200-34399' });
-    pool.on((e) => events.push(e));
-  });
-  afterEach(() => {
-    for (const p of phones.splice(0)) p.close();
-    events.length = 0;
-  });
-  afterAll(async () => {
-    await pool.close();
-  });
+    fx.pool.createEndpoint({ localAddress: HOST, rtcpMux: true, ...(near ? { near } : {}), options: { rtcpIntervalMs: 0 } });
 
   it('sends the 770+1336 Hz pair as PCMU for the key press length; our own detector hears a 5', async () => {
     const p = await newPhone();
     const ep = await endpoint();
-    await pool.setRemote(ep.endpoint, pcmuOnly(p.port));
+    await fx.pool.setRemote(ep.endpoint, pcmuOnly(p.port));
     const started = performance.now();
-    await pool.sendDtmf(ep.endpoint, '5', 200);
+    await fx.pool.sendDtmf(ep.endpoint, '5', 200);
     const elapsed = performance.now() - started;
     expect(elapsed).toBeGreaterThan(170);
     expect(elapsed).toBeLessThan(700);
@@ -96,8 +77,8 @@ describe('in-band DTMF sending in media workers (no telephone-event)', () => {
       for (const d of detector.process(pcmOf(r), i * 20)) digits.push(d.digit);
     });
     expect(digits).toEqual(['5']);
-    expect((await pool.stats(ep.endpoint)).dtmfOut).toBe(1);
-    await pool.destroy(ep.endpoint);
+    expect((await fx.pool.stats(ep.endpoint)).dtmfOut).toBe(1);
+    await fx.pool.destroy(ep.endpoint);
   });
 
   it('mutes the relay towards the endpoint for the digit, and the relay comes back after', async () => {
@@ -105,45 +86,45 @@ describe('in-band DTMF sending in media workers (no telephone-event)', () => {
     const pb = await newPhone();
     const a = await endpoint();
     const b = await endpoint(a.endpoint);
-    await pool.setRemote(a.endpoint, pcmuOnly(pa.port));
-    await pool.setRemote(b.endpoint, pcmuOnly(pb.port));
-    await pool.connect(a.endpoint, b.endpoint);
+    await fx.pool.setRemote(a.endpoint, pcmuOnly(pa.port));
+    await fx.pool.setRemote(b.endpoint, pcmuOnly(pb.port));
+    await fx.pool.connect(a.endpoint, b.endpoint);
     void pb.stream(b.port, toneTicks(600));
     await sleep(300);
-    await pool.sendDtmf(a.endpoint, '5', 160);
+    await fx.pool.sendDtmf(a.endpoint, '5', 160);
     await sleep(300);
     const seq = runs(pa.received.map((r) => kindOf(r, 600)));
     // B's voice, then only the digit (never both in one packet), its gap, then B's voice again.
     expect(seq.map((r) => r.kind)).toEqual(['tone', 'dtmf', 'silence', 'tone']);
     expect(seq[1]!.n).toBe(8);
     expect(seq[3]!.n).toBeGreaterThan(8);
-    await pool.destroy(a.endpoint);
-    await pool.destroy(b.endpoint);
+    await fx.pool.destroy(a.endpoint);
+    await fx.pool.destroy(b.endpoint);
   });
 
   it('a play keeps running under the digit: its tone is back afterwards and it is not ended', async () => {
     const p = await newPhone();
     const ep = await endpoint();
-    await pool.setRemote(ep.endpoint, pcmuOnly(p.port));
-    await pool.play(ep.endpoint, { playId: 'moh', sources: [{ kind: 'tone', tone: 'test' }] });
+    await fx.pool.setRemote(ep.endpoint, pcmuOnly(p.port));
+    await fx.pool.play(ep.endpoint, { playId: 'moh', sources: [{ kind: 'tone', tone: 'test' }] });
     await sleep(200);
-    await pool.sendDtmf(ep.endpoint, '5', 100);
+    await fx.pool.sendDtmf(ep.endpoint, '5', 100);
     await sleep(200);
     expect(events.some((e) => e.ev === 'playDone')).toBe(false);
     const seq = runs(p.received.map((r) => kindOf(r, 1000)));
     expect(seq.map((r) => r.kind)).toEqual(['tone', 'dtmf', 'silence', 'tone']);
-    expect(await pool.stopPlay(ep.endpoint, 'moh')).toEqual({ stopped: true });
-    await pool.destroy(ep.endpoint);
+    expect(await fx.pool.stopPlay(ep.endpoint, 'moh')).toEqual({ stopped: true });
+    await fx.pool.destroy(ep.endpoint);
   });
 
   it('still sends RFC 4733 events to a far end that negotiated telephone-event', async () => {
     const p = await newPhone();
     const ep = await endpoint();
-    await pool.setRemote(ep.endpoint, { ...pcmuOnly(p.port), telephoneEventPayloadType: 101 });
-    await pool.sendDtmf(ep.endpoint, '5', 100);
+    await fx.pool.setRemote(ep.endpoint, { ...pcmuOnly(p.port), telephoneEventPayloadType: 101 });
+    await fx.pool.sendDtmf(ep.endpoint, '5', 100);
     await sleep(60);
     expect(p.received.length).toBeGreaterThan(0);
     expect(p.received.every((r) => r.payloadType === 101)).toBe(true);
-    await pool.destroy(ep.endpoint);
+    await fx.pool.destroy(ep.endpoint);
   });
 });

@@ -4,11 +4,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { goertzelPower } from '../dtmf/index.js';
 import { isWavParseError, readWavFile } from '../wav/index.js';
-import { rtpPhone, toneTicks, type RtpPhone } from '../../../test/support/rtp-phone.js';
-import { MediaWorkerPool } from './media-worker-pool.js';
+import { toneTicks } from '../../../test/support/rtp-phone.js';
+import { mediaWorkerFixture } from '../../../test/support/media-worker-fixture.js';
 import type { RemoteDescription } from './protocol.js';
 
 const HOST = '127.0.0.1';
@@ -42,27 +42,16 @@ function longestSilence(left: Int16Array, right: Int16Array): { start: number; l
 const power = (pcm: Int16Array, hz: number): number => goertzelPower(pcm, 0, pcm.length, hz, RATE);
 
 describe('recording pause/resume in media workers', () => {
-  let pool: MediaWorkerPool;
+  const fx = mediaWorkerFixture({ workers: 1, ports: '34000-34199', firstSsrc: 0x5100 });
+  const { newPhone } = fx;
   let dir: string;
-  const phones: RtpPhone[] = [];
-  let nextSsrc = 0x5100;
-  const newPhone = async (): Promise<RtpPhone> => {
-    const p = await rtpPhone(nextSsrc++);
-    phones.push(p);
-    return p;
-  };
   const endpoint = (near?: string) =>
-    pool.createEndpoint({ localAddress: HOST, rtcpMux: true, ...(near ? { near } : {}), options: { rtcpIntervalMs: 0 } });
+    fx.pool.createEndpoint({ localAddress: HOST, rtcpMux: true, ...(near ? { near } : {}), options: { rtcpIntervalMs: 0 } });
 
-  beforeAll(async () => {
-    pool = await MediaWorkerPool.start({ workers: 1, ports: '34000-34199' });
+  beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'atende-recpause-'));
   });
-  afterEach(() => {
-    for (const p of phones.splice(0)) p.close();
-  });
-  afterAll(async () => {
-    await pool.close();
+  afterAll(() => {
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -71,27 +60,27 @@ describe('recording pause/resume in media workers', () => {
     const pb = await newPhone();
     const a = await endpoint();
     const b = await endpoint(a.endpoint);
-    await pool.setRemote(a.endpoint, pcmu(pa.port));
-    await pool.setRemote(b.endpoint, pcmu(pb.port));
-    await pool.connect(a.endpoint, b.endpoint);
+    await fx.pool.setRemote(a.endpoint, pcmu(pa.port));
+    await fx.pool.setRemote(b.endpoint, pcmu(pb.port));
+    await fx.pool.connect(a.endpoint, b.endpoint);
     const path = join(dir, 'paused.wav');
     void pa.stream(a.port, toneTicks(600));
     void pb.stream(b.port, toneTicks(1400));
     await sleep(100);
     const t0 = performance.now();
-    await pool.record({ recId: 'rp', path, endpoints: [a.endpoint, b.endpoint] });
+    await fx.pool.record({ recId: 'rp', path, endpoints: [a.endpoint, b.endpoint] });
     await sleep(1000);
     const pausedAt = performance.now() - t0;
-    await pool.pauseRecord('rp');
+    await fx.pool.pauseRecord('rp');
     await sleep(300);
-    await pool.pauseRecord('rp'); // idempotent: still paused, nothing else changes
+    await fx.pool.pauseRecord('rp'); // idempotent: still paused, nothing else changes
     await sleep(700);
     const resumedAt = performance.now() - t0;
-    await pool.resumeRecord('rp');
-    await pool.resumeRecord('rp'); // idempotent too
+    await fx.pool.resumeRecord('rp');
+    await fx.pool.resumeRecord('rp'); // idempotent too
     await sleep(1000);
     const stoppedAt = performance.now() - t0;
-    const result = await pool.stopRecord('rp');
+    const result = await fx.pool.stopRecord('rp');
 
     // The file covers the whole call, paused second included (a skip would make it 1 s shorter);
     // bounds loose for command latency on a loaded machine.
@@ -126,20 +115,20 @@ describe('recording pause/resume in media workers', () => {
       expect(power(l, 600)).toBeGreaterThan(1000 * power(l, 1400));
       expect(power(r, 1400)).toBeGreaterThan(1e6);
     }
-    await pool.destroy(a.endpoint);
-    await pool.destroy(b.endpoint);
+    await fx.pool.destroy(a.endpoint);
+    await fx.pool.destroy(b.endpoint);
   });
 
   it('unknown (or already stopped) recordings are unknown_recording', async () => {
-    await expect(pool.pauseRecord('nope')).rejects.toMatchObject({ code: 'unknown_recording' });
-    await expect(pool.resumeRecord('nope')).rejects.toMatchObject({ code: 'unknown_recording' });
+    await expect(fx.pool.pauseRecord('nope')).rejects.toMatchObject({ code: 'unknown_recording' });
+    await expect(fx.pool.resumeRecord('nope')).rejects.toMatchObject({ code: 'unknown_recording' });
     const pa = await newPhone();
     const a = await endpoint();
-    await pool.setRemote(a.endpoint, pcmu(pa.port));
-    await pool.record({ recId: 'short', path: join(dir, 'short.wav'), endpoints: [a.endpoint] });
-    await pool.pauseRecord('short');
-    await pool.stopRecord('short');
-    await expect(pool.resumeRecord('short')).rejects.toMatchObject({ code: 'unknown_recording' });
-    await pool.destroy(a.endpoint);
+    await fx.pool.setRemote(a.endpoint, pcmu(pa.port));
+    await fx.pool.record({ recId: 'short', path: join(dir, 'short.wav'), endpoints: [a.endpoint] });
+    await fx.pool.pauseRecord('short');
+    await fx.pool.stopRecord('short');
+    await expect(fx.pool.resumeRecord('short')).rejects.toMatchObject({ code: 'unknown_recording' });
+    await fx.pool.destroy(a.endpoint);
   });
 });

@@ -1,11 +1,11 @@
 // A transcoding relay plays out through a jitter buffer: packets a phone sends out of order
 // reach the other phone in order, none dropped, none concealed, over real workers and UDP.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeMuLaw, encodeALaw, encodeMuLaw } from '../codec/index.js';
 import { serializeTelephoneEvents } from '../dtmf/index.js';
 import type { RtpPacket } from '../rtp/index.js';
-import { rtpPhone, type RtpPhone } from '../../../test/support/rtp-phone.js';
-import { MediaWorkerPool } from './media-worker-pool.js';
+import type { RtpPhone } from '../../../test/support/rtp-phone.js';
+import { mediaWorkerFixture } from '../../../test/support/media-worker-fixture.js';
 import type { RemoteDescription } from './protocol.js';
 
 const HOST = '127.0.0.1';
@@ -43,28 +43,16 @@ function frameIndexOf(p: RtpPacket): number {
 }
 
 describe('transcoding relay with a jitter buffer', () => {
-  let pool: MediaWorkerPool;
-  const phones: RtpPhone[] = [];
-
-  beforeAll(async () => {
-    pool = await MediaWorkerPool.start({ workers: 1, ports: '35000-35099' });
-  });
-  afterEach(() => {
-    for (const p of phones.splice(0)) p.close();
-  });
-  afterAll(async () => {
-    await pool.close();
-  });
+  const fx = mediaWorkerFixture({ workers: 1, ports: '35000-35099', firstSsrc: 0x77 });
 
   async function call(): Promise<{ a: RtpPhone; b: RtpPhone; aPort: number; bPort: number; ids: string[] }> {
-    const a = await rtpPhone(0x77);
-    const b = await rtpPhone(0x78);
-    phones.push(a, b);
-    const ea = await pool.createEndpoint({ localAddress: HOST, rtcpMux: true });
-    const eb = await pool.createEndpoint({ localAddress: HOST, rtcpMux: true, near: ea.endpoint });
-    await pool.setRemote(ea.endpoint, remote(a.port, 'PCMU'));
-    await pool.setRemote(eb.endpoint, remote(b.port, 'PCMA'));
-    expect(await pool.connect(ea.endpoint, eb.endpoint)).toEqual({ transcoding: true });
+    const a = await fx.newPhone();
+    const b = await fx.newPhone();
+    const ea = await fx.pool.createEndpoint({ localAddress: HOST, rtcpMux: true });
+    const eb = await fx.pool.createEndpoint({ localAddress: HOST, rtcpMux: true, near: ea.endpoint });
+    await fx.pool.setRemote(ea.endpoint, remote(a.port, 'PCMU'));
+    await fx.pool.setRemote(eb.endpoint, remote(b.port, 'PCMA'));
+    expect(await fx.pool.connect(ea.endpoint, eb.endpoint)).toEqual({ transcoding: true });
     return { a, b, aPort: ea.port, bPort: eb.port, ids: [ea.endpoint, eb.endpoint] };
   }
 
@@ -91,7 +79,7 @@ describe('transcoding relay with a jitter buffer', () => {
       expect(got[i]!.sequenceNumber).toBe((got[i - 1]!.sequenceNumber + 1) & 0xffff);
       expect((got[i]!.timestamp - got[i - 1]!.timestamp) >>> 0).toBe(160);
     }
-    for (const id of ids) await pool.destroy(id);
+    for (const id of ids) await fx.pool.destroy(id);
   });
 
   it('sends what it buffered before a digit, so the digit follows the audio it interrupts', async () => {
@@ -110,6 +98,6 @@ describe('transcoding relay with a jitter buffer', () => {
     const lastAudio = b.received.at(-2)!;
     expect(digit.sequenceNumber).toBe((lastAudio.sequenceNumber + 1) & 0xffff);
     expect((digit.timestamp - lastAudio.timestamp) >>> 0).toBe(160);
-    for (const id of ids) await pool.destroy(id);
+    for (const id of ids) await fx.pool.destroy(id);
   });
 });
