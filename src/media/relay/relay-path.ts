@@ -6,9 +6,9 @@
  *   SSRC, sequence, timestamps in `to`'s clock), so the far end sees one continuous stream.
  * Telephone-event packets follow when `to` negotiated telephone-event at the same clock rate
  * (payload type mapped); comfort noise only when `to` has CN and nothing is transcoded.
- * With a ticker (the worker's media clock), transcoded audio first waits in an adaptive jitter
- * buffer and is decoded in RTP order on the ticks (reordered packets put right, lost ones
- * concealed by the codec or the transcoder); a copy never waits.
+ * Transcoded audio first waits in an adaptive jitter buffer and is decoded in RTP order on the
+ * ticks of the worker's media clock (the ticker): reordered packets put right, lost ones
+ * concealed by the codec or the transcoder. A copy never waits.
  */
 import type { RandomSource } from '../../core/index.js';
 import { Transcoder } from '../codec/index.js';
@@ -22,8 +22,6 @@ export type RelayMode = 'idle' | 'copy' | 'transcode';
 // and the ring covers the rare send that waits for the socket.
 const RING = 16;
 const MAX_PACKET = 1500;
-// Lost packets concealed at most per gap; longer gaps are left to the far end's buffer.
-const MAX_CONCEAL = 3;
 
 /** Puts a relay direction on the media clock while its jitter buffer holds packets. */
 export interface RelayTicker {
@@ -51,8 +49,7 @@ export class RelayPath {
   private readonly synthSsrc: number;
   private synthSeq: number;
   private synthTs: number;
-  // Input-side continuity, for loss concealment and timestamp gaps (DTX).
-  private lastInSeq = -1;
+  // Input-side continuity, for timestamp gaps (DTX, events).
   private hasAudio = false;
   private lastWasAudio = false;
   private lastAudioTs = 0;
@@ -66,7 +63,7 @@ export class RelayPath {
     readonly from: RtpEndpoint,
     readonly to: RtpEndpoint,
     random: RandomSource,
-    private readonly ticker?: RelayTicker,
+    private readonly ticker: RelayTicker,
   ) {
     this.synthSsrc = random.bytes(4).readUInt32BE(0);
     this.synthSeq = random.int(0x10000);
@@ -115,14 +112,10 @@ export class RelayPath {
 
   /** One media tick: transcodes the buffered frames due now, in RTP order, concealing lost ones. */
   tick(nowMs: number): void {
-    const jitter = this.jitter;
-    if (this.mode !== 'transcode' || jitter === undefined) return;
-    for (let f = jitter.pop(nowMs); f; f = jitter.pop(nowMs)) {
-      this.playFrame(f.kind === 'packet' ? f.payload : null, f.timestamp, nowMs);
-    }
+    if (this.mode === 'transcode' && this.jitter !== undefined) this.playDue(this.jitter, nowMs, nowMs);
   }
 
-  /** The jitter buffer's counters and delay (transcoding with a ticker only). */
+  /** The jitter buffer's counters and delay (once transcoding). */
   jitterStats(): ReturnType<AdaptiveJitterBuffer['stats']> | undefined {
     return this.jitter?.stats();
   }
@@ -147,9 +140,7 @@ export class RelayPath {
     this.tsScale = b.clockRate / a.clockRate;
     this.inTicksPerPacket = Math.round((a.clockRate * (a.ptime ?? 20)) / 1000);
     this.inTicksMax = Math.round((a.clockRate * 120) / 1000);
-    this.lastInSeq = -1;
     this.hasAudio = false;
-    if (this.ticker === undefined) return;
     if (this.jitter === undefined) {
       this.jitter = new AdaptiveJitterBuffer({ clockRate: a.clockRate, frameMs: a.ptime ?? 20, maxDelayMs: MAX_RELAY_DELAY_MS });
     } else {
@@ -158,37 +149,18 @@ export class RelayPath {
     }
   }
 
-  /** Transcode mode: sequence bookkeeping shared by all packet kinds, then per kind. */
+  /** Transcode mode: audio waits in the jitter buffer; events go at once (their time is mapped). */
   private forwardTranscoded(packet: Buffer, view: RtpHeaderView, kind: PacketKind, nowMs: number): void {
-    const jitter = this.jitter;
-    if (jitter !== undefined) {
-      // Buffered: the jitter buffer orders audio; events go at once (their time is mapped).
-      if (kind === PacketKind.Audio) {
-        const wasEmpty = jitter.size === 0;
-        const r = jitter.put(view.ssrc, view.sequenceNumber, view.timestamp, view.marker, view.buffer, view.payloadOffset, view.payloadLength, nowMs);
-        if (r === 'duplicate' || r === 'late') this.counters.dropped++;
-        if (wasEmpty && jitter.size > 0) this.ticker!.wake(this);
-      } else if (kind === PacketKind.TelephoneEvent && this.eventPt >= 0) {
-        this.flush(jitter, nowMs);
-        this.forwardEvent(packet, view, nowMs);
-      } else this.counters.dropped++;
-      return;
-    }
-    const seq = view.sequenceNumber;
-    let lost = 0;
-    if (this.lastInSeq >= 0) {
-      const seqDelta = (seq - this.lastInSeq) & 0xffff;
-      if (seqDelta === 0 || seqDelta >= 0x8000) {
-        // Duplicate or late: its place in the output has passed.
-        this.counters.dropped++;
-        return;
-      }
-      lost = seqDelta - 1;
-    }
-    this.lastInSeq = seq;
-    if (kind === PacketKind.Audio) this.transcode(view, lost, nowMs);
-    else if (kind === PacketKind.TelephoneEvent && this.eventPt >= 0) this.forwardEvent(packet, view, nowMs);
-    else this.counters.dropped++;
+    const jitter = this.jitter!;
+    if (kind === PacketKind.Audio) {
+      const wasEmpty = jitter.size === 0;
+      const r = jitter.put(view.ssrc, view.sequenceNumber, view.timestamp, view.marker, view.buffer, view.payloadOffset, view.payloadLength, nowMs);
+      if (r === 'duplicate' || r === 'late') this.counters.dropped++;
+      if (wasEmpty && jitter.size > 0) this.ticker.wake(this);
+    } else if (kind === PacketKind.TelephoneEvent && this.eventPt >= 0) {
+      this.flush(jitter, nowMs);
+      this.forwardEvent(packet, view, nowMs);
+    } else this.counters.dropped++;
   }
 
   /**
@@ -198,9 +170,13 @@ export class RelayPath {
    */
   private flush(jitter: AdaptiveJitterBuffer, nowMs: number): void {
     if (jitter.size === 0) return;
-    const later = nowMs + MAX_RELAY_DELAY_MS * 4;
-    for (let f = jitter.pop(later); f; f = jitter.pop(later)) this.playFrame(f.kind === 'packet' ? f.payload : null, f.timestamp, nowMs);
+    this.playDue(jitter, nowMs + MAX_RELAY_DELAY_MS * 4, nowMs);
     jitter.reset();
+  }
+
+  /** Transcodes every buffered frame due by `dueMs`, in RTP order, concealing lost ones. */
+  private playDue(jitter: AdaptiveJitterBuffer, dueMs: number, nowMs: number): void {
+    for (let f = jitter.pop(dueMs); f; f = jitter.pop(dueMs)) this.playFrame(f.kind === 'packet' ? f.payload : null, f.timestamp, nowMs);
   }
 
   /** A frame out of the jitter buffer: a packet's payload, or null for a lost one to conceal. */
@@ -217,25 +193,6 @@ export class RelayPath {
     this.lastAudioTs = ts;
     this.synthTsAtLastAudio = this.synthTs;
     this.emitAll(this.transcoder!.process(payload), nowMs);
-  }
-
-  private transcode(view: RtpHeaderView, lost: number, nowMs: number): void {
-    const transcoder = this.transcoder!;
-    const ts = view.timestamp;
-    if (this.hasAudio) {
-      const tsDelta = (ts - this.lastAudioTs) >>> 0;
-      if (lost === 0 && this.lastWasAudio && tsDelta > 0 && tsDelta <= this.inTicksMax) this.inTicksPerPacket = tsDelta;
-      const concealed = Math.min(lost, MAX_CONCEAL);
-      for (let i = 0; i < concealed; i++) this.emitAll(transcoder.process(null), nowMs);
-      // Time the sender skipped beyond what we played out (DTX, events, long loss) stays a gap.
-      const gap = tsDelta - (1 + concealed) * this.inTicksPerPacket;
-      if (gap > 0 && gap < this.inTicksMax * 250) this.synthTs = (this.synthTs + Math.round(gap * this.tsScale)) >>> 0;
-    }
-    this.hasAudio = true;
-    this.lastWasAudio = true;
-    this.lastAudioTs = ts;
-    this.synthTsAtLastAudio = this.synthTs;
-    this.emitAll(transcoder.process(view.payload()), nowMs);
   }
 
   private emitAll(payloads: readonly Buffer[], nowMs: number): void {

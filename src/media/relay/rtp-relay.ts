@@ -28,14 +28,14 @@ export class RtpRelay {
   private closed = false;
 
   /**
-   * Installs itself on both endpoints; throws if either is already relayed. With a `ticker`
-   * (the worker's media clock) a transcoding direction plays out through a jitter buffer.
+   * Installs itself on both endpoints; throws if either is already relayed. `ticker` (the
+   * worker's media clock) drives a transcoding direction's jitter buffer.
    */
   constructor(
     readonly a: RtpEndpoint,
     readonly b: RtpEndpoint,
     random: RandomSource,
-    ticker?: RelayTicker,
+    ticker: RelayTicker,
   ) {
     if (a === b) throw new RangeError('cannot relay an endpoint to itself');
     if (a.forwarder || b.forwarder) throw new RangeError('endpoint already connected');
