@@ -169,14 +169,15 @@ export class UdpRtpTransport implements RtpTransport {
       return;
     }
     const now = this.clock.monotonic();
+    const looksRtcp = isRtcp(msg);
     // Only RTP may latch the RTP port (never an RTCP report, muxed or stray).
-    const mayLatch = (msg[0]! & 0xc0) === 0x80 && !isRtcp(msg);
+    const mayLatch = (msg[0]! & 0xc0) === 0x80 && !looksRtcp;
     const decision = this.rtpLatch.peek(rinfo.address, rinfo.port, rinfo.family === 'IPv6' ? 6 : 4, now, mayLatch);
     if (decision === 'drop') {
       this.droppedCount++;
       return;
     }
-    const rtcp = this.rtcpMux && isRtcp(msg);
+    const rtcp = this.rtcpMux && looksRtcp;
     const packet = this.guard ? this.guard.admit(msg, rtcp) : msg;
     if (packet === undefined) return;
     this.rtpLatch.commit(rinfo.address, rinfo.port, decision);
