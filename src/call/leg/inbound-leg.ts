@@ -87,10 +87,7 @@ export class InboundLeg extends AnchoredLeg implements Leg {
    * (from the pool's pickWorker) places it where an outgoing leg is being opened at the same time.
    */
   async ensureMedia(worker?: number): Promise<string> {
-    this.ops.assertLive();
-    const media = this.media ?? (await this.openMedia(worker));
-    this.ops.assertLive();
-    return media.endpointId;
+    return (await this.liveMedia(worker)).endpointId;
   }
 
   /** The SIP dialog of this leg once it has one (for the registry). */
@@ -290,9 +287,14 @@ export class InboundLeg extends AnchoredLeg implements Leg {
     return this.media;
   }
 
-  protected async mediaForOperation(): Promise<LegMedia> {
+  protected mediaForOperation(): Promise<LegMedia> {
+    return this.liveMedia();
+  }
+
+  /** The endpoint, opened (in `worker` if given) when it is not yet; HangupError once ended. */
+  private async liveMedia(worker?: number): Promise<LegMedia> {
     this.ops.assertLive();
-    const media = this.media ?? (await this.openMedia());
+    const media = this.media ?? (await this.openMedia(worker));
     this.ops.assertLive();
     return media;
   }
