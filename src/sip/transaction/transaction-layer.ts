@@ -20,8 +20,8 @@ export interface TransactionLayerOptions {
   random?: RandomSource;
   logger?: Logger;
   timers?: Partial<TimerConfig>;
-  /** Our sent-by for a Via added to a request that has none. */
-  viaSentBy?: (protocol: TransportProtocol) => { host: string; port: number };
+  /** Our sent-by for a Via added to a request that has none (`toward`: the target address, whose family picks our host). */
+  viaSentBy?: (protocol: TransportProtocol, toward?: string) => { host: string; port: number };
   /**
    * A new request for the TU. `tx` is undefined for an ACK (for a 2xx: no transaction, or the
    * IST in Accepted). For a CANCEL, `cancelled` is the INVITE server transaction it matches
@@ -74,7 +74,7 @@ export class TransactionLayer {
   sendRequest(req: SipRequest, target: SendTarget, handlers: ClientTransactionHandlers): ClientTransaction {
     if (this.closed) throw new Error('transaction layer is closed');
     if (req.method === 'ACK') throw new Error('ACK is not sent in a transaction; send it with MessageSender.send');
-    const branch = this.ensureBranch(req, target.protocol);
+    const branch = this.ensureBranch(req, target.protocol, target.address);
     const key = clientKey(branch, req.method);
     if (this.clients.has(key)) throw new Error(`a client transaction with branch ${branch} and method ${req.method} exists`);
     const tx = new ClientTransaction(key, req, target, handlers, {
@@ -155,11 +155,11 @@ export class TransactionLayer {
   }
 
   /** Returns the top Via's branch, adding one (or a whole Via) when missing. */
-  private ensureBranch(req: SipRequest, protocol: TransportProtocol): string {
+  private ensureBranch(req: SipRequest, protocol: TransportProtocol, toward: string): string {
     const via = topVia(req);
     if (via === undefined) {
       if (getHeaderValues(req, 'Via').length > 0) throw new Error('the top Via of the request does not parse');
-      const sentBy = this.options.viaSentBy?.(protocol);
+      const sentBy = this.options.viaSentBy?.(protocol, toward);
       if (sentBy === undefined) throw new Error('request has no Via and no viaSentBy option is set');
       const branch = newBranch(this.random);
       const host = sentBy.host.includes(':') && !sentBy.host.startsWith('[') ? `[${sentBy.host}]` : sentBy.host;
