@@ -23,7 +23,7 @@ import { ConfigWatcher } from './config-watcher.js';
 import { DatabaseBindingStore } from './database-binding-store.js';
 import { loadDigestSecret } from './digest-secret.js';
 import { ensureAdministrator } from './administrator.js';
-import { mediaAdvertisedAddress } from './media-address.js';
+import { mediaAddresses } from './media-address.js';
 
 export const USER_AGENT = 'Atende/0.1';
 export const DEFAULT_DOMAIN = 'atende.local';
@@ -143,8 +143,8 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
     await registrar.start();
     const digest = new DigestAuthenticator({ clock, random, secret: await loadDigestSecret(config.dataDir, random) });
 
-    const localContact = (protocol: TransportProtocol): string => {
-      const { host, port } = transport.viaSentBy(protocol);
+    const localContact = (protocol: TransportProtocol, toward?: string): string => {
+      const { host, port } = transport.viaSentBy(protocol, toward);
       const h = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
       return `sip:atende@${h}:${port}${protocol === 'udp' ? '' : `;transport=${protocol}`}`;
     };
@@ -153,7 +153,7 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       clock,
       random,
       logger: sipLogger,
-      viaSentBy: (p) => transport.viaSentBy(p),
+      viaSentBy: (p, toward) => transport.viaSentBy(p, toward),
       onRequest: (req, tx, inbound, cancelled) => router?.onRequest(req, tx, inbound, cancelled),
       ...(opts.sipTimers ? { timers: opts.sipTimers } : {}),
     });
@@ -162,7 +162,7 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
     const callDeps: CallSignallingDeps = {
       transactions: txLayer,
       sender: transport,
-      viaSentBy: (p) => transport.viaSentBy(p),
+      viaSentBy: (p, toward) => transport.viaSentBy(p, toward),
       localContact,
       clock,
       random,
@@ -185,8 +185,7 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       media: {
         pool: mediaPool,
         random,
-        bindAddress: config.sipBind,
-        advertisedAddress: mediaAdvertisedAddress(config.sipBind, config.publicHost),
+        addresses: mediaAddresses(config.sipBind, config.publicHost),
         // Brazilian networks are A-law (ITU region); wideband and Opus when the phone offers only those.
         codecs: ['PCMA', 'PCMU', 'G722', 'opus'],
         mediaTimeoutMs: config.mediaTimeoutSeconds * 1000,

@@ -11,6 +11,10 @@ export { InboundLeg } from './leg/inbound-leg.js';
 export { LegRegistry } from './leg/leg-registry.js';
 export type { LegDeps } from './leg/leg-deps.js';
 export { LegMedia, endpointKindForOffer, relayableVideoSections, type LegMediaConfig } from './media/leg-media.js';
+export {
+  offerAddressFamily, inboundMediaFamily, targetMediaFamily, defaultMediaFamily, MediaFamilyUnavailableError,
+  type AddressFamily, type MediaAddress, type MediaAddresses,
+} from './media/media-family.js';
 export { OutboundLeg, type OutboundLegRequest } from './leg/outbound-leg.js';
 export { originate, mediaKindForForks, OriginateError, isOriginateError, causeForStatus, type OriginateTarget, type OriginateOptions } from './leg/originate.js';
 export { bridge, BridgeError, type BridgeEnd, type BridgeOptions, type BridgeRecordOptions, type MediaConnector } from './leg/bridge.js';

@@ -63,7 +63,7 @@ export async function startLegStack(opts: { codecs?: AudioCodecName[]; mediaTime
     logger,
     registry,
     media: {
-      pool, random: cryptoRandom, bindAddress: '127.0.0.1', advertisedAddress: '127.0.0.1',
+      pool, random: cryptoRandom, addresses: { IPv4: { bind: '127.0.0.1', advertised: '127.0.0.1' } },
       codecs: opts.codecs ?? ['PCMA', 'PCMU'], mediaTimeoutMs: opts.mediaTimeoutMs ?? 0,
     },
   };

@@ -6,7 +6,9 @@
  * (488/415) is called once more with plain RTP, as PBXs with "SRTP optional" do. Pure.
  */
 import type { EndpointKind } from '../../media/worker/index.js';
+import { addressFamilyOf } from '../../sip/transport/index.js';
 import type { ForkTarget } from '../signalling/types.js';
+import { defaultMediaFamily, type AddressFamily, type MediaAddresses } from '../media/media-family.js';
 import { failurePriority, OriginateError } from './outbound-leg-state.js';
 
 function isBrowser(fork: ForkTarget): boolean {
@@ -47,6 +49,17 @@ export function legMediaKind(forks: readonly ForkTarget[], requested: EndpointKi
   return requested === 'srtp' && forks.some((f) => mediaKindForFork(f, 'srtp') !== 'srtp') ? 'rtp' : requested;
 }
 
+/**
+ * The forks one endpoint can serve: those whose address is of the first device's family (or a
+ * host name, of no known family), and that family. A device of the other family is left to a
+ * leg of its own (forkGroups splits by family).
+ */
+export function forksOfOneFamily(addresses: MediaAddresses, forks: readonly ForkTarget[]): { family: AddressFamily; forks: ForkTarget[] } {
+  const known = forks.map((f) => addressFamilyOf(f.target.address));
+  const family = known.find((k) => k !== undefined) ?? defaultMediaFamily(addresses);
+  return { family, forks: forks.filter((_, i) => known[i] === undefined || known[i] === family) };
+}
+
 /** Forks offered the same media from one endpoint (one OutboundLeg). */
 export interface ForkGroup {
   kind: EndpointKind;
@@ -58,21 +71,23 @@ export interface ForkGroup {
 /**
  * The forks split by the offer each needs. An SRTP fork is a group of its own, so that a refusal
  * of SRTP by one device retries that device alone; browsers share one WebRTC group and plain
- * devices one RTP group (a single endpoint, as before), in the order of their first fork.
+ * devices one RTP group (a single endpoint, as before), in the order of their first fork. IPv4
+ * and IPv6 devices never share a group: an endpoint and its SDP address are of one family.
  */
 export function forkGroups(forks: readonly ForkTarget[], requested?: EndpointKind): ForkGroup[] {
   const groups: ForkGroup[] = [];
-  const shared = new Map<EndpointKind, ForkGroup>();
+  const shared = new Map<string, ForkGroup>();
   for (const fork of forks) {
     const kind = mediaKindForFork(fork, requested);
     if (kind === 'srtp') {
       groups.push({ kind, forks: [fork] });
       continue;
     }
-    let group = shared.get(kind);
+    const key = `${kind}/${addressFamilyOf(fork.target.address) ?? ''}`;
+    let group = shared.get(key);
     if (group === undefined) {
       group = { kind, forks: [] };
-      shared.set(kind, group);
+      shared.set(key, group);
       groups.push(group);
     }
     group.forks.push(fork);

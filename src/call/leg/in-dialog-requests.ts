@@ -55,6 +55,8 @@ export interface SessionModificationContext {
   deps: LegDeps;
   /** The transport the leg's far end uses (our Contact for it). */
   protocol: TransportProtocol;
+  /** The far end's address (our Contact is of its family). */
+  toward: string;
   media: LegMedia | undefined;
   sessionTimer: LegSessionTimer | undefined;
   /** The far end's description says it holds us (true) or not (false). */
@@ -72,7 +74,7 @@ export async function answerSessionModification(req: SipRequest, tx: ServerTrans
     tx.respond(createResponse(req, 422, 'Session Interval Too Small', { headers: timer.headers }));
     return;
   }
-  const headers: HeaderField[] = [{ name: 'Contact', value: `<${ctx.deps.localContact(ctx.protocol)}>` }];
+  const headers: HeaderField[] = [{ name: 'Contact', value: `<${ctx.deps.localContact(ctx.protocol, ctx.toward)}>` }];
   if (timer.type === 'accept') headers.push(...timer.responseHeaders);
   let body: Buffer | undefined;
   if (req.body.length > 0 && ctx.media !== undefined) {

@@ -10,6 +10,7 @@ import { AnswerRetransmitter } from '../signalling/answer-retransmitter.js';
 import { CallerLeg } from '../signalling/caller-leg.js';
 import { LegSessionTimer } from '../signalling/leg-session-timer.js';
 import { endpointKindForOffer, LegMedia } from '../media/leg-media.js';
+import { inboundMediaFamily } from '../media/media-family.js';
 import { AnchoredLeg } from './anchored-leg.js';
 import { sendBye } from './leg-bye.js';
 import { answerSessionModification, dispatchInDialogRequest, holdTransition } from './in-dialog-requests.js';
@@ -188,7 +189,7 @@ export class InboundLeg extends AnchoredLeg implements Leg {
     dispatchInDialogRequest(req, tx, {
       bye: () => this.finish('normal'),
       modify: (r, t) => void answerSessionModification(r, t, {
-        deps: this.deps, protocol: this.uas.target.protocol, media: this.media, sessionTimer: this.sessionTimer,
+        deps: this.deps, protocol: this.uas.target.protocol, toward: this.uas.target.address, media: this.media, sessionTimer: this.sessionTimer,
         onHold: (held) => this.noteHold(held),
       }),
       digit: (d) => this.deliverDigit(d, 'info'),
@@ -268,9 +269,21 @@ export class InboundLeg extends AnchoredLeg implements Leg {
   }
 
   private openMedia(worker?: number): Promise<LegMedia> {
-    // The offer in the INVITE decides plain RTP, SDES-SRTP or WebRTC (a late offer gets plain RTP).
-    const kind = this.offeredInInvite ? endpointKindForOffer(this.tx.request.body.toString('utf8')) : 'rtp';
-    this.mediaOpening ??= LegMedia.open(this.deps.media, worker !== undefined ? { worker } : undefined, kind).then((media) => {
+    if (this.mediaOpening !== undefined) return this.mediaOpening;
+    // The offer in the INVITE decides plain RTP, SDES-SRTP or WebRTC (a late offer gets plain RTP),
+    // and the address family of our endpoint (its c=; a late offer: where the INVITE came from).
+    const offer = this.offeredInInvite ? this.tx.request.body.toString('utf8') : undefined;
+    const kind = offer !== undefined ? endpointKindForOffer(offer) : 'rtp';
+    const family = inboundMediaFamily(this.deps.media.addresses, offer, this.uas.target.address);
+    if (this.deps.media.addresses[family] === undefined) {
+      this.deps.logger.info({ leg: this.id, family }, 'no media address of the offer\'s family');
+      if (this.endCause === undefined) {
+        this.uas.respond(488, 'Not Acceptable Here');
+        this.finish('failed');
+      }
+      return Promise.reject(new HangupError('failed'));
+    }
+    this.mediaOpening = LegMedia.open(this.deps.media, worker !== undefined ? { worker } : undefined, kind, family).then((media) => {
       this.media = media;
       this.unsubscribeMedia = media.onEvent((ev) => {
         if (ev.type === 'dtmf') this.deliverDigit(ev.digit, ev.source);

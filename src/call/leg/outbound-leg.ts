@@ -13,7 +13,7 @@ import { LegSessionTimer } from '../signalling/leg-session-timer.js';
 import type { EndpointKind } from '../../media/worker/index.js';
 import type { ForkTarget } from '../signalling/types.js';
 import { LegMedia } from '../media/leg-media.js';
-import { legMediaKind } from './fork-media.js';
+import { forksOfOneFamily, legMediaKind } from './fork-media.js';
 import type { MediaBridgeable, MediaConnector } from './bridge.js';
 import { HangupError } from './hangup-error.js';
 import { AnchoredLeg } from './anchored-leg.js';
@@ -117,10 +117,16 @@ export class OutboundLeg extends AnchoredLeg implements Leg, MediaBridgeable {
    * (`override`: a class's static side inherits Function.prototype.call, which this shadows.)
    */
   static override async call(deps: LegDeps, request: OutboundLegRequest): Promise<OutboundLeg> {
-    const media = await LegMedia.open(deps.media, request.near, legMediaKind(request.forks, request.mediaKind));
+    // One endpoint, so one address family: the first device's (originate groups forks by family).
+    const { family, forks } = forksOfOneFamily(deps.media.addresses, request.forks);
+    if (deps.media.addresses[family] === undefined || forks.length === 0) {
+      deps.logger.info({ family }, 'no media address of the callee\'s family');
+      throw new OriginateError('failed', 488);
+    }
+    const media = await LegMedia.open(deps.media, request.near, legMediaKind(forks, request.mediaKind), family);
     let leg: OutboundLeg;
     try {
-      leg = new OutboundLeg(deps, media, request);
+      leg = new OutboundLeg(deps, media, forks.length === request.forks.length ? request : { ...request, forks });
     } catch (err) {
       // Nothing was sent (e.g. no listener for the target's transport): the endpoint goes too.
       await media.close();
@@ -210,7 +216,7 @@ export class OutboundLeg extends AnchoredLeg implements Leg, MediaBridgeable {
       bye: () => this.dispatch({ type: 'remote-bye' }),
       modify: (r, t) => {
         answerSessionModification(r, t, {
-          deps: this.deps, protocol: fork.target.protocol, media: this.media, sessionTimer: this.sessionTimer,
+          deps: this.deps, protocol: fork.target.protocol, toward: fork.target.address, media: this.media, sessionTimer: this.sessionTimer,
           onHold: (held) => this.noteHold(held),
         }).catch((err: unknown) => {
           this.deps.logger.warn({ err, leg: this.id }, 'session modification failed');

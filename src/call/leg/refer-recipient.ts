@@ -98,7 +98,7 @@ export class ReferRecipient {
         accepted = true;
         const headers: HeaderField[] = [];
         const side = this.opts.side();
-        if (side !== undefined) headers.push({ name: 'Contact', value: `<${this.opts.deps.localContact(side.target.protocol)}>` });
+        if (side !== undefined) headers.push({ name: 'Contact', value: `<${this.opts.deps.localContact(side.target.protocol, side.target.address)}>` });
         if (!subscription) headers.push({ name: 'Refer-Sub', value: 'false' });
         tx.respond(createResponse(req, 202, 'Accepted', { headers }));
         if (subscription) void this.notify(eventId, 100, 'Trying');

@@ -24,14 +24,17 @@ import {
   type SessionDescription,
 } from '../../sdp/index.js';
 import type { LegStats, PlayItem, PlayOptions, PlayResult } from '../leg/leg-types.js';
+import { defaultMediaFamily, MediaFamilyUnavailableError, type AddressFamily, type MediaAddresses } from './media-family.js';
+import { parseRemembered } from './remembered-offer.js';
 
 export interface LegMediaConfig {
   pool: MediaWorkerPool;
   random: RandomSource;
-  /** Where our RTP sockets bind. */
-  bindAddress: string;
-  /** The address written in our SDP (c=); the bind address unless it is a wildcard. */
-  advertisedAddress: string;
+  /**
+   * Where our RTP sockets bind and the address our SDP (c=) gives, per address family: each
+   * leg uses the family of its far end (media-family.ts). A family left out is not served.
+   */
+  addresses: MediaAddresses;
   /** Codecs we terminate, best first. */
   codecs: readonly AudioCodecName[];
   /**
@@ -47,17 +50,6 @@ export type LegMediaEvent =
   | { type: 'dtmf'; digit: string; source: 'rfc4733' | 'inband' }
   | { type: 'timeout' }
   | { type: 'error'; message: string };
-
-// An inbound leg reads its INVITE's offer twice in a row (which endpoint kind, then the
-// answer): the last parse is remembered so the SDP is parsed once per call.
-let lastParse: { text: string; parsed: ReturnType<typeof parseSessionDescription> } | undefined;
-
-function parseRemembered(text: string): ReturnType<typeof parseSessionDescription> {
-  if (lastParse !== undefined && lastParse.text === text) return lastParse.parsed;
-  const parsed = parseSessionDescription(text);
-  lastParse = { text, parsed };
-  return parsed;
-}
 
 /**
  * The endpoint kind an offer needs: WebRTC (ICE, DTLS-SRTP) for UDP/TLS/RTP/SAVPF, SDES-SRTP for
@@ -170,6 +162,10 @@ export class LegMedia {
     private readonly cfg: LegMediaConfig,
     private readonly binding: EndpointBinding,
     readonly kind: EndpointKind,
+    /** The far end's address family, which our endpoint's address is of. */
+    readonly family: AddressFamily,
+    /** The address our SDP gives (c=, ICE candidate). */
+    private readonly advertised: string,
   ) {
     this.endpointId = binding.endpoint;
     this.port = binding.port;
@@ -180,17 +176,26 @@ export class LegMedia {
   /**
    * Opens the endpoint (an RTP port) in the worker of `near` when given (an endpoint, or a worker
    * picked by the pool beforehand to open two endpoints at once). `kind`: plain RTP,
-   * SDES-SRTP (RFC 4568) or WebRTC (ICE-lite, DTLS-SRTP): see `endpointKindForOffer`.
+   * SDES-SRTP (RFC 4568) or WebRTC (ICE-lite, DTLS-SRTP): see `endpointKindForOffer`. `family`:
+   * the far end's address family (media-family.ts); MediaFamilyUnavailableError when we have
+   * no media address of it.
    */
-  static async open(cfg: LegMediaConfig, near?: string | { worker: number }, kind: EndpointKind = 'rtp'): Promise<LegMedia> {
+  static async open(
+    cfg: LegMediaConfig,
+    near?: string | { worker: number },
+    kind: EndpointKind = 'rtp',
+    family: AddressFamily = defaultMediaFamily(cfg.addresses),
+  ): Promise<LegMedia> {
+    const address = cfg.addresses[family];
+    if (address === undefined) throw new MediaFamilyUnavailableError(family);
     const binding = await cfg.pool.createEndpoint({
-      localAddress: cfg.bindAddress,
+      localAddress: address.bind,
       kind,
       ...(typeof near === 'string' ? { near } : near !== undefined ? { worker: near.worker } : {}),
       ...(kind === 'webrtc' ? { rtcpMux: true } : {}),
       options: { mediaTimeoutMs: cfg.mediaTimeoutMs },
     });
-    return new LegMedia(cfg, binding, kind);
+    return new LegMedia(cfg, binding, kind, family, address.advertised);
   }
 
   /** What our SDP says about transport security for this endpoint's kind. */
@@ -215,7 +220,7 @@ export class LegMedia {
       candidates: c === undefined ? [] : [{
         foundation: String(c.foundation), component: c.component, transport: c.transport, priority: c.priority,
         // A wildcard bind is reached on the address we advertise (same port).
-        address: this.cfg.advertisedAddress, port: c.port, type: c.type,
+        address: this.advertised, port: c.port, type: c.type,
       }],
     };
   }
@@ -239,7 +244,7 @@ export class LegMedia {
     const offer = parseRemembered(offerText);
     if (isSdpParseError(offer)) return { ok: false, reason: `unreadable SDP: ${offer.reason}` };
     const answer = createAnswer(offer, {
-      address: this.cfg.advertisedAddress,
+      address: this.advertised,
       port: this.port,
       codecs: this.cfg.codecs,
       direction: this.direction,
@@ -266,7 +271,7 @@ export class LegMedia {
   offer(): string {
     this.beforeOffer = { localSdp: this.localSdp, direction: this.direction };
     const sdp = createOffer({
-      address: this.cfg.advertisedAddress,
+      address: this.advertised,
       port: this.port,
       codecs: this.cfg.codecs.map((name) => ({ name })),
       telephoneEvent: { pt: 101 },

@@ -6,7 +6,7 @@ import type { CallSignallingDeps } from './types.js';
 /** Sends an ACK for a 2xx outside any transaction, with a Via of its own (RFC 3261 13.2.2.4, 17.1.1.3). */
 export function sendAck(deps: CallSignallingDeps, ack: SipRequest, target: SendTarget): void {
   if (!ack.headers.some((h) => h.name === 'Via')) {
-    const sentBy = deps.viaSentBy(target.protocol);
+    const sentBy = deps.viaSentBy(target.protocol, target.address);
     const host = sentBy.host.includes(':') && !sentBy.host.startsWith('[') ? `[${sentBy.host}]` : sentBy.host;
     addHeader(
       ack,

@@ -57,7 +57,7 @@ export class CalleeFork {
       { name: 'To', value: to },
       { name: 'Call-ID', value: callIdValue },
       { name: 'CSeq', value: '1 INVITE' },
-      { name: 'Contact', value: `<${deps.localContact(target.protocol)}>` },
+      { name: 'Contact', value: `<${deps.localContact(target.protocol, target.address)}>` },
       { name: 'Allow', value: ALLOWED_METHODS },
       // We PRACK reliable provisionals and keep a session timer of our own on this leg.
       ...sessionTimerRequestHeaders(deps.sessionTimer).filter((h) => h.name !== 'Supported'),

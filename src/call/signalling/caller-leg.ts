@@ -133,7 +133,7 @@ export class CallerLeg {
     const dialogForming = status > 100 && status < 300;
     if (dialogForming) {
       for (const rr of getHeaderValues(this.request, 'Record-Route')) headers.push({ name: 'Record-Route', value: rr });
-      headers.push({ name: 'Contact', value: `<${this.deps.localContact(this.target.protocol)}>` });
+      headers.push({ name: 'Contact', value: `<${this.deps.localContact(this.target.protocol, this.target.address)}>` });
     }
     if (status >= 200 && status < 300) {
       headers.push({ name: 'Allow', value: ALLOWED_METHODS }, { name: 'Supported', value: SUPPORTED_EXTENSIONS });

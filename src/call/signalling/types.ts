@@ -10,9 +10,13 @@ export interface CallSignallingDeps {
   transactions: TransactionLayer;
   /** ACKs for 2xx travel outside transactions (RFC 3261 13.2.2.4). */
   sender: MessageSender;
-  viaSentBy(protocol: TransportProtocol): { host: string; port: number };
-  /** Our Contact URI on a transport, e.g. `sip:atende@192.0.2.1:5060;transport=tcp`. */
-  localContact(protocol: TransportProtocol): string;
+  /** Our Via sent-by on a transport, for a message to `toward` (its address family picks our host). */
+  viaSentBy(protocol: TransportProtocol, toward?: string): { host: string; port: number };
+  /**
+   * Our Contact URI on a transport, e.g. `sip:atende@192.0.2.1:5060;transport=tcp`, for a
+   * message to `toward`: an IPv6 device is given an IPv6 Contact, an IPv4 one an IPv4 Contact.
+   */
+  localContact(protocol: TransportProtocol, toward?: string): string;
   clock: Clock;
   random: RandomSource;
   logger: Logger;

@@ -11,3 +11,5 @@ export { routeResponse, protocolOfViaTransport, viaTransportOf, defaultPort } fr
 export type { ResponseRoute } from './response-routing.js';
 export { StreamFramer, defaultStreamFramerLimits } from './stream-framer.js';
 export type { StreamFrame, StreamFramerLimits } from './stream-framer.js';
+export { addressFamilyOf, plainAddress } from './address-family.js';
+export type { AddressFamily } from './address-family.js';

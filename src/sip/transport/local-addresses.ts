@@ -1,6 +1,7 @@
 /** Which addresses a listener answers on, and which host it advertises in Via sent-by. */
 import { isIPv6 } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import { addressFamilyOf, type AddressFamily } from './address-family.js';
 import type { TransportAddress } from './types.js';
 
 export function isWildcardAddress(address: string): boolean {
@@ -31,9 +32,30 @@ export function expandWildcard(bound: TransportAddress): TransportAddress[] {
   return addresses.map((address) => ({ ...bound, address }));
 }
 
-/** The host to put in Via sent-by: the public host if configured, else the bound (or first interface) address. */
-export function advertisedHost(bound: TransportAddress, publicHost?: string): string {
-  if (publicHost !== undefined && publicHost !== '') return publicHost;
-  const host = isWildcardAddress(bound.address) ? (expandWildcard(bound)[0]?.address ?? '127.0.0.1') : bound.address;
+/**
+ * The host to put in Via sent-by (and our Contact) for a peer of `family`: the public host if
+ * configured (unless it is an address of the other family), else the bound address, else for a
+ * wildcard bind the first interface address of that family ("::" serves both families; without
+ * `family`, the first of either). Bracketed when IPv6.
+ */
+export function advertisedHost(bound: TransportAddress, publicHost?: string, family?: AddressFamily): string {
+  if (publicHost !== undefined && publicHost !== '') {
+    const publicFamily = addressFamilyOf(publicHost);
+    if (family === undefined || publicFamily === undefined || publicFamily === family) return publicHost;
+  }
+  let host = bound.address;
+  if (isWildcardAddress(bound.address)) {
+    const servesIPv6 = bound.address === '::';
+    if (family === 'IPv6' && servesIPv6) host = interfaceAddresses(true)[0] ?? '::1';
+    else if (family === 'IPv4') host = interfaceAddresses(false)[0] ?? '127.0.0.1';
+    else host = expandWildcard(bound)[0]?.address ?? '127.0.0.1';
+  }
   return isIPv6(host) ? `[${host}]` : host;
+}
+
+/** Whether a socket bound to `address` reaches peers of `family` ("::" is dual-stack on Linux). */
+export function servesFamily(address: string, family: AddressFamily): boolean {
+  if (address === '::') return true;
+  if (isWildcardAddress(address)) return family === 'IPv4';
+  return addressFamilyOf(address) === family;
 }

@@ -12,7 +12,8 @@ import { cryptoRandom, type RandomSource } from '../../core/random.js';
 import { serializeMessage, topVia, type SipMessage } from '../message/index.js';
 import { ConnectionTable, type Connection } from './connection-table.js';
 import { readInbound, rejectionForBrokenStream } from './inbound-message.js';
-import { advertisedHost, expandWildcard } from './local-addresses.js';
+import { addressFamilyOf } from './address-family.js';
+import { advertisedHost, expandWildcard, servesFamily } from './local-addresses.js';
 import { routeResponse, unbracketHost } from './response-routing.js';
 import type { ConnectionEvents } from './stream-connection.js';
 import { ConnectionDialer } from './connection-dialer.js';
@@ -85,7 +86,7 @@ export class TransportLayer implements MessageSender {
   private closed = false;
 
   private readonly warningHosts = new Map<TransportProtocol, string>();
-  private readonly sentBy = new Map<TransportProtocol, { host: string; port: number }>();
+  private readonly sentBy = new Map<string, { host: string; port: number }>();
 
   constructor(private readonly options: TransportLayerOptions) {
     this.clock = options.clock ?? systemClock;
@@ -173,15 +174,23 @@ export class TransportLayer implements MessageSender {
     return this.table.get(connectionId) !== undefined;
   }
 
-  /** Host and port for Via sent-by on `protocol` (IPv6 hosts bracketed). Throws if not listening on it. */
-  viaSentBy(protocol: TransportProtocol): { host: string; port: number } {
+  /**
+   * Host and port for Via sent-by (and our Contact) on `protocol` (IPv6 hosts bracketed), for a
+   * message going `toward` that address: an IPv6 peer gets an IPv6 host, an IPv4 one (mapped
+   * or not) an IPv4 host. Throws if not listening on the protocol.
+   */
+  viaSentBy(protocol: TransportProtocol, toward?: string): { host: string; port: number } {
+    const family = toward === undefined ? undefined : addressFamilyOf(toward);
     // Asked for every request we send (Via, Contact): cached until the listeners change.
-    const cached = this.sentBy.get(protocol);
+    const key = family === undefined ? protocol : `${protocol}/${family}`;
+    const cached = this.sentBy.get(key);
     if (cached !== undefined) return { host: cached.host, port: cached.port };
-    const bound = this.boundAddresses().find((a) => a.protocol === protocol);
+    const candidates = this.boundAddresses().filter((a) => a.protocol === protocol);
+    // Of several listeners, one that serves the peer's family ("::" serves both).
+    const bound = (family === undefined ? undefined : candidates.find((a) => servesFamily(a.address, family))) ?? candidates[0];
     if (!bound) throw new TransportError(`Not listening on ${protocol}`);
-    const sentBy = { host: advertisedHost(bound, this.options.publicHost), port: bound.port };
-    this.sentBy.set(protocol, sentBy);
+    const sentBy = { host: advertisedHost(bound, this.options.publicHost, family), port: bound.port };
+    this.sentBy.set(key, sentBy);
     return { host: sentBy.host, port: sentBy.port };
   }
 
@@ -383,3 +392,4 @@ export class TransportLayer implements MessageSender {
     return this.udp.find((u) => u.isIPv6 === ipv6) ?? this.udp[0];
   }
 }
+
