@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TransportProtocol } from '../../sip/transport/types.js';
 import type { ForkTarget } from '../signalling/types.js';
-import { combinedFailure, forkGroups, legMediaKind, mediaKindForFork, mediaKindForForks, plainRtpRetry } from './fork-media.js';
+import { combinedFailure, forkGroups, forksOfOneFamily, legMediaKind, mediaKindForFork, mediaKindForForks, plainRtpRetry } from './fork-media.js';
 import { OriginateError } from './outbound-leg-state.js';
 
 function fork(protocol: TransportProtocol, uri = `sip:1002@192.0.2.${protocol.length}:5060`): ForkTarget {
@@ -82,5 +82,27 @@ describe('the plain-RTP retry of a device that refuses SRTP', () => {
     expect(combinedFailure([gone, refused])).toBe(refused);
     expect(combinedFailure([new OriginateError('failed'), gone]).status).toBe(480);
     expect(combinedFailure([]).cause).toBe('unavailable');
+  });
+});
+
+describe('the address family of the devices of an outgoing call', () => {
+  const at = (address: string, protocol: TransportProtocol = 'udp'): ForkTarget =>
+    ({ requestUri: `sip:1002@${address}`, target: { protocol, address, port: 5060 } });
+  const both = { IPv4: { bind: '0.0.0.0', advertised: '192.0.2.1' }, IPv6: { bind: '::', advertised: '2001:db8::1' } };
+
+  it('rings IPv4 and IPv6 devices from endpoints of their own family', () => {
+    const groups = forkGroups([at('192.0.2.10'), at('2001:db8::10'), at('192.0.2.11'), at('::ffff:192.0.2.12')]);
+    expect(groups.map((g) => g.forks.map((f) => f.target.address))).toEqual([
+      ['192.0.2.10', '192.0.2.11', '::ffff:192.0.2.12'],
+      ['2001:db8::10'],
+    ]);
+  });
+
+  it('serves from one endpoint the first device\'s family (and host names), leaving the others out', () => {
+    const mixed = forksOfOneFamily(both, [at('2001:db8::10'), at('192.0.2.10'), at('trunk.example.com')]);
+    expect(mixed.family).toBe('IPv6');
+    expect(mixed.forks.map((f) => f.target.address)).toEqual(['2001:db8::10', 'trunk.example.com']);
+    expect(forksOfOneFamily(both, [at('trunk.example.com')]).family).toBe('IPv4');
+    expect(forksOfOneFamily({ IPv6: both.IPv6 }, [at('trunk.example.com')]).family).toBe('IPv6');
   });
 });
