@@ -64,10 +64,11 @@ export class OriginateRace<L extends RacingLeg> {
     try {
       leg = await this.open(group, (l) => this.ringing(l));
     } catch (err) {
-      // No media endpoint (pool closed, no port, `near` gone): nothing was sent to this group.
+      // No media endpoint (pool closed, no port, `near` gone; 488: no media address of the
+      // devices' family): nothing was sent to this group.
       this.opening--;
       this.logger.warn({ err, kind: group.kind }, 'no media endpoint for an outbound leg');
-      this.failures.push(new OriginateError('failed'));
+      this.failures.push(isOriginateError(err) ? err : new OriginateError('failed'));
       this.check();
       return;
     }

@@ -43,6 +43,8 @@ export interface BaresipOptions {
   extraConfig?: string[];
   /** Extra account parameters, e.g. 'mediaenc=srtp' (SDES-SRTP, needs `module srtp.so` in extraConfig). */
   accountParams?: string[];
+  /** The address SIP and RTP use (default 127.0.0.1); an IPv6 one (e.g. '::1') runs baresip IPv6-only (-6). */
+  listenAddress?: string;
 }
 
 export interface Baresip {
@@ -67,15 +69,17 @@ export interface Baresip {
 
 export function baresipConfig(o: {
   sipPort: number; rtpPorts: string; ctrlPort: number; audioSource: string; device: string;
-  recordDir?: string; caFile?: string; extra?: string[];
+  recordDir?: string; caFile?: string; extra?: string[]; listenAddress?: string;
 }): string {
+  const address = o.listenAddress ?? '127.0.0.1';
+  const hostPort = address.includes(':') ? `[${address}]:${o.sipPort}` : `${address}:${o.sipPort}`;
   const audioSource = o.audioSource.startsWith('ausine,') ? o.audioSource : `aufile,${o.audioSource}`;
   const lines = [
     'poll_method epoll',
-    `sip_listen 127.0.0.1:${o.sipPort}`,
+    `sip_listen ${hostPort}`,
     ...(o.caFile !== undefined ? [`sip_cafile ${o.caFile}`] : []),
     // Without this the SDP carries the host's first interface address.
-    'net_interface 127.0.0.1',
+    `net_interface ${address}`,
     `rtp_ports ${o.rtpPorts}`,
     'rtp_timeout 0',
     `audio_player aubridge,${o.device}`,
@@ -126,6 +130,7 @@ export async function startBaresip(o: BaresipOptions): Promise<Baresip> {
     sipPort, rtpPorts: await rtpPorts, ctrlPort, audioSource: o.audioSource ?? 'ausine,440',
     device: `sink-${sipPort}`, ...(o.recordDir !== undefined ? { recordDir: o.recordDir } : {}),
     ...(o.caFile !== undefined ? { caFile: o.caFile } : {}), ...(o.extraConfig !== undefined ? { extra: o.extraConfig } : {}),
+    ...(o.listenAddress !== undefined ? { listenAddress: o.listenAddress } : {}),
   }));
   const account = baresipAccount({
     user: o.user, password: o.password, registrar: o.registrar, transport,
@@ -137,7 +142,7 @@ export async function startBaresip(o: BaresipOptions): Promise<Baresip> {
   await writeFile(join(dir, 'accounts'), '');
   await writeFile(join(dir, 'contacts'), '');
 
-  const proc = spawnPeer('baresip', ['-f', dir]);
+  const proc = spawnPeer('baresip', ['-f', dir, ...(o.listenAddress?.includes(':') === true ? ['-6'] : [])]);
   const output = collectText(proc.child?.stdout);
   const errors = collectText(proc.child?.stderr);
   let control: BaresipControl;
