@@ -8,6 +8,7 @@ import { createResponse, getHeader, type HeaderField, type SipRequest } from '..
 import type { ServerTransaction } from '../../sip/transaction/index.js';
 import type { TransportProtocol } from '../../sip/transport/types.js';
 import type { LegMedia } from '../media/leg-media.js';
+import { offerAddressFamily } from '../media/media-family.js';
 import type { LegSessionTimer } from '../signalling/leg-session-timer.js';
 import { parseInfoDigit } from './info-digit.js';
 import type { LegDeps } from './leg-deps.js';
@@ -78,7 +79,14 @@ export async function answerSessionModification(req: SipRequest, tx: ServerTrans
   if (timer.type === 'accept') headers.push(...timer.responseHeaders);
   let body: Buffer | undefined;
   if (req.body.length > 0 && ctx.media !== undefined) {
-    const outcome = await ctx.media.answer(req.body.toString('utf8'));
+    const offer = req.body.toString('utf8');
+    // The endpoint and our SDP address are of one family: a far end moving to the other is refused.
+    const family = offerAddressFamily(offer);
+    if (family !== undefined && family !== ctx.media.family) {
+      tx.respond(createResponse(req, 488, 'Not Acceptable Here'));
+      return;
+    }
+    const outcome = await ctx.media.answer(offer);
     if (!outcome.ok) {
       tx.respond(createResponse(req, 488, 'Not Acceptable Here'));
       return;

@@ -19,6 +19,8 @@ describe('the address family of a leg\'s media', () => {
     expect(offerAddressFamily(offer(undefined, 'c=IN IP6 ::ffff:192.0.2.7'))).toBe('IPv4');
     expect(offerAddressFamily(offer(undefined, 'c=IN IP6 media.example.com'))).toBe('IPv6');
     expect(offerAddressFamily('not sdp')).toBeUndefined();
+    expect(offerAddressFamily(offer('c=IN IP4 0.0.0.0', undefined))).toBeUndefined();
+    expect(inboundMediaFamily(both, offer('c=IN IP4 0.0.0.0', undefined), '::1')).toBe('IPv6');
   });
 
   it('takes an inbound leg\'s family from its offer, else (late offer) from where the INVITE came from', () => {

@@ -35,14 +35,15 @@ export function defaultMediaFamily(addresses: MediaAddresses): AddressFamily {
 /**
  * The family of the far end of an offer: the c= of its first audio section in use (media
  * level, else session level). A mapped IPv4 address (`IN IP6 ::ffff:192.0.2.1`) counts as IPv4.
- * Undefined when unreadable or without a connection address.
+ * Undefined when unreadable, without a connection address or with an unspecified one.
  */
 export function offerAddressFamily(offerText: string): AddressFamily | undefined {
   const offer = parseRemembered(offerText);
   if (isSdpParseError(offer)) return undefined;
   const audio = offer.media.find((m) => m.kind === 'audio' && m.port !== 0) ?? offer.media.find((m) => m.port !== 0);
   const connection = audio?.connection ?? offer.connection;
-  if (connection === undefined) return undefined;
+  // An unspecified address (RFC 2543 hold, c=IN IP4 0.0.0.0) says nothing of where the far end is.
+  if (connection === undefined || connection.address === '0.0.0.0' || connection.address === '::') return undefined;
   return addressFamilyOf(connection.address) ?? (connection.addressType === 'IP6' ? 'IPv6' : 'IPv4');
 }
 
