@@ -375,6 +375,10 @@ export class OutboundLeg extends AnchoredLeg implements Leg, MediaBridgeable {
     this.unsubscribeMedia?.();
     this.mediaClosed = this.media.close();
     this.deps.registry.forget(this);
+    // An answered INVITE lingers 32 s (Timer M) for 2xx retransmissions; the ended leg need
+    // not live that long with it. Forks still ringing keep listening: a 2xx racing our CANCEL
+    // must still get its ACK and BYE.
+    for (const fork of this.forks.values()) if (fork.tx?.state === 'Accepted') fork.tx.detach();
     const wait = this.answerWait;
     this.answerWait = undefined;
     wait?.reject(new OriginateError(cause, status ?? this.failStatus));

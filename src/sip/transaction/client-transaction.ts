@@ -42,6 +42,8 @@ export interface ClientTransactionDeps {
 
 export type ClientTransactionState = InviteClientState | NonInviteClientState;
 
+const DETACHED: ClientTransactionHandlers = { onFinal: () => undefined };
+
 export class ClientTransaction {
   private readonly runner: TransactionRunner<InviteClientState, ClientEvent> | TransactionRunner<NonInviteClientState, ClientEvent>;
   private ack: SipRequest | undefined;
@@ -55,7 +57,7 @@ export class ClientTransaction {
     readonly key: string,
     readonly request: SipRequest,
     readonly target: SendTarget,
-    private readonly handlers: ClientTransactionHandlers,
+    private handlers: ClientTransactionHandlers,
     private readonly deps: ClientTransactionDeps,
   ) {
     const execute = (effect: TransactionEffect): void => this.execute(effect);
@@ -81,6 +83,17 @@ export class ClientTransaction {
   /** A response matched this transaction (RFC 3261 17.1.3). */
   receiveResponse(res: SipResponse): void {
     this.runner.dispatch({ type: 'response', response: res });
+    // Completed only absorbs retransmissions: the TU (a leg, its whole call) need not stay
+    // reachable from the transaction for Timer D's 32 s.
+    if (this.runner.state === 'Completed' || this.runner.isTerminated) this.handlers = DETACHED;
+  }
+
+  /**
+   * The TU stops listening (its dialog is over): later responses are absorbed here. An INVITE
+   * in Accepted otherwise keeps its TU for Timer M (32 s) to hand it 2xx retransmissions.
+   */
+  detach(): void {
+    this.handlers = DETACHED;
   }
 
   /**

@@ -1,15 +1,17 @@
 /** Test harness for the transaction layer: a ManualClock, a recording MessageSender and message builders. */
 import { ManualClock } from '../../core/clock.js';
 import { seededRandom } from '../../core/random.js';
-import { createRequest, createResponse } from '../message/index.js';
+import { createRequest, createResponse, isParseError, parseMessage, serializeMessage } from '../message/index.js';
 import type { SipMessage, SipRequest, SipResponse } from '../message/types.js';
-import type { InboundMessage, MessageSender, SendTarget, TransportProtocol } from '../transport/types.js';
+import type { InboundMessage, MessageSender, PreparedResponse, SendTarget, TransportProtocol } from '../transport/types.js';
 import { TransportError } from '../transport/transport-error.js';
 import type { ServerTransaction } from './server-transaction.js';
 import { TransactionLayer } from './transaction-layer.js';
 
 export interface SentRecord {
   message: SipMessage;
+  /** The bytes, for a response sent prepared. */
+  bytes?: Buffer;
   target?: SendTarget;
   inbound?: InboundMessage;
   at: number;
@@ -19,6 +21,8 @@ export interface SentRecord {
 export class RecordingSender implements MessageSender {
   readonly sent: SentRecord[] = [];
   fail = false;
+  /** How many responses were serialized (prepareResponse calls). */
+  prepared = 0;
 
   constructor(private readonly clock: ManualClock) {}
 
@@ -30,6 +34,25 @@ export class RecordingSender implements MessageSender {
   sendResponse(message: SipMessage, inbound?: InboundMessage): Promise<void> {
     this.sent.push({ message, inbound, at: this.clock.now() });
     return this.fail ? Promise.reject(new TransportError('connection closed')) : Promise.resolve();
+  }
+
+  /** Prepared bytes remember their message and inbound, so the record reads as sendResponse's. */
+  private readonly preparedFrom = new WeakMap<Buffer, { message: SipMessage; inbound?: InboundMessage }>();
+
+  prepareResponse(message: SipMessage, inbound?: InboundMessage): PreparedResponse | TransportError {
+    this.prepared++;
+    const bytes = serializeMessage(message);
+    this.preparedFrom.set(bytes, inbound === undefined ? { message } : { message, inbound });
+    return { bytes, target: { protocol: inbound?.source.protocol ?? 'udp', address: inbound?.source.address ?? '', port: inbound?.source.port ?? 0 } };
+  }
+
+  sendPrepared(prepared: PreparedResponse): Promise<void> {
+    const from = this.preparedFrom.get(prepared.bytes);
+    const message = from?.message ?? parseMessage(prepared.bytes);
+    if (isParseError(message)) return Promise.reject(new TransportError('unparsable prepared response'));
+    const sent = this.sendResponse(message, from?.inbound);
+    this.sent[this.sent.length - 1]!.bytes = prepared.bytes;
+    return sent;
   }
 
   isReliable(protocol: TransportProtocol): boolean {

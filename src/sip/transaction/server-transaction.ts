@@ -1,12 +1,18 @@
 /**
  * A server transaction (INVITE or non-INVITE) at run time: executes its machine's effects,
  * keeps the last response for retransmission and sends the automatic 100 Trying.
+ *
+ * Once only retransmissions can reach it (a non-INVITE in Completed, an INVITE in Confirmed) it
+ * lingers for up to 64*T1 on UDP while holding just the response bytes and a slim request (start
+ * line and the headers that identify it). At thousands of REGISTERs a second that linger is most
+ * of the live heap, and parsed messages kept that long are what made garbage collection costly.
  */
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
-import { createResponse } from '../message/index.js';
-import type { SipRequest, SipResponse } from '../message/types.js';
-import type { InboundMessage, MessageSender } from '../transport/types.js';
+import { createResponse, isParseError, parseMessage } from '../message/index.js';
+import type { HeaderField, SipRequest, SipResponse } from '../message/types.js';
+import { TransportError } from '../transport/transport-error.js';
+import type { InboundMessage, MessageSender, PreparedResponse } from '../transport/types.js';
 import { inviteServerTransaction, type InviteServerState } from './invite-server-transaction.js';
 import { nonInviteServerTransaction, type NonInviteServerState } from './non-invite-server-transaction.js';
 import { TransactionRunner } from './transaction-runner.js';
@@ -32,17 +38,23 @@ export class ServerTransaction {
   /** Set by the TU to learn when and why the transaction ended (e.g. Timer H: the ACK never came). */
   onTerminated: ((reason: ServerTerminationReason) => void) | undefined;
   private readonly runner: TransactionRunner<InviteServerState, ServerEvent> | TransactionRunner<NonInviteServerState, ServerEvent>;
+  private req: SipRequest;
+  private inb: InboundMessage;
   private last: SipResponse | undefined;
+  private lastPrepared: PreparedResponse | undefined;
   private ackInbound: InboundMessage | undefined;
   private reason: ServerTerminationReason = 'normal';
   private ended = false;
+  private slim = false;
 
   constructor(
     readonly key: string,
-    readonly request: SipRequest,
-    readonly inbound: InboundMessage,
+    request: SipRequest,
+    inbound: InboundMessage,
     private readonly deps: ServerTransactionDeps,
   ) {
+    this.req = request;
+    this.inb = inbound;
     const execute = (effect: TransactionEffect): void => this.execute(effect);
     this.runner =
       request.method === 'INVITE'
@@ -50,17 +62,34 @@ export class ServerTransaction {
         : new TransactionRunner(nonInviteServerTransaction, deps.ctx, deps.clock, execute);
   }
 
+  /** The request (once lingering, only its start line and identifying headers: see slimRequest). */
+  get request(): SipRequest {
+    return this.req;
+  }
+
+  /** How the request arrived (once lingering, with the slim request). */
+  get inbound(): InboundMessage {
+    return this.inb;
+  }
+
   get method(): string {
-    return this.request.method;
+    return this.req.method;
+  }
+
+  /** True once the transaction keeps only what answering retransmissions needs. */
+  get lingering(): boolean {
+    return this.slim;
   }
 
   get state(): ServerTransactionState {
     return this.runner.state;
   }
 
-  /** The last response sent, if any. */
+  /** The last response sent, if any (once lingering, read back from the bytes sent). */
   get lastResponse(): SipResponse | undefined {
-    return this.last;
+    if (this.last !== undefined || this.lastPrepared === undefined) return this.last;
+    const parsed = parseMessage(this.lastPrepared.bytes);
+    return isParseError(parsed) || parsed.type !== 'response' ? undefined : parsed;
   }
 
   /** Sends a response; the state machine decides whether it goes out and what follows. */
@@ -70,6 +99,7 @@ export class ServerTransaction {
       return;
     }
     this.runner.dispatch({ type: 'tuResponse', response: res });
+    if (this.runner.state === 'Completed' && this.req.method !== 'INVITE') this.linger();
   }
 
   /** Enters the machine's first state (IST: arms the 100 Trying timer). */
@@ -87,6 +117,20 @@ export class ServerTransaction {
     if (inbound.message.type !== 'request') return;
     this.ackInbound = inbound;
     this.runner.dispatch({ type: 'ack', ack: inbound.message });
+    this.ackInbound = undefined;
+    if (this.runner.state === 'Confirmed') this.linger();
+  }
+
+  /** Keeps only what answering retransmissions needs (the class comment says why). */
+  private linger(): void {
+    if (this.slim) return;
+    this.slim = true;
+    this.last = undefined;
+    this.req = slimRequest(this.req);
+    const { source, local, connectionId, receivedAt } = this.inb;
+    this.inb = connectionId === undefined
+      ? { message: this.req, source, local, receivedAt }
+      : { message: this.req, source, local, connectionId, receivedAt };
   }
 
   /** Stops timers; the TU hears 'closed'. */
@@ -107,11 +151,18 @@ export class ServerTransaction {
   }
 
   private transmit(res: SipResponse): void {
+    this.last = res;
+    const prepared = this.deps.sender.prepareResponse(res, this.inb);
+    this.lastPrepared = prepared instanceof TransportError ? undefined : prepared;
+    this.sendPrepared(prepared);
+  }
+
+  private sendPrepared(prepared: PreparedResponse | TransportError): void {
     const fail = (err: unknown): void => {
       this.runner.dispatch({ type: 'transportError', error: err instanceof Error ? err : new Error(String(err)) });
     };
     try {
-      this.deps.sender.sendResponse(res, this.inbound).catch(fail);
+      (prepared instanceof TransportError ? Promise.reject(prepared) : this.deps.sender.sendPrepared(prepared)).catch(fail);
     } catch (err) {
       fail(err);
     }
@@ -120,15 +171,13 @@ export class ServerTransaction {
   private execute(effect: TransactionEffect): void {
     switch (effect.type) {
       case 'sendResponse':
-        this.last = effect.response;
         this.transmit(effect.response);
         return;
       case 'sendTrying':
-        this.last = createResponse(this.request, 100);
-        this.transmit(this.last);
+        this.transmit(createResponse(this.req, 100));
         return;
       case 'retransmit':
-        if (this.last) this.transmit(this.last);
+        if (this.lastPrepared) this.sendPrepared(this.lastPrepared);
         return;
       case 'passAck':
         if (this.ackInbound) this.deps.passAck(effect.ack, this.ackInbound);
@@ -150,3 +199,27 @@ export class ServerTransaction {
     }
   }
 }
+
+/** Headers a lingering transaction's request keeps: what identifies it and its dialog. */
+const IDENTIFYING = new Set(['Via', 'From', 'To', 'Call-ID', 'CSeq']);
+
+/**
+ * The request's start line and identifying headers (the top Via only), body dropped. The values
+ * still point into the message text (~0.5 KB); the header list, the other headers, the body and
+ * the datagram go.
+ */
+function slimRequest(req: SipRequest): SipRequest {
+  const headers: HeaderField[] = [];
+  let via = false;
+  for (const h of req.headers) {
+    if (!IDENTIFYING.has(h.name)) continue;
+    if (h.name === 'Via') {
+      if (via) continue;
+      via = true;
+    }
+    headers.push({ name: h.name, value: h.value });
+  }
+  return { type: 'request', method: req.method, uri: req.uri, version: req.version, headers, body: EMPTY_BODY };
+}
+
+const EMPTY_BODY = Buffer.alloc(0);

@@ -24,6 +24,7 @@ import {
   isReliableProtocol,
   type InboundMessage,
   type MessageSender,
+  type PreparedResponse,
   type SendTarget,
   type TransportAddress,
   type TransportProtocol,
@@ -204,17 +205,30 @@ export class TransportLayer implements MessageSender {
   }
 
   async sendResponse(message: SipMessage, inbound?: InboundMessage): Promise<void> {
-    const fail = (reason: string): Promise<never> => {
+    const prepared = this.prepareResponse(message, inbound);
+    if (prepared instanceof TransportError) throw prepared;
+    await this.sendPrepared(prepared);
+  }
+
+  prepareResponse(message: SipMessage, inbound?: InboundMessage): PreparedResponse | TransportError {
+    const fail = (reason: string): TransportError => {
       this.counters.sendErrors++;
-      return Promise.reject(new TransportError(reason));
+      return new TransportError(reason);
     };
     if (message.type !== 'response') return fail('sendResponse takes a response');
     const via = topVia(message);
     if (!via) return fail('Response has no usable Via');
     const route = routeResponse(via, inbound?.connectionId);
     if (!route.ok) return fail(route.reason);
-    await this.sendCounted(serializeMessage(message), route.target, inbound?.local);
+    return inbound === undefined
+      ? { bytes: serializeMessage(message), target: route.target }
+      : { bytes: serializeMessage(message), target: route.target, local: inbound.local };
   }
+
+  async sendPrepared(prepared: PreparedResponse): Promise<void> {
+    await this.sendCounted(prepared.bytes, prepared.target, prepared.local);
+  }
+
 
   /** Closes every socket, server and connection and clears every timer; safe to call twice. */
   close(): void {

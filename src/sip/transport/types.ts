@@ -1,4 +1,5 @@
 import type { SipMessage } from '../message/types.js';
+import type { TransportError } from './transport-error.js';
 
 /** The SIP transports Atende speaks. */
 export type TransportProtocol = 'udp' | 'tcp' | 'tls' | 'ws' | 'wss';
@@ -29,12 +30,27 @@ export interface SendTarget {
   connectionId?: string;
 }
 
+/**
+ * A response serialized once, with where it goes: a server transaction keeps only this (not the
+ * parsed messages) while it lingers to answer retransmissions.
+ */
+export interface PreparedResponse {
+  readonly bytes: Buffer;
+  readonly target: SendTarget;
+  /** The socket the request came in on (symmetric response). */
+  readonly local?: TransportAddress;
+}
+
 /** What the transaction layer needs from the transport layer. */
 export interface MessageSender {
   /** Sends a request or response; rejects with TransportError when it cannot be sent. */
   send(message: SipMessage, target: SendTarget): Promise<void>;
   /** Sends a response where RFC 3261 18.2.2 and RFC 3581 say (Via received/rport, or the connection it came on). */
   sendResponse(message: SipMessage, inbound?: InboundMessage): Promise<void>;
+  /** What sendResponse would send, and where, without sending it; a TransportError when it has nowhere to go. */
+  prepareResponse(message: SipMessage, inbound?: InboundMessage): PreparedResponse | TransportError;
+  /** Sends a prepared response (again); rejects with TransportError when it cannot be sent. */
+  sendPrepared(prepared: PreparedResponse): Promise<void>;
   /** Reliable transports (tcp, tls, ws, wss) need no retransmissions. */
   isReliable(protocol: TransportProtocol): boolean;
 }

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { getHeader } from '../message/index.js';
+import type { SipRequest, SipResponse } from '../message/types.js';
+import { inbound, makeLayer, request, responseTo, udpTarget } from './layer-test-harness.js';
+
+/** A request carrying a body and headers a lingering transaction has no use for. */
+function withBody(method: string, branch: string): SipRequest {
+  const req = request(method, { branch });
+  return { ...req, headers: [...req.headers, { name: 'Content-Type', value: 'text/plain' }], body: Buffer.from('hello') };
+}
+
+const names = (req: SipRequest): string[] => req.headers.map((h) => h.name);
+
+describe('server transactions lingering for retransmissions (UDP)', () => {
+  it('a non-INVITE keeps only the response bytes and a slim request once its final is sent', () => {
+    const { layer, sender, requests } = makeLayer();
+    const register = withBody('REGISTER', 'z9hG4bKl1');
+    layer.receive(inbound(register));
+    const tx = requests[0]!.tx!;
+    tx.respond(responseTo(register, 100));
+    expect(tx.lingering).toBe(false);
+    expect(tx.request.body.toString()).toBe('hello');
+
+    tx.respond(responseTo(register, 200));
+    expect(tx.state).toBe('Completed');
+    expect(tx.lingering).toBe(true);
+    expect(tx.request.method).toBe('REGISTER');
+    expect(tx.request.uri).toBe(register.uri);
+    expect(tx.request.body.length).toBe(0);
+    expect(names(tx.request)).toEqual(['Via', 'From', 'To', 'Call-ID', 'CSeq']);
+    expect(getHeader(tx.request, 'Call-ID')).toBe(getHeader(register, 'Call-ID'));
+    expect(tx.inbound.message).toBe(tx.request);
+    expect(tx.inbound.source).toEqual(inbound(register).source);
+    expect(tx.lastResponse?.status).toBe(200);
+
+    // Retransmissions get the very bytes sent first, serialized once.
+    const prepared = sender.prepared;
+    layer.receive(inbound(withBody('REGISTER', 'z9hG4bKl1')));
+    layer.receive(inbound(withBody('REGISTER', 'z9hG4bKl1')));
+    expect(sender.summary()).toEqual(['100', '200', '200', '200']);
+    const finals = sender.sent.slice(1).map((s) => s.bytes?.toString());
+    expect(new Set(finals).size).toBe(1);
+    expect(finals[0]).toContain('SIP/2.0 200');
+    expect(sender.prepared).toBe(prepared);
+    expect(requests).toHaveLength(1);
+    layer.close();
+  });
+
+  it('an INVITE answered with a non-2xx lingers once the ACK confirms it, not before', () => {
+    const { layer, sender, requests } = makeLayer();
+    const invite = withBody('INVITE', 'z9hG4bKl2');
+    layer.receive(inbound(invite));
+    const tx = requests[0]!.tx!;
+    tx.respond(responseTo(invite, 486));
+    expect(tx.state).toBe('Completed');
+    expect(tx.lingering).toBe(false);
+    layer.receive(inbound(request('ACK', { branch: 'z9hG4bKl2' })));
+    expect(tx.state).toBe('Confirmed');
+    expect(tx.lingering).toBe(true);
+    expect(tx.request.body.length).toBe(0);
+    expect(tx.lastResponse?.status).toBe(486);
+    // A late INVITE retransmission in Confirmed is absorbed (RFC 3261 17.2.1).
+    layer.receive(inbound(withBody('INVITE', 'z9hG4bKl2')));
+    expect(sender.summary()).toEqual(['486']);
+    layer.close();
+  });
+
+  it('an INVITE answered with a 2xx keeps its whole request (the leg reads it during the call)', () => {
+    const { layer, requests } = makeLayer();
+    const invite = withBody('INVITE', 'z9hG4bKl3');
+    layer.receive(inbound(invite));
+    const tx = requests[0]!.tx!;
+    tx.respond(responseTo(invite, 200));
+    expect(tx.state).toBe('Accepted');
+    expect(tx.lingering).toBe(false);
+    expect(tx.request).toBe(invite);
+    layer.close();
+  });
+});
+
+describe('client transactions and their TU', () => {
+  it('an accepted INVITE detached by its TU absorbs later 2xx retransmissions', () => {
+    const { layer } = makeLayer();
+    const finals: SipResponse[] = [];
+    const invite = request('INVITE', { branch: 'z9hG4bKl4' });
+    const tx = layer.sendRequest(invite, udpTarget, { onFinal: (r) => finals.push(r) });
+    layer.receive(inbound(responseTo(invite, 200)));
+    layer.receive(inbound(responseTo(invite, 200)));
+    expect(finals).toHaveLength(2);
+    tx.detach();
+    layer.receive(inbound(responseTo(invite, 200)));
+    expect(finals).toHaveLength(2);
+    expect(tx.state).toBe('Accepted');
+    layer.close();
+  });
+});
