@@ -68,3 +68,14 @@ describe('100rel and session timers on each leg of a call', () => {
     await settled();
   });
 });
+
+describe('codec of a call between extensions', () => {
+  it('answers the caller in the callee\'s codec when the caller offered it (no transcoding), not in our own first choice', async () => {
+    // Caller offers PCMU, PCMA; Atende prefers PCMA; the callee answers PCMU only. The caller's
+    // scenario fails unless our 200 says "RTP/AVP 0 101".
+    const r = await call('uac-auth-call-codec', '1006', 200);
+    expect(r.exitCode, describeSippResult(r)).toBe(0);
+    expect(r.successful).toBe(1);
+    await settled();
+  });
+});

@@ -6,6 +6,7 @@
  * leg before its INVITE) and in their signalling, which stay theirs.
  */
 import type { LegMedia } from '../media/leg-media.js';
+import type { AudioCodecName } from '../../sdp/index.js';
 import { LegListeners } from './leg-bye.js';
 import type { LegDeps } from './leg-deps.js';
 import { LegOperations } from './leg-operations.js';
@@ -44,6 +45,11 @@ export abstract class AnchoredLeg {
 
   /** The endpoint if there is one, without opening it. */
   protected abstract currentMedia(): LegMedia | undefined;
+
+  /** The audio codec negotiated with the far end, once there is one. */
+  get audioCodec(): AudioCodecName | undefined {
+    return this.currentMedia()?.audioCodec;
+  }
 
   get state(): LegState {
     return this.legState;

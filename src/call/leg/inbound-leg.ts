@@ -10,6 +10,7 @@ import { AnswerRetransmitter } from '../signalling/answer-retransmitter.js';
 import { CallerLeg } from '../signalling/caller-leg.js';
 import { LegSessionTimer } from '../signalling/leg-session-timer.js';
 import { endpointKindForOffer, LegMedia } from '../media/leg-media.js';
+import type { AudioCodecName } from '../../sdp/index.js';
 import { inboundMediaFamily } from '../media/media-family.js';
 import { AnchoredLeg } from './anchored-leg.js';
 import { sendBye } from './leg-bye.js';
@@ -114,11 +115,15 @@ export class InboundLeg extends AnchoredLeg implements Leg {
     return true;
   }
 
-  async ring(opts: { earlyMedia?: boolean } = {}): Promise<void> {
+  /**
+   * Rings the caller: 180, or with `earlyMedia` a 183 with our answer (so the caller hears the
+   * callee's early media). `preferCodec`: see answer.
+   */
+  async ring(opts: { earlyMedia?: boolean; preferCodec?: AudioCodecName } = {}): Promise<void> {
     this.ops.assertLive();
     if (this.legState !== 'offered' && this.legState !== 'early') return;
     if (opts.earlyMedia === true && this.offeredInInvite) {
-      const sdp = await this.negotiate();
+      const sdp = await this.negotiate(undefined, opts.preferCodec);
       this.ops.assertLive();
       this.uas.respond(183, 'Session Progress', { body: Buffer.from(sdp) });
     } else {
@@ -131,12 +136,14 @@ export class InboundLeg extends AnchoredLeg implements Leg {
   /**
    * Answers the call. `passthrough`: sections of the caller's offer answered with the given text
    * instead of port 0 (video relayed untouched from the other leg of a call between phones).
+   * `preferCodec`: the codec chosen when the caller offered it, whatever our order (the other
+   * leg's, so the bridge needs no transcoding).
    */
-  async answer(opts: { passthrough?: readonly { index: number; text: string }[] } = {}): Promise<void> {
+  async answer(opts: { passthrough?: readonly { index: number; text: string }[]; preferCodec?: AudioCodecName } = {}): Promise<void> {
     this.ops.assertLive();
     if (this.legState === 'answered' || this.legState === 'held') return;
     let sdp: string;
-    if (this.offeredInInvite) sdp = await this.negotiate(opts.passthrough);
+    if (this.offeredInInvite) sdp = await this.negotiate(opts.passthrough, opts.preferCodec);
     else {
       // Late offer (RFC 3261 13.2.1): we offer in the 2xx, the answer comes in the ACK.
       const media = await this.openMedia();
@@ -253,10 +260,10 @@ export class InboundLeg extends AnchoredLeg implements Leg {
     this.sessionTimer.arm(d.intervalS, d.weRefresh);
   }
 
-  private async negotiate(passthrough: readonly { index: number; text: string }[] = []): Promise<string> {
+  private async negotiate(passthrough: readonly { index: number; text: string }[] = [], preferCodec?: AudioCodecName): Promise<string> {
     const media = await this.openMedia();
     if (media.localSdp !== undefined && media.stream !== undefined) return media.localSdp;
-    const outcome = await media.answer(this.tx.request.body.toString('utf8'), passthrough);
+    const outcome = await media.answer(this.tx.request.body.toString('utf8'), passthrough, preferCodec);
     if (!outcome.ok) {
       this.deps.logger.info({ leg: this.id, reason: outcome.reason }, 'offer not acceptable');
       if (this.endCause === undefined) {

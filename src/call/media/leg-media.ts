@@ -153,6 +153,11 @@ export class LegMedia {
   lastStats: LegStats | undefined;
   /** The audio stream as last negotiated. */
   stream: NegotiatedStream | undefined;
+
+  /** The negotiated audio codec, once there is one. */
+  get audioCodec(): AudioCodecName | undefined {
+    return this.stream?.codec?.name;
+  }
   /** Our last description sent (answer or offer), repeated in a session refresh. */
   localSdp: string | undefined;
   /** Our own hold state, written in the next offer or answer. */
@@ -239,14 +244,20 @@ export class LegMedia {
   /**
    * Answers the far end's offer; on success the endpoint sends to the negotiated address.
    * `passthrough`: sections answered with the given text (video relayed from the other leg).
+   * `preferCodec` goes first when the offer has it: the other leg's codec, so a bridge copies
+   * packets instead of transcoding them (FreeSWITCH's inherit_codec does the same).
    */
-  async answer(offerText: string, passthrough: readonly { index: number; text: string }[] = []): Promise<OfferAnswerOutcome> {
+  async answer(
+    offerText: string,
+    passthrough: readonly { index: number; text: string }[] = [],
+    preferCodec?: AudioCodecName,
+  ): Promise<OfferAnswerOutcome> {
     const offer = parseRemembered(offerText);
     if (isSdpParseError(offer)) return { ok: false, reason: `unreadable SDP: ${offer.reason}` };
     const answer = createAnswer(offer, {
       address: this.advertised,
       port: this.port,
-      codecs: this.cfg.codecs,
+      codecs: codecsPreferring(this.cfg.codecs, preferCodec),
       direction: this.direction,
       session: this.version,
       ...this.securityForAnswer(),
@@ -390,4 +401,10 @@ export class LegMedia {
     const remote = remoteDescriptionOf(stream);
     if (remote !== undefined && !this.closed) await this.cfg.pool.setRemote(this.endpointId, remote);
   }
+}
+
+/** Our codec preference with `first` moved to the front (unchanged when we do not have it). */
+export function codecsPreferring(codecs: readonly AudioCodecName[], first: AudioCodecName | undefined): readonly AudioCodecName[] {
+  if (first === undefined || codecs[0] === first || !codecs.includes(first)) return codecs;
+  return [first, ...codecs.filter((c) => c !== first)];
 }
