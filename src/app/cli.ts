@@ -6,7 +6,6 @@ import { openDatabase, type Store } from '../store/index.js';
 import { loadRuntimeConfig, type RuntimeConfig } from './config/index.js';
 import { applyProvisioning, exportProvisioning, ProvisioningError } from './provisioning/index.js';
 import { startServer } from './server.js';
-import { limitHeapGrowth } from './heap-growth.js';
 
 const HELP = `Atende — PBX, contact center and SBC
 
@@ -57,7 +56,6 @@ async function withStore<T>(config: RuntimeConfig, fn: (store: Store) => Promise
 }
 
 async function start(config: RuntimeConfig): Promise<number> {
-  limitHeapGrowth();
   const logger = createLogger(config.logLevel);
   const server = await startServer(config, {
     logger,

@@ -3,6 +3,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemClock, type Clock } from '../core/clock.js';
+import { fullCollection, IdleCollector } from './idle-collector.js';
 import type { Logger } from '../core/logger.js';
 import { cryptoRandom, type RandomSource } from '../core/random.js';
 import { startHttpServer } from '../api/index.js';
@@ -116,6 +117,9 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       },
     });
     cleanups.push(() => transport.close());
+    const idleCollector = new IdleCollector({ clock, activity: () => transport.stats.received, collect: fullCollection() });
+    idleCollector.start();
+    cleanups.push(() => idleCollector.close());
     const udp = await transport.listenUdp(config.sipBind, config.sipPort);
     const tcp = await transport.listenTcp(config.sipBind, udp.port);
     let tls: TransportAddress | undefined;

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../core/clock.js';
+import { fullCollection, IdleCollector } from './idle-collector.js';
+
+describe('IdleCollector', () => {
+  it('collects once after SIP traffic stops for the quiet time, never while it flows or stays idle', () => {
+    const clock = new ManualClock();
+    let received = 0;
+    let collected = 0;
+    const idle = new IdleCollector({ clock, activity: () => received, collect: () => collected++, quietMs: 1000 });
+    idle.start();
+    clock.advance(5000);
+    expect(collected).toBe(0); // idle from the start: nothing to collect
+    for (let i = 0; i < 10; i++) {
+      received += 50;
+      clock.advance(1000);
+    }
+    expect(collected).toBe(0); // traffic every second
+    clock.advance(1000);
+    expect(collected).toBe(1); // one quiet second after traffic
+    clock.advance(10_000);
+    expect(collected).toBe(1); // still quiet: once is enough
+    received++;
+    clock.advance(2000);
+    expect(collected).toBe(2);
+    idle.close();
+    received++;
+    clock.advance(5000);
+    expect(collected).toBe(2);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('gets V8\'s real full collection (heap used drops after garbage is made)', () => {
+    const gc = fullCollection();
+    let junk: unknown[] | undefined = Array.from({ length: 200_000 }, (_, i) => ({ i, s: `x${i}` }));
+    expect(junk.length).toBe(200_000);
+    const before = process.memoryUsage().heapUsed;
+    junk = undefined;
+    gc();
+    expect(process.memoryUsage().heapUsed).toBeLessThan(before - 5_000_000);
+  });
+});
