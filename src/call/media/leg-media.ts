@@ -5,7 +5,7 @@
  */
 import type { RandomSource } from '../../core/index.js';
 import type {
-  EndpointBinding, EndpointKind, EndpointStats, MediaEvent, MediaWorkerPool, PlaySourceSpec, RemoteDescription,
+  EndpointBinding, EndpointKind, EndpointStats, MediaEvent, MediaWorkerPool, PlaySourceSpec,
 } from '../../media/worker/index.js';
 import {
   applyAnswer,
@@ -26,6 +26,8 @@ import {
 import type { LegStats, PlayItem, PlayOptions, PlayResult } from '../leg/leg-types.js';
 import { defaultMediaFamily, MediaFamilyUnavailableError, type AddressFamily, type MediaAddresses } from './media-family.js';
 import { parseRemembered } from './remembered-offer.js';
+import { remoteDescriptionOf } from './remote-description.js';
+import { codecsPreferring } from './codec-preference.js';
 
 export interface LegMediaConfig {
   pool: MediaWorkerPool;
@@ -89,34 +91,6 @@ export function relayableVideoSections(sdpText: string): { index: number; text: 
 export type OfferAnswerOutcome =
   | { ok: true; sdp: string; stream: NegotiatedStream }
   | { ok: false; reason: string };
-
-/** The negotiated audio stream in the form the media endpoint takes. */
-export function remoteDescriptionOf(stream: NegotiatedStream): RemoteDescription | undefined {
-  const codec = stream.codec;
-  if (stream.rejected || codec === undefined || codec.name === undefined || stream.remoteAddress === undefined) return undefined;
-  const remote: RemoteDescription = {
-    address: stream.remoteAddress,
-    port: stream.remotePort,
-    rtcpMux: stream.rtcpMux,
-    codec: codec.name,
-    payloadType: codec.pt,
-    clockRate: codec.clockRate,
-    direction: stream.remoteDirection,
-    ...(stream.ptime !== undefined ? { ptime: stream.ptime } : {}),
-    ...(stream.remoteRtcpPort !== undefined ? { rtcpPort: stream.remoteRtcpPort } : {}),
-    ...(stream.telephoneEvent !== undefined
-      ? { telephoneEventPayloadType: stream.telephoneEvent.pt, telephoneEventClockRate: stream.telephoneEvent.clockRate }
-      : {}),
-    ...(stream.crypto !== undefined
-      ? { crypto: { suite: stream.crypto.remote.suite, keyParams: stream.crypto.remote.keyParams } }
-      : {}),
-    ...(stream.ice !== undefined ? { ice: { ufrag: stream.ice.ufrag, pwd: stream.ice.pwd } } : {}),
-    ...(stream.dtls !== undefined
-      ? { dtls: { fingerprint: { algorithm: stream.dtls.fingerprint.algorithm, value: stream.dtls.fingerprint.value }, localSetup: stream.dtls.localSetup } }
-      : {}),
-  };
-  return remote;
-}
 
 function playSourceOf(item: PlayItem): PlaySourceSpec {
   switch (item.kind) {
@@ -401,10 +375,4 @@ export class LegMedia {
     const remote = remoteDescriptionOf(stream);
     if (remote !== undefined && !this.closed) await this.cfg.pool.setRemote(this.endpointId, remote);
   }
-}
-
-/** Our codec preference with `first` moved to the front (unchanged when we do not have it). */
-export function codecsPreferring(codecs: readonly AudioCodecName[], first: AudioCodecName | undefined): readonly AudioCodecName[] {
-  if (first === undefined || codecs[0] === first || !codecs.includes(first)) return codecs;
-  return [first, ...codecs.filter((c) => c !== first)];
 }

@@ -1,8 +1,9 @@
 /**
  * Where a response goes, from its top Via (RFC 3261 18.2.2, RFC 3581 section 4). Pure.
  */
-import type { Via } from '../message/types.js';
-import type { SendTarget, TransportProtocol } from './types.js';
+import { serializeMessage, topVia } from '../message/index.js';
+import type { SipMessage, Via } from '../message/types.js';
+import type { InboundMessage, PreparedResponse, SendTarget, TransportProtocol } from './types.js';
 
 const protocolsByViaTransport: Record<string, TransportProtocol> = {
   UDP: 'udp',
@@ -83,4 +84,18 @@ export function routeResponse(via: Via, connectionId?: string): ResponseRoute {
     return { ok: true, target: { protocol, address: receivedHost ?? sentByHost, port: rport } };
   }
   return { ok: true, target: { protocol, address: receivedHost ?? sentByHost, port: sentByPort } };
+}
+
+/**
+ * A response serialized, with where it goes (its top Via, RFC 3261 18.2.2 and RFC 3581, or the
+ * request's connection); the reason when it cannot go anywhere.
+ */
+export function prepareResponse(message: SipMessage, inbound?: InboundMessage): PreparedResponse | string {
+  if (message.type !== 'response') return 'sendResponse takes a response';
+  const via = topVia(message);
+  if (!via) return 'Response has no usable Via';
+  const route = routeResponse(via, inbound?.connectionId);
+  if (!route.ok) return route.reason;
+  const bytes = serializeMessage(message);
+  return inbound === undefined ? { bytes, target: route.target } : { bytes, target: route.target, local: inbound.local };
 }

@@ -9,12 +9,12 @@ import { isIPv6, type Server, type Socket } from 'node:net';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { silentLogger, type Logger } from '../../core/logger.js';
 import { cryptoRandom, type RandomSource } from '../../core/random.js';
-import { serializeMessage, topVia, type SipMessage } from '../message/index.js';
+import { serializeMessage, type SipMessage } from '../message/index.js';
 import { ConnectionTable, type Connection } from './connection-table.js';
 import { readInbound, rejectionForBrokenStream } from './inbound-message.js';
 import { addressFamilyOf } from './address-family.js';
 import { advertisedHost, expandWildcard, servesFamily } from './local-addresses.js';
-import { routeResponse, unbracketHost } from './response-routing.js';
+import { prepareResponse, unbracketHost } from './response-routing.js';
 import type { ConnectionEvents } from './stream-connection.js';
 import { ConnectionDialer } from './connection-dialer.js';
 import { listenTcp, type StreamContext } from './tcp-transport.js';
@@ -211,24 +211,15 @@ export class TransportLayer implements MessageSender {
   }
 
   prepareResponse(message: SipMessage, inbound?: InboundMessage): PreparedResponse | TransportError {
-    const fail = (reason: string): TransportError => {
-      this.counters.sendErrors++;
-      return new TransportError(reason);
-    };
-    if (message.type !== 'response') return fail('sendResponse takes a response');
-    const via = topVia(message);
-    if (!via) return fail('Response has no usable Via');
-    const route = routeResponse(via, inbound?.connectionId);
-    if (!route.ok) return fail(route.reason);
-    return inbound === undefined
-      ? { bytes: serializeMessage(message), target: route.target }
-      : { bytes: serializeMessage(message), target: route.target, local: inbound.local };
+    const prepared = prepareResponse(message, inbound);
+    if (typeof prepared !== 'string') return prepared;
+    this.counters.sendErrors++;
+    return new TransportError(prepared);
   }
 
   async sendPrepared(prepared: PreparedResponse): Promise<void> {
     await this.sendCounted(prepared.bytes, prepared.target, prepared.local);
   }
-
 
   /** Closes every socket, server and connection and clears every timer; safe to call twice. */
   close(): void {

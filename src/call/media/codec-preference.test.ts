@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { codecsPreferring } from './leg-media.js';
+import { codecsPreferring } from './codec-preference.js';
 
 describe('codecsPreferring', () => {
   const ours = ['PCMA', 'PCMU', 'G722', 'opus'] as const;
