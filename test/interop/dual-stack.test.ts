@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isOriginateError, originate } from '../../src/call/index.js';
 import { serializeMessage, type SipMessage } from '../../src/sip/message/index.js';
-import type { InboundMessage, SendTarget } from '../../src/sip/transport/index.js';
+import type { PreparedResponse, SendTarget } from '../../src/sip/transport/index.js';
 import { startAtende, type TestAtende } from '../support/atende.js';
 import { startLegStack, type LegStack } from '../support/leg-stack.js';
 import { startBaresip, type Baresip } from '../support/peers/baresip.js';
@@ -29,15 +29,16 @@ beforeAll(async () => {
   // Every message Atende sends, and where: the transaction layer and the legs send through this object.
   const transport = atende.server.transport;
   const send = transport.send.bind(transport);
-  const sendResponse = transport.sendResponse.bind(transport);
   const text = (m: SipMessage): string => serializeMessage(m).toString('utf8');
   transport.send = (m: SipMessage, target: SendTarget) => {
     sent.push({ to: target.address, text: text(m) });
     return send(m, target);
   };
-  transport.sendResponse = (m: SipMessage, inbound?: InboundMessage) => {
-    sent.push({ to: inbound?.source.address ?? '?', text: text(m) });
-    return sendResponse(m, inbound);
+  // Every response goes out prepared (serialized once; sendResponse prepares and calls this).
+  const sendPrepared = transport.sendPrepared.bind(transport);
+  transport.sendPrepared = (p: PreparedResponse) => {
+    sent.push({ to: p.target.address, text: p.bytes.toString('utf8') });
+    return sendPrepared(p);
   };
 });
 
