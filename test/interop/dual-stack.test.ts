@@ -11,7 +11,7 @@ import type { PreparedResponse, SendTarget } from '../../src/sip/transport/index
 import { startAtende, type TestAtende } from '../support/atende.js';
 import { startLegStack, type LegStack } from '../support/leg-stack.js';
 import { startBaresip, type Baresip } from '../support/peers/baresip.js';
-import { measureToneInFile } from '../support/peers/goertzel.js';
+import { expectHeardEachOther, talk } from '../support/peers/baresip-call.js';
 import { makePeerDir, removePeerDirs, stopAllPeers } from '../support/peers/peer-process.js';
 
 /** A message Atende sent, with the address it went to. */
@@ -56,12 +56,6 @@ function phone(user: string, address: '::1' | '127.0.0.1', tone: number, autoAns
   });
 }
 
-async function received(p: Baresip): Promise<string> {
-  const dec = (await p.recordings()).find((f) => f.endsWith('-dec.wav'));
-  expect(dec, p.log()).toBeDefined();
-  return dec as string;
-}
-
 /** Our address in what Atende sent to `to`: Contact hosts, request Via sent-by hosts, SDP c= lines. */
 function ourAddressesSentTo(to: string): { contacts: string[]; vias: string[]; connections: string[] } {
   const out = { contacts: [] as string[], vias: [] as string[], connections: [] as string[] };
@@ -104,23 +98,12 @@ describe('IPv6 and IPv4 softphones through Atende bound to "::"', () => {
       expect(atende.server.registrar.lookup(b)[0]?.source.address).toBe(bAddress);
 
       const callerHost = aAddress === '::1' ? '[::1]' : aAddress;
-      expect((await caller.dial(`sip:${b}@${callerHost}:${atende.sipPort}`)).ok).toBe(true);
-      await caller.waitForEvent('CALL_ESTABLISHED', 8000);
-      await callee.waitForEvent('CALL_ESTABLISHED', 8000);
-      await new Promise((r) => setTimeout(r, 1500));
-      await caller.hangup();
-      await callee.waitForEvent('CALL_CLOSED', 5000);
-      await caller.waitForEvent('CALL_CLOSED', 5000);
+      await talk(caller, callee, `sip:${b}@${callerHost}:${atende.sipPort}`);
 
       expectFamily(aAddress, aAddress === '::1', false);
       expectFamily(bAddress, bAddress === '::1', true);
 
-      const atCallee = await received(callee);
-      const atCaller = await received(caller);
-      expect((await measureToneInFile(atCallee, 1000)).ratio).toBeGreaterThan(0.8);
-      expect((await measureToneInFile(atCallee, 440)).ratio).toBeLessThan(0.05);
-      expect((await measureToneInFile(atCaller, 440)).ratio).toBeGreaterThan(0.8);
-      expect((await measureToneInFile(atCaller, 1000)).ratio).toBeLessThan(0.05);
+      await expectHeardEachOther(caller, callee, 1000, 440);
       await Promise.all([caller.stop(), callee.stop()]);
       expect(atende.server.legs.size).toBe(0);
     });

@@ -6,8 +6,7 @@ import { join } from 'node:path';
 import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBaresip } from '../support/peers/baresip.js';
-import type { Baresip } from '../support/peers/baresip.js';
-import { measureToneInFile } from '../support/peers/goertzel.js';
+import { expectHeardEachOther } from '../support/peers/baresip-call.js';
 import { KAMAILIO_DOMAIN, startKamailio } from '../support/peers/kamailio.js';
 import type { KamailioPeer } from '../support/peers/kamailio.js';
 import { makePeerDir, removePeerDirs, stopAllPeers } from '../support/peers/peer-process.js';
@@ -136,18 +135,7 @@ describe('baresip against Kamailio', () => {
     await callee.waitForEvent('CALL_CLOSED', 5000);
     await caller.waitForEvent('CALL_CLOSED', 5000);
 
-    // sndfile writes <time>-dec.wav (what the phone received) and -enc.wav (what it sent).
-    const received = async (phone: Baresip) => {
-      const dec = (await phone.recordings()).find((f) => f.endsWith('-dec.wav'));
-      expect(dec, phone.log()).toBeDefined();
-      return dec as string;
-    };
-    const atCallee = await received(callee);
-    const atCaller = await received(caller);
-    expect((await measureToneInFile(atCallee, 1000)).ratio).toBeGreaterThan(0.8);
-    expect((await measureToneInFile(atCallee, 440)).ratio).toBeLessThan(0.05);
-    expect((await measureToneInFile(atCaller, 440)).ratio).toBeGreaterThan(0.8);
-    expect((await measureToneInFile(atCaller, 1000)).ratio).toBeLessThan(0.05);
+    await expectHeardEachOther(caller, callee, 1000, 440);
     await Promise.all([caller.stop(), callee.stop()]);
   });
 

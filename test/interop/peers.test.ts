@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAtende, type TestAtende } from '../support/atende.js';
 import { startBaresip, type Baresip, type BaresipTransport } from '../support/peers/baresip.js';
-import { measureToneInFile } from '../support/peers/goertzel.js';
+import { expectHeardEachOther } from '../support/peers/baresip-call.js';
 import { makePeerDir, removePeerDirs, stopAllPeers } from '../support/peers/peer-process.js';
 import { runSipp, type SippHandle, type SippResult, describeSippResult } from '../support/peers/sipp.js';
 import { numberedUsers, writeSippCsv } from '../support/peers/sipp-csv.js';
@@ -118,12 +118,6 @@ describe('baresip through Atende', () => {
     });
   }
 
-  async function received(p: Baresip): Promise<string> {
-    const dec = (await p.recordings()).find((f) => f.endsWith('-dec.wav'));
-    expect(dec, p.log()).toBeDefined();
-    return dec as string;
-  }
-
   const cases: [BaresipTransport, string, string][] = [['udp', '1011', '1012'], ['tcp', '1021', '1022'], ['tls', '1031', '1032']];
   for (const [transport, a, b] of cases) {
     it(`two softphones register over ${transport.toUpperCase()}, call through Atende and hear each other`, async () => {
@@ -141,12 +135,7 @@ describe('baresip through Atende', () => {
       await callee.waitForEvent('CALL_CLOSED', 5000);
       await caller.waitForEvent('CALL_CLOSED', 5000);
 
-      const atCallee = await received(callee);
-      const atCaller = await received(caller);
-      expect((await measureToneInFile(atCallee, 1000)).ratio).toBeGreaterThan(0.8);
-      expect((await measureToneInFile(atCallee, 440)).ratio).toBeLessThan(0.05);
-      expect((await measureToneInFile(atCaller, 440)).ratio).toBeGreaterThan(0.8);
-      expect((await measureToneInFile(atCaller, 1000)).ratio).toBeLessThan(0.05);
+      await expectHeardEachOther(caller, callee, 1000, 440);
       await Promise.all([caller.stop(), callee.stop()]);
       expect(atende.server.legs.size).toBe(0);
     });

@@ -7,7 +7,7 @@ import type { SipMessage } from '../../src/sip/message/index.js';
 import type { SendTarget } from '../../src/sip/transport/types.js';
 import { startAtende, type TestAtende } from '../support/atende.js';
 import { startBaresip, type Baresip } from '../support/peers/baresip.js';
-import { measureToneInFile } from '../support/peers/goertzel.js';
+import { expectHeardEachOther, talk } from '../support/peers/baresip-call.js';
 import { makePeerDir, removePeerDirs, stopAllPeers } from '../support/peers/peer-process.js';
 
 let atende: TestAtende;
@@ -51,38 +51,12 @@ async function phone(user: string, tone: number, o: { tls: boolean; srtp?: 'srtp
   return p;
 }
 
-async function received(p: Baresip): Promise<string> {
-  const dec = (await p.recordings()).find((f) => f.endsWith('-dec.wav'));
-  expect(dec, p.log()).toBeDefined();
-  return dec as string;
-}
-
-/** The caller (UDP) dials the callee through Atende, both talk for 1.5 s, the caller hangs up. */
-async function talk(caller: Baresip, callee: Baresip, calleeUser: string): Promise<void> {
-  expect((await caller.dial(`sip:${calleeUser}@${atende.sipTarget}`)).ok).toBe(true);
-  await caller.waitForEvent('CALL_ESTABLISHED', 8000);
-  await callee.waitForEvent('CALL_ESTABLISHED', 8000);
-  await new Promise((r) => setTimeout(r, 1500));
-  await caller.hangup();
-  await callee.waitForEvent('CALL_CLOSED', 5000);
-  await caller.waitForEvent('CALL_CLOSED', 5000);
-}
-
-async function expectTones(caller: Baresip, callee: Baresip, callerTone: number, calleeTone: number): Promise<void> {
-  const atCallee = await received(callee);
-  const atCaller = await received(caller);
-  expect((await measureToneInFile(atCallee, callerTone)).ratio, callee.log()).toBeGreaterThan(0.8);
-  expect((await measureToneInFile(atCallee, calleeTone)).ratio).toBeLessThan(0.05);
-  expect((await measureToneInFile(atCaller, calleeTone)).ratio, caller.log()).toBeGreaterThan(0.8);
-  expect((await measureToneInFile(atCaller, callerTone)).ratio).toBeLessThan(0.05);
-}
-
 describe('SDES-SRTP to a phone registered over TLS', () => {
   it('offers RTP/SAVP with an AES_CM_128_HMAC_SHA1_80 key over TLS only, and the tones cross both ways', async () => {
     // srtp-mand: the phone refuses any offer that is not RTP/SAVP, so a plain call cannot pass.
     const callee = await phone('1001', 440, { tls: true, srtp: 'srtp-mand', autoAnswer: true });
     const caller = await phone('1002', 1000, { tls: false, autoAnswer: false });
-    await talk(caller, callee, '1001');
+    await talk(caller, callee, `sip:1001@${atende.sipTarget}`);
 
     const toPhone = invites.filter((i) => i.protocol === 'tls');
     expect(toPhone, JSON.stringify(invites)).toHaveLength(1);
@@ -94,7 +68,7 @@ describe('SDES-SRTP to a phone registered over TLS', () => {
     expect(callee.log()).toMatch(/srtp: audio: SRTP is Enabled \(cryptosuite=AES_CM_128_HMAC_SHA1_80\)/);
 
     // The caller's 1 kHz reached the phone decrypted, the phone's 440 Hz reached the caller.
-    await expectTones(caller, callee, 1000, 440);
+    await expectHeardEachOther(caller, callee, 1000, 440);
     await Promise.all([caller.stop(), callee.stop()]);
     expect(atende.server.legs.size).toBe(0);
   });
@@ -102,14 +76,14 @@ describe('SDES-SRTP to a phone registered over TLS', () => {
   it('calls a TLS phone without SRTP again with plain RTP when it refuses the SRTP offer, and the call connects', async () => {
     const callee = await phone('1003', 440, { tls: true, autoAnswer: true });
     const caller = await phone('1004', 1000, { tls: false, autoAnswer: false });
-    await talk(caller, callee, '1003');
+    await talk(caller, callee, `sip:1003@${atende.sipTarget}`);
 
     const toPhone = invites.filter((i) => i.protocol === 'tls');
     expect(toPhone.map((i) => /^m=audio \d+ (\S+)/m.exec(i.sdp)?.[1]), JSON.stringify(invites)).toEqual(['RTP/SAVP', 'RTP/AVP']);
     expect(toPhone[1]?.sdp).not.toContain('a=crypto');
     expect(toPhone[1]?.requestUri).toBe(toPhone[0]?.requestUri);
 
-    await expectTones(caller, callee, 1000, 440);
+    await expectHeardEachOther(caller, callee, 1000, 440);
     await Promise.all([caller.stop(), callee.stop()]);
     expect(atende.server.legs.size).toBe(0);
   });
@@ -120,7 +94,7 @@ describe('SDES-SRTP to a phone registered over TLS', () => {
     expect(atende.server.registrar.lookup('1005').map((b) => b.source.protocol).sort()).toEqual(['tls', 'udp']);
     const caller = await phone('1006', 1000, { tls: false, autoAnswer: false });
     const cancelled = soft.waitForEvent('CALL_CLOSED', 10_000);
-    await talk(caller, desk, '1005');
+    await talk(caller, desk, `sip:1005@${atende.sipTarget}`);
     await cancelled;
 
     const byProtocol = new Map(invites.map((i) => [i.protocol, i.sdp]));
@@ -130,7 +104,7 @@ describe('SDES-SRTP to a phone registered over TLS', () => {
     expect(byProtocol.get('udp')).toMatch(/^m=audio \d+ RTP\/AVP /m);
     expect(byProtocol.get('udp')).not.toContain('a=crypto');
 
-    await expectTones(caller, desk, 1000, 440);
+    await expectHeardEachOther(caller, desk, 1000, 440);
     await Promise.all([caller.stop(), desk.stop(), soft.stop()]);
     expect(atende.server.legs.size).toBe(0);
   });
