@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAtende, type TestAtende } from '../support/atende.js';
 import { startBaresip, type Baresip, type BaresipTransport } from '../support/peers/baresip.js';
-import { expectHeardEachOther } from '../support/peers/baresip-call.js';
+import { expectHeardEachOther, talk } from '../support/peers/baresip-call.js';
 import { makePeerDir, removePeerDirs, stopAllPeers } from '../support/peers/peer-process.js';
 import { runSipp, type SippHandle, type SippResult, describeSippResult } from '../support/peers/sipp.js';
 import { numberedUsers, writeSippCsv } from '../support/peers/sipp-csv.js';
@@ -127,14 +127,7 @@ describe('baresip through Atende', () => {
       await callee.waitForEvent('REGISTER_OK', 5000);
       expect(atende.server.registrar.lookup(b)[0]?.source.protocol).toBe(transport);
 
-      expect((await caller.dial(callee.uri)).ok).toBe(true);
-      await caller.waitForEvent('CALL_ESTABLISHED', 8000);
-      await callee.waitForEvent('CALL_ESTABLISHED', 8000);
-      await new Promise((r) => setTimeout(r, 1500));
-      await caller.hangup();
-      await callee.waitForEvent('CALL_CLOSED', 5000);
-      await caller.waitForEvent('CALL_CLOSED', 5000);
-
+      await talk(caller, callee, callee.uri);
       await expectHeardEachOther(caller, callee, 1000, 440);
       await Promise.all([caller.stop(), callee.stop()]);
       expect(atende.server.legs.size).toBe(0);
