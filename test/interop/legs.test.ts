@@ -109,16 +109,17 @@ describe('originate', () => {
 
   it('PRACKs a reliable 183 with SDP (early media applied), takes it as the answer of an SDP-less 2xx, and refreshes the session', async () => {
     const sipp = await callee('uas-100rel-timer');
-    let earlyRemote: string | undefined;
+    let earlyRemote: Promise<string> | undefined;
     const leg = await originate(deps, { toUri: 'sip:2000@example.test', forks: [forkTo(sipp)] }, {
       from, timeoutMs: 5000,
+      // Asked while ringing: the worker answers after the 183's far end and before the 2xx's.
       onEarly: (l) => {
-        void pool.stats(l.endpointId ?? '').then((st) => { earlyRemote = `${st.remoteAddress}:${st.remotePort}`; });
+        earlyRemote = pool.stats(l.endpointId ?? '').then((st) => `${st.remoteAddress}:${st.remotePort}`);
       },
     });
     expect(leg.state).toBe('answered');
     // The endpoint already sent to SIPp's media port while ringing (the 183's SDP).
-    expect(earlyRemote).toBe(`127.0.0.1:${sipp.ports.media}`);
+    expect(await earlyRemote).toBe(`127.0.0.1:${sipp.ports.media}`);
     // Session-Expires 6 with us as refresher: an UPDATE about 3 s after the answer.
     await sipp.waitForLog(/refreshed by Atende/, 6000);
     await leg.hangup();

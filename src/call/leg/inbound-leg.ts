@@ -162,6 +162,12 @@ export class InboundLeg extends AnchoredLeg implements Leg {
     });
     await acked;
     this.legState = 'answered';
+    // The worker's answer to our setRemote, not waited for before the 200 (LegMedia.setRemote):
+    // a refusal ends the call.
+    this.media?.remoteSettled().catch((err: unknown) => {
+      this.deps.logger.warn({ err, leg: this.id }, 'media endpoint refused the negotiated session');
+      void this.hangup('failed');
+    });
   }
 
   async hangup(cause: HangupCause = 'normal'): Promise<void> {

@@ -7,6 +7,7 @@ import type { RandomSource } from '../../core/index.js';
 import type {
   EndpointBinding, EndpointKind, EndpointStats, MediaEvent, MediaWorkerPool, PlaySourceSpec,
 } from '../../media/worker/index.js';
+import { checkRemoteDescription } from '../../media/endpoint/index.js';
 import {
   applyAnswer,
   createAnswer,
@@ -370,9 +371,30 @@ export class LegMedia {
     this.lastStats = last !== undefined ? legStatsOf(last) : undefined;
   }
 
+  /**
+   * Gives the endpoint the far end's address and codec. Plain RTP is checked here, as the worker
+   * would, and not waited for: the worker runs one endpoint's commands in order, so a bridge or
+   * a prompt that follows finds it applied, and a call's 200 does not wait one more round trip.
+   * remoteSettled() reports the worker's answer. SRTP and WebRTC wait (keys and DTLS can fail).
+   */
   private async setRemote(stream: NegotiatedStream): Promise<void> {
     this.stream = stream;
     const remote = remoteDescriptionOf(stream);
-    if (remote !== undefined && !this.closed) await this.cfg.pool.setRemote(this.endpointId, remote);
+    if (remote === undefined || this.closed) return;
+    if (this.kind !== 'rtp') {
+      await this.cfg.pool.setRemote(this.endpointId, remote);
+      return;
+    }
+    checkRemoteDescription(remote);
+    const applied = this.cfg.pool.setRemote(this.endpointId, remote);
+    applied.catch(() => undefined); // read through remoteSettled()
+    this.remoteApplied = applied;
+  }
+
+  private remoteApplied: Promise<void> = Promise.resolve();
+
+  /** Resolves once the worker has applied the last remote description; rejects when it could not. */
+  remoteSettled(): Promise<void> {
+    return this.remoteApplied;
   }
 }
