@@ -27,8 +27,6 @@ export class IdleCollector {
   /** Traffic since the last collection. */
   private dirty = false;
   private closed = false;
-  /** Collections run (for tests and logs). */
-  collections = 0;
 
   constructor(private readonly opts: IdleCollectorOptions) {
     this.quietMs = opts.quietMs ?? 3000;
@@ -55,7 +53,6 @@ export class IdleCollector {
       this.dirty = true;
     } else if (this.dirty) {
       this.dirty = false;
-      this.collections++;
       this.opts.collect();
     }
     this.start();

@@ -11,12 +11,17 @@ function withBody(method: string, branch: string): SipRequest {
 
 const names = (req: SipRequest): string[] => req.headers.map((h) => h.name);
 
+/** A layer that has received `method` (with a body) and handed the TU its server transaction. */
+function arrived(method: string, branch: string) {
+  const stack = makeLayer();
+  const req = withBody(method, branch);
+  stack.layer.receive(inbound(req));
+  return { ...stack, req, tx: stack.requests[0]!.tx! };
+}
+
 describe('server transactions lingering for retransmissions (UDP)', () => {
   it('a non-INVITE keeps only the response bytes and a slim request once its final is sent', () => {
-    const { layer, sender, requests } = makeLayer();
-    const register = withBody('REGISTER', 'z9hG4bKl1');
-    layer.receive(inbound(register));
-    const tx = requests[0]!.tx!;
+    const { layer, sender, requests, req: register, tx } = arrived('REGISTER', 'z9hG4bKl1');
     tx.respond(responseTo(register, 100));
     expect(tx.lingering).toBe(false);
     expect(tx.request.body.toString()).toBe('hello');
@@ -47,10 +52,7 @@ describe('server transactions lingering for retransmissions (UDP)', () => {
   });
 
   it('an INVITE answered with a non-2xx lingers once the ACK confirms it, not before', () => {
-    const { layer, sender, requests } = makeLayer();
-    const invite = withBody('INVITE', 'z9hG4bKl2');
-    layer.receive(inbound(invite));
-    const tx = requests[0]!.tx!;
+    const { layer, sender, req: invite, tx } = arrived('INVITE', 'z9hG4bKl2');
     tx.respond(responseTo(invite, 486));
     expect(tx.state).toBe('Completed');
     expect(tx.lingering).toBe(false);
@@ -66,10 +68,7 @@ describe('server transactions lingering for retransmissions (UDP)', () => {
   });
 
   it('an INVITE answered with a 2xx keeps its whole request (the leg reads it during the call)', () => {
-    const { layer, requests } = makeLayer();
-    const invite = withBody('INVITE', 'z9hG4bKl3');
-    layer.receive(inbound(invite));
-    const tx = requests[0]!.tx!;
+    const { layer, req: invite, tx } = arrived('INVITE', 'z9hG4bKl3');
     tx.respond(responseTo(invite, 200));
     expect(tx.state).toBe('Accepted');
     expect(tx.lingering).toBe(false);
