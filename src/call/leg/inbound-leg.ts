@@ -119,7 +119,7 @@ export class InboundLeg extends AnchoredLeg implements Leg {
    * Rings the caller: 180, or with `earlyMedia` a 183 with our answer (so the caller hears the
    * callee's early media). `preferCodec`: see answer.
    */
-  async ring(opts: { earlyMedia?: boolean; preferCodec?: AudioCodecName } = {}): Promise<void> {
+  async ring(opts: { earlyMedia?: boolean; preferCodec?: AudioCodecName | undefined } = {}): Promise<void> {
     this.ops.assertLive();
     if (this.legState !== 'offered' && this.legState !== 'early') return;
     if (opts.earlyMedia === true && this.offeredInInvite) {
@@ -139,7 +139,7 @@ export class InboundLeg extends AnchoredLeg implements Leg {
    * `preferCodec`: the codec chosen when the caller offered it, whatever our order (the other
    * leg's, so the bridge needs no transcoding).
    */
-  async answer(opts: { passthrough?: readonly { index: number; text: string }[]; preferCodec?: AudioCodecName } = {}): Promise<void> {
+  async answer(opts: { passthrough?: readonly { index: number; text: string }[]; preferCodec?: AudioCodecName | undefined } = {}): Promise<void> {
     this.ops.assertLive();
     if (this.legState === 'answered' || this.legState === 'held') return;
     let sdp: string;

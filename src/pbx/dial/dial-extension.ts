@@ -75,7 +75,7 @@ export async function dialExtension(deps: LegDeps, req: DialRequest): Promise<vo
         // The caller is answered in the callee's codec when it offered it: the bridge then
         // copies packets instead of transcoding them.
         early = caller
-          .ring({ earlyMedia, ...(leg.audioCodec !== undefined ? { preferCodec: leg.audioCodec } : {}) })
+          .ring({ earlyMedia, preferCodec: leg.audioCodec })
           .then(async () => {
             const a = caller.endpointId;
             const b = leg.endpointId;
@@ -110,7 +110,7 @@ export async function dialExtension(deps: LegDeps, req: DialRequest): Promise<vo
     return answered !== undefined ? [{ index: v.index, text: answered.text }] : [];
   });
   try {
-    await caller.answer({ passthrough, ...(callee.audioCodec !== undefined ? { preferCodec: callee.audioCodec } : {}) });
+    await caller.answer({ passthrough, preferCodec: callee.audioCodec });
   } catch (err) {
     await callee.hangup('normal');
     throw err;
