@@ -85,6 +85,27 @@ describe('bridge', () => {
     expect(await again).toEqual({ endedBy: 'a', cause: 'normal' });
   });
 
+  it('a stop asked for while connecting wins over a leg that ends before the relay is up (the other is not hung up)', async () => {
+    const a = fakeLeg('a', 'ep1');
+    const b = fakeLeg('b', 'ep2');
+    const media = fakeMedia();
+    let connected: () => void = () => undefined;
+    media.connect = (ea, eb) => {
+      media.log.push(`connect ${ea} ${eb}`);
+      return new Promise((resolve) => {
+        connected = () => resolve({ transcoding: false });
+      });
+    };
+    const stop = new AbortController();
+    const done = bridge(a, b, { media, stop: stop.signal });
+    await tick();
+    stop.abort(); // e.g. a REFER accepted from a
+    a.end('normal'); // and a hangs up at once
+    connected();
+    expect((await done).endedBy).toBe('stopped');
+    expect(b.hangups).toEqual([]);
+  });
+
   it('leaves the other leg up with hangupOther false', async () => {
     const a = fakeLeg('a', 'ep1');
     const b = fakeLeg('b', 'ep2');

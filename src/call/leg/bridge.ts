@@ -85,9 +85,12 @@ function causeOf(signal: AbortSignal): HangupCause {
 
 /** Which leg ended first (a when both already had), or the stop signal, as soon as one does. */
 function firstEnded(a: Leg, b: Leg, stop: AbortSignal | undefined): Promise<'a' | 'b' | 'stopped'> {
+  // A stop asked for while the relay was still being set up wins over a leg that ended since:
+  // the application stopped the bridge to do something with the legs (a transfer whose
+  // transferor hangs up right after the 202), and a bridge ended by a leg would hang up the other.
+  if (stop?.aborted === true) return Promise.resolve('stopped');
   if (a.signal.aborted) return Promise.resolve('a');
   if (b.signal.aborted) return Promise.resolve('b');
-  if (stop?.aborted === true) return Promise.resolve('stopped');
   return new Promise((resolve) => {
     const onA = (): void => done('a');
     const onB = (): void => done('b');
