@@ -95,7 +95,7 @@ export class SipRequestRouter {
   onRequest(req: SipRequest, tx: ServerTransaction | undefined, inbound: InboundMessage, cancelled?: ServerTransaction): void {
     this.route(req, tx, inbound, cancelled).catch((err: unknown) => {
       this.deps.logger.error({ err, method: req.method }, 'request handling failed');
-      if (tx && tx.lastResponse === undefined) tx.respond(createResponse(req, 500, 'Server Internal Error'));
+      if (tx && !tx.responded) tx.respond(createResponse(req, 500, 'Server Internal Error'));
     });
   }
 

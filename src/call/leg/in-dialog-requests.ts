@@ -4,7 +4,7 @@
  * session refresh), INFO carries a digit, REFER/NOTIFY drive transfers, OPTIONS is answered.
  */
 import { negotiateSessionTimerAsUas } from '../../sip/dialog/index.js';
-import { createResponse, getHeader, type HeaderField, type SipRequest } from '../../sip/message/index.js';
+import { createResponse, getHeader, ownedBody, type HeaderField, type SipRequest } from '../../sip/message/index.js';
 import type { ServerTransaction } from '../../sip/transaction/index.js';
 import type { TransportProtocol } from '../../sip/transport/types.js';
 import type { LegMedia } from '../media/leg-media.js';
@@ -91,10 +91,10 @@ export async function answerSessionModification(req: SipRequest, tx: ServerTrans
       tx.respond(createResponse(req, 488, 'Not Acceptable Here'));
       return;
     }
-    body = Buffer.from(outcome.sdp);
+    body = ownedBody(outcome.sdp);
     ctx.onHold(outcome.stream.remoteHold);
   } else if (req.method === 'INVITE' && ctx.media !== undefined) {
-    body = Buffer.from(ctx.media.offer());
+    body = ownedBody(ctx.media.offer());
   }
   if (body !== undefined) headers.push({ name: 'Content-Type', value: 'application/sdp' });
   tx.respond(createResponse(req, 200, 'OK', { headers, ...(body !== undefined ? { body } : {}) }));

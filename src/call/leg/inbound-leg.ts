@@ -3,7 +3,7 @@
  * play, collect digits and hang up; the far end may hold (re-INVITE/UPDATE), send digits
  * (RFC 4733 in the media, or SIP INFO), refresh the session (RFC 4028), cancel or hang up.
  */
-import { createResponse, cseq, getHeader, type HeaderField, type SipRequest } from '../../sip/message/index.js';
+import { createResponse, cseq, getHeader, ownedBody, type HeaderField, type SipRequest } from '../../sip/message/index.js';
 import { negotiateSessionTimerAsUas, processInDialogRequest, type SessionTimerDecision } from '../../sip/dialog/index.js';
 import type { ServerTransaction } from '../../sip/transaction/index.js';
 import { AnswerRetransmitter } from '../signalling/answer-retransmitter.js';
@@ -125,7 +125,7 @@ export class InboundLeg extends AnchoredLeg implements Leg {
     if (opts.earlyMedia === true && this.offeredInInvite) {
       const sdp = await this.negotiate(undefined, opts.preferCodec);
       this.ops.assertLive();
-      this.uas.respond(183, 'Session Progress', { body: Buffer.from(sdp) });
+      this.uas.respond(183, 'Session Progress', { body: ownedBody(sdp) });
     } else {
       this.uas.respond(180);
     }
@@ -154,7 +154,7 @@ export class InboundLeg extends AnchoredLeg implements Leg {
     const acked = new Promise<void>((resolve, reject) => {
       this.answerWait = { resolve, reject };
     });
-    this.uas.respond(200, 'OK', { body: Buffer.from(sdp) }, headers, (res) => {
+    this.uas.respond(200, 'OK', { body: ownedBody(sdp) }, headers, (res) => {
       this.deps.registry.track(this);
       const reliable = this.deps.sender.isReliable(this.uas.target.protocol);
       this.retransmitter = new AnswerRetransmitter(this.deps, this.tx, res, reliable, () => void this.hangup('ack-timeout'));
@@ -215,6 +215,8 @@ export class InboundLeg extends AnchoredLeg implements Leg {
   onAck(ack: SipRequest): void {
     if (cseq(ack)?.seq !== cseq(this.tx.request)?.seq) return;
     this.retransmitter?.stop();
+    // It holds our 2xx; the call may last hours.
+    this.retransmitter = undefined;
     const wait = this.answerWait;
     this.answerWait = undefined;
     if (wait === undefined) return;
@@ -260,7 +262,7 @@ export class InboundLeg extends AnchoredLeg implements Leg {
     this.sessionTimer = new LegSessionTimer(this.deps, {
       side: this.uas,
       peerMessage: () => this.tx.request,
-      offer: () => (this.media?.localSdp !== undefined ? { body: Buffer.from(this.media.localSdp) } : undefined),
+      offer: () => (this.media?.localSdp !== undefined ? { body: ownedBody(this.media.localSdp) } : undefined),
       onExpired: () => void this.hangup('session-expired'),
     });
     this.sessionTimer.arm(d.intervalS, d.weRefresh);

@@ -5,7 +5,7 @@
  * cancelled, a later 2xx is ACKed and ended with BYE). Once answered it behaves as InboundLeg:
  * hold by re-INVITE/UPDATE, digits by RFC 4733 and INFO, session timers, BYE with a Reason.
  */
-import { createResponse, type SipRequest } from '../../sip/message/index.js';
+import { createResponse, ownedBody, type SipRequest } from '../../sip/message/index.js';
 import { negotiateSessionTimerAsUac, processInDialogRequest } from '../../sip/dialog/index.js';
 import type { ServerTransaction } from '../../sip/transaction/index.js';
 import { CalleeFork } from '../signalling/callee-fork.js';
@@ -98,7 +98,7 @@ export class OutboundLeg extends AnchoredLeg implements Leg, MediaBridgeable {
       forks: [...request.forks],
     };
     media.relayedSections = request.relaySections ?? [];
-    const offer = { body: Buffer.from(media.offer()), contentType: 'application/sdp', maxForwards: 70 };
+    const offer = { body: ownedBody(media.offer()), contentType: 'application/sdp', maxForwards: 70 };
     request.forks.forEach((dest, i) => {
       const id = `f${i}`;
       this.forks.set(id, new CalleeFork(id, dest.target, deps, plan, dest, offer));
@@ -220,7 +220,7 @@ export class OutboundLeg extends AnchoredLeg implements Leg, MediaBridgeable {
           onHold: (held) => this.noteHold(held),
         }).catch((err: unknown) => {
           this.deps.logger.warn({ err, leg: this.id }, 'session modification failed');
-          if (t.lastResponse === undefined) t.respond(createResponse(r, 500, 'Server Internal Error'));
+          if (!t.responded) t.respond(createResponse(r, 500, 'Server Internal Error'));
         });
       },
       digit: (d) => this.deliverDigit(d, 'info'),
@@ -348,7 +348,7 @@ export class OutboundLeg extends AnchoredLeg implements Leg, MediaBridgeable {
     this.sessionTimer = new LegSessionTimer(this.deps, {
       side: fork,
       peerMessage: () => fork.answer,
-      offer: () => (this.media.localSdp !== undefined ? { body: Buffer.from(this.media.localSdp) } : undefined),
+      offer: () => (this.media.localSdp !== undefined ? { body: ownedBody(this.media.localSdp) } : undefined),
       onExpired: () => void this.hangup('session-expired'),
     });
     this.sessionTimer.arm(agreed.intervalS, agreed.weRefresh);

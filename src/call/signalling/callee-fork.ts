@@ -118,6 +118,8 @@ export class CalleeFork {
     }
     if (this.answer) return false;
     this.answer = res;
+    // The answer supersedes it (contentType reads the answer first); the call may last hours.
+    this.provisional = undefined;
     const fresh = dialogFromUacResponse(this.request, res);
     const early = this.dialog;
     if (isDialogError(fresh)) this.dialog = early;

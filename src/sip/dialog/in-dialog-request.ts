@@ -3,7 +3,7 @@
  * remote target and the route set (loose or strict routing), From/To with the dialog tags,
  * CSeq one above the last, Max-Forwards 70. No Via: the transaction layer's caller adds it.
  */
-import { createRequest, formatNameAddr, formatUri, isParseError, parseNameAddr } from '../message/index.js';
+import { createRequest, EMPTY_BODY, formatNameAddr, formatUri, isParseError, ownedBody, parseNameAddr } from '../message/index.js';
 import type { HeaderField, NameAddr, SipRequest } from '../message/index.js';
 import { TARGET_REFRESH_METHODS, transition } from './dialog-state.js';
 import type { Dialog } from './types.js';
@@ -55,7 +55,7 @@ function build(dialog: Dialog, method: string, seq: number, opts: InDialogReques
     headers.push({ name: 'Contact', value: `<${dialog.localTarget}>` });
   }
   headers.push(...extra);
-  const body = typeof opts.body === 'string' ? Buffer.from(opts.body, 'utf8') : (opts.body ?? Buffer.alloc(0));
+  const body = typeof opts.body === 'string' ? ownedBody(opts.body) : (opts.body ?? EMPTY_BODY);
   if (body.length > 0 && opts.contentType !== undefined) headers.push({ name: 'Content-Type', value: opts.contentType });
   return createRequest({ method, uri, headers, body });
 }

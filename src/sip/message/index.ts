@@ -14,4 +14,5 @@ export { parseCSeq, formatCSeq } from './cseq.js';
 export { parseParams, formatParams } from './header-params.js';
 export { topVia, callId, cseq, fromTag, toTag } from './message-accessors.js';
 export { createRequest, createResponse } from './message-factory.js';
+export { ownedBody, EMPTY_BODY } from './message-body.js';
 export { defaultReason } from './reason-phrases.js';

@@ -1,10 +1,10 @@
 /** Building requests and responses (RFC 3261 8.1.1, 8.2.6). */
 import { canonicalHeaderName } from './header-names.js';
 import { toTag } from './message-accessors.js';
+import { EMPTY_BODY } from './message-body.js';
 import { defaultReason } from './reason-phrases.js';
 import type { HeaderField, SipRequest, SipResponse } from './types.js';
 
-const EMPTY = Buffer.alloc(0);
 
 /** A request with the given start line, headers (copied, names canonical) and body. */
 export function createRequest(init: {
@@ -19,7 +19,7 @@ export function createRequest(init: {
     uri: init.uri,
     version: 'SIP/2.0',
     headers: (init.headers ?? []).map((h) => ({ name: canonicalHeaderName(h.name), value: h.value })),
-    body: init.body ?? EMPTY,
+    body: init.body ?? EMPTY_BODY,
   };
 }
 
@@ -51,6 +51,6 @@ export function createResponse(
     status,
     reason: reason ?? defaultReason(status),
     headers,
-    body: opts.body ?? EMPTY,
+    body: opts.body ?? EMPTY_BODY,
   };
 }

@@ -6,6 +6,7 @@
  */
 import { rememberedCSeq } from './cseq.js';
 import { canonicalHeaderName } from './header-names.js';
+import { EMPTY_BODY, ownedBody } from './message-body.js';
 import { firstListElement } from './header-fields.js';
 import { rememberedNameAddr } from './name-addr.js';
 import { rememberedUri } from './uri.js';
@@ -28,7 +29,6 @@ export const DEFAULT_PARSE_LIMITS: Readonly<ParseLimits> = Object.freeze({
   maxBodyBytes: 65535,
 });
 
-const EMPTY = Buffer.alloc(0);
 const VERSION = /^SIP\/(\d{1,3})\.(\d{1,3})$/i;
 
 function isTokenChar(c: number): boolean {
@@ -237,7 +237,7 @@ function parseChecked(data: Buffer, lim: ParseLimits): SipMessage | ParseError {
     else if (start.request !== undefined && cs.method !== start.request.method) error ??= 'CSeq method does not match the request method';
   }
 
-  let body = EMPTY;
+  let body = EMPTY_BODY;
   const available = data.length - head.bodyStart;
   if (contentLength !== undefined) {
     if (!/^\d{1,10}$/.test(contentLength)) error ??= 'bad Content-Length';
@@ -245,10 +245,10 @@ function parseChecked(data: Buffer, lim: ParseLimits): SipMessage | ParseError {
       const length = Number(contentLength);
       if (length > lim.maxBodyBytes) error ??= 'body too large';
       else if (length > available) error ??= 'body shorter than Content-Length';
-      else if (length > 0) body = Buffer.from(data.subarray(head.bodyStart, head.bodyStart + length));
+      else if (length > 0) body = ownedBody(data.subarray(head.bodyStart, head.bodyStart + length));
     }
   } else if (available > lim.maxBodyBytes) error ??= 'body too large';
-  else if (available > 0) body = Buffer.from(data.subarray(head.bodyStart));
+  else if (available > 0) body = ownedBody(data.subarray(head.bodyStart));
 
   if (coreError !== undefined || error !== undefined) {
     const failure = parseError(coreError ?? error ?? 'bad message');
@@ -257,7 +257,7 @@ function parseChecked(data: Buffer, lim: ParseLimits): SipMessage | ParseError {
       failure.versionNotSupported = true;
     }
     if (start.request !== undefined && coreError === undefined) {
-      const partial: SipRequest = { type: 'request', method: start.request.method, uri: start.request.uri, version: start.version, headers, body: EMPTY };
+      const partial: SipRequest = { type: 'request', method: start.request.method, uri: start.request.uri, version: start.version, headers, body: EMPTY_BODY };
       failure.request = partial;
     }
     return failure;

@@ -46,6 +46,7 @@ export class ServerTransaction {
   private reason: ServerTerminationReason = 'normal';
   private ended = false;
   private slim = false;
+  private sentAny = false;
 
   constructor(
     readonly key: string,
@@ -85,7 +86,15 @@ export class ServerTransaction {
     return this.runner.state;
   }
 
-  /** The last response sent, if any (once lingering, read back from the bytes sent). */
+  /** True once any response (the automatic 100 included) was sent. */
+  get responded(): boolean {
+    return this.sentAny;
+  }
+
+  /**
+   * The last response sent, if any (once lingering, read back from the bytes sent). Undefined in
+   * Accepted: the 2xx belongs to the TU, which retransmits it until the ACK (RFC 6026 7.1).
+   */
   get lastResponse(): SipResponse | undefined {
     if (this.last !== undefined || this.lastPrepared === undefined) return this.last;
     const parsed = parseMessage(this.lastPrepared.bytes);
@@ -99,7 +108,13 @@ export class ServerTransaction {
       return;
     }
     this.runner.dispatch({ type: 'tuResponse', response: res });
-    if (this.runner.state === 'Completed' && this.req.method !== 'INVITE') this.linger();
+    const state = this.runner.state;
+    if (state === 'Completed' && this.req.method !== 'INVITE') this.linger();
+    // Accepted never retransmits on its own, and the call lasts: keep no copy of the 2xx.
+    else if (state === 'Accepted') {
+      this.last = undefined;
+      this.lastPrepared = undefined;
+    }
   }
 
   /** Enters the machine's first state (IST: arms the 100 Trying timer). */
@@ -151,6 +166,7 @@ export class ServerTransaction {
   }
 
   private transmit(res: SipResponse): void {
+    this.sentAny = true;
     this.last = res;
     const prepared = this.deps.sender.prepareResponse(res, this.inb);
     this.lastPrepared = prepared instanceof TransportError ? undefined : prepared;

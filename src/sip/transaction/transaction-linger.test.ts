@@ -75,6 +75,23 @@ describe('server transactions lingering for retransmissions (UDP)', () => {
     expect(tx.request).toBe(invite);
     layer.close();
   });
+
+  it('an INVITE in Accepted keeps no copy of the 2xx the TU retransmits, yet knows it responded', () => {
+    const { layer, sender, req: invite, tx } = arrived('INVITE', 'z9hG4bKl5');
+    expect(tx.responded).toBe(false);
+    const ok = responseTo(invite, 200);
+    tx.respond(ok);
+    expect(tx.lastResponse).toBeUndefined();
+    expect(tx.responded).toBe(true);
+    // The TU's retransmission still goes out, and is not kept either.
+    tx.respond(ok);
+    expect(sender.summary()).toEqual(['200', '200']);
+    expect(tx.lastResponse).toBeUndefined();
+    // An INVITE retransmission is absorbed: Accepted has nothing of its own to resend.
+    layer.receive(inbound(invite));
+    expect(sender.summary()).toEqual(['200', '200']);
+    layer.close();
+  });
 });
 
 describe('client transactions and their TU', () => {
