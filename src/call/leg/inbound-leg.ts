@@ -8,7 +8,7 @@ import { negotiateSessionTimerAsUas, processInDialogRequest, type SessionTimerDe
 import type { ServerTransaction } from '../../sip/transaction/index.js';
 import { AnswerRetransmitter } from '../signalling/answer-retransmitter.js';
 import { CallerLeg } from '../signalling/caller-leg.js';
-import { LegSessionTimer } from '../signalling/leg-session-timer.js';
+import { allowsUpdate, LegSessionTimer } from '../signalling/leg-session-timer.js';
 import { endpointKindForOffer, LegMedia } from '../media/leg-media.js';
 import type { AudioCodecName } from '../../sdp/index.js';
 import { inboundMediaFamily } from '../media/media-family.js';
@@ -261,7 +261,7 @@ export class InboundLeg extends AnchoredLeg implements Leg {
     if (d.type !== 'accept') return;
     this.sessionTimer = new LegSessionTimer(this.deps, {
       side: this.uas,
-      peerMessage: () => this.tx.request,
+      peerAllowsUpdate: allowsUpdate(this.tx.request),
       offer: () => (this.media?.localSdp !== undefined ? { body: ownedBody(this.media.localSdp) } : undefined),
       onExpired: () => void this.hangup('session-expired'),
     });

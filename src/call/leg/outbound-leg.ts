@@ -9,7 +9,7 @@ import { createResponse, ownedBody, type SipRequest } from '../../sip/message/in
 import { negotiateSessionTimerAsUac, processInDialogRequest } from '../../sip/dialog/index.js';
 import type { ServerTransaction } from '../../sip/transaction/index.js';
 import { CalleeFork } from '../signalling/callee-fork.js';
-import { LegSessionTimer } from '../signalling/leg-session-timer.js';
+import { allowsUpdate, LegSessionTimer } from '../signalling/leg-session-timer.js';
 import type { EndpointKind } from '../../media/worker/index.js';
 import type { ForkTarget } from '../signalling/types.js';
 import { LegMedia } from '../media/leg-media.js';
@@ -291,7 +291,7 @@ export class OutboundLeg extends AnchoredLeg implements Leg, MediaBridgeable {
     if (body !== undefined) {
       this.enqueueMedia(async () => {
         if (this.snapshot.phase !== 'early') return;
-        const r = await this.media.answered(body);
+        const r = await this.media.answered(body, true);
         if (!r.ok) this.deps.logger.info({ leg: this.id, reason: r.reason }, 'early media not usable');
       });
     }
@@ -312,6 +312,7 @@ export class OutboundLeg extends AnchoredLeg implements Leg, MediaBridgeable {
     this.startSessionTimer(fork);
     const answer = fork.answer;
     const body = answer !== undefined && answer.body.length > 0 ? answer.body : fork.earlyBody?.body;
+    fork.settle();
     this.enqueueMedia(async () => {
       if (this.endCause !== undefined) return;
       const r = body !== undefined
@@ -347,7 +348,7 @@ export class OutboundLeg extends AnchoredLeg implements Leg, MediaBridgeable {
     if (agreed.type !== 'accept') return;
     this.sessionTimer = new LegSessionTimer(this.deps, {
       side: fork,
-      peerMessage: () => fork.answer,
+      peerAllowsUpdate: allowsUpdate(answer),
       offer: () => (this.media.localSdp !== undefined ? { body: ownedBody(this.media.localSdp) } : undefined),
       onExpired: () => void this.hangup('session-expired'),
     });

@@ -68,3 +68,21 @@ describe('LegMedia: the far end given to a plain-RTP endpoint', () => {
     expect(sent).toHaveLength(0);
   });
 });
+
+describe('LegMedia: our offer, answered', () => {
+  it('keeps the offer open after a provisional answer and closes it with the final one', async () => {
+    const { cfg, release } = heldPool();
+    const media = await LegMedia.open(cfg);
+    media.offer();
+    // Early media in a 18x, then the same answer in the 2xx.
+    expect((await media.answered(offer('192.0.2.9'), true)).ok).toBe(true);
+    release();
+    expect((await media.answered(offer('192.0.2.9'))).ok).toBe(true);
+    // The exchange is over: the parsed offer is not kept for the length of the call.
+    expect(await media.answered(offer('192.0.2.9'))).toEqual({ ok: false, reason: 'no offer outstanding' });
+    // A new offer (hold, a refresh) opens the next exchange.
+    media.offer();
+    release();
+    expect((await media.answered(offer('192.0.2.9'))).ok).toBe(true);
+  });
+});

@@ -89,9 +89,7 @@ export function relayableVideoSections(sdpText: string): { index: number; text: 
   return out;
 }
 
-export type OfferAnswerOutcome =
-  | { ok: true; sdp: string; stream: NegotiatedStream }
-  | { ok: false; reason: string };
+export type OfferAnswerOutcome = { ok: true; sdp: string; stream: NegotiatedStream } | { ok: false; reason: string };
 
 function playSourceOf(item: PlayItem): PlaySourceSpec {
   switch (item.kind) {
@@ -272,8 +270,8 @@ export class LegMedia {
     return sdp;
   }
 
-  /** The far end's answer to our last offer. */
-  async answered(answerText: string): Promise<OfferAnswerOutcome> {
+  /** The far end's answer to our last offer; a provisional one (a 18x's) leaves the offer open for the 2xx. */
+  async answered(answerText: string, provisional = false): Promise<OfferAnswerOutcome> {
     if (this.lastOffer === undefined) return { ok: false, reason: 'no offer outstanding' };
     const answer = parseSessionDescription(answerText);
     if (isSdpParseError(answer)) return { ok: false, reason: `unreadable SDP: ${answer.reason}` };
@@ -282,6 +280,7 @@ export class LegMedia {
     const stream = streams.find((s) => s.kind === 'audio' && !s.rejected);
     if (stream === undefined) return { ok: false, reason: 'audio refused' };
     if (this.relayedSections.length > 0) this.relayedAnswers = relayableVideoSections(answerText);
+    if (!provisional) this.lastOffer = undefined;
     await this.setRemote(stream);
     return { ok: true, sdp: this.localSdp ?? '', stream };
   }

@@ -28,8 +28,9 @@ export class CalleeFork {
   dialog: Dialog | undefined;
   /** The last provisional response with a status above 100 (relayed to the caller). */
   provisional: SipResponse | undefined;
-  /** The 2xx that answered this fork. */
+  /** The 2xx that answered this fork, until the leg has read it (see settle). */
   answer: SipResponse | undefined;
+  private answered = false;
   /** The last session description the callee sent before answering (early media, or the answer in a reliable 1xx). */
   earlyBody: { body: Buffer; contentType?: string } | undefined;
   /** The ACK we sent for the 2xx, kept to answer its retransmissions. */
@@ -116,7 +117,8 @@ export class CalleeFork {
       sendAck(this.deps, this.ack, this.target);
       return false;
     }
-    if (this.answer) return false;
+    if (this.answered) return false;
+    this.answered = true;
     this.answer = res;
     // The answer supersedes it (contentType reads the answer first); the call may last hours.
     this.provisional = undefined;
@@ -136,7 +138,12 @@ export class CalleeFork {
     sendAck(this.deps, this.ack, this.target);
   }
 
-  get contentType(): string | undefined {
-    return this.answer ? getHeader(this.answer, 'Content-Type') : this.provisional ? getHeader(this.provisional, 'Content-Type') : undefined;
+  /**
+   * The leg has taken what it needs from the 2xx and the early body (session description,
+   * session timer): the call may last hours, and the parsed messages need not.
+   */
+  settle(): void {
+    this.answer = undefined;
+    this.earlyBody = undefined;
   }
 }

@@ -13,12 +13,20 @@ import type { CallSignallingDeps, DialogSide } from './types.js';
 export interface LegSessionTimerOptions {
   /** The dialog and target of this leg (read at refresh time: the dialog moves on). */
   side: DialogSide;
-  /** The request or response that told us what the peer allows (its INVITE or its 2xx). */
-  peerMessage: () => SipResponse | { headers: SipResponse['headers'] } | undefined;
+  /**
+   * The peer's INVITE or 2xx listed UPDATE in Allow: we refresh with UPDATE. Read once, so the
+   * leg need not keep that message for the length of the call.
+   */
+  peerAllowsUpdate: boolean;
   /** The session description to offer again in a re-INVITE refresh, when the peer has no UPDATE. */
   offer: () => { body: Buffer; contentType?: string } | undefined;
   /** The session expired, or a refresh found the dialog gone (408/481): end the call. */
   onExpired: () => void;
+}
+
+/** The message lists UPDATE in its Allow header (RFC 3311 refreshes need it). */
+export function allowsUpdate(message: Pick<SipResponse, 'headers'>): boolean {
+  return getHeaderValues(message as SipResponse, 'Allow').some((m) => m.toUpperCase() === 'UPDATE');
 }
 
 /**
@@ -55,8 +63,7 @@ export class LegSessionTimer {
     const { side } = this.opts;
     const dialog = side.dialog;
     if (this.closed || dialog === undefined || dialog.state !== 'confirmed') return;
-    const peer = this.opts.peerMessage();
-    const allowsUpdate = peer !== undefined && getHeaderValues(peer as SipResponse, 'Allow').some((m) => m.toUpperCase() === 'UPDATE');
+    const allowsUpdate = this.opts.peerAllowsUpdate;
     const offer = allowsUpdate ? undefined : this.opts.offer();
     const method = allowsUpdate || offer === undefined ? 'UPDATE' : 'INVITE';
     const headers = sessionTimerRequestHeaders(this.deps.sessionTimer, { sessionExpiresS: this.intervalS, refresher: 'uac' });
