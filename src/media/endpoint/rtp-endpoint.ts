@@ -359,10 +359,11 @@ export class RtpEndpoint implements RtpTransportReceiver {
     this.scheduleRtcp();
   }
 
-  private scheduleTimeoutCheck(): void {
-    // Checked a few times per timeout period rather than re-armed per packet.
-    const every = Math.min(1000, Math.max(10, this.timeoutMs / 4));
-    this.timeoutTimer = this.clock.setTimer(every, () => this.onTimeoutCheck());
+  private scheduleTimeoutCheck(delayMs = this.timeoutMs): void {
+    // Armed for the moment the silence would reach the timeout, not re-armed every second: at
+    // thousands of endpoints per worker, timers living a second each were most of what the
+    // worker's old generation filled with.
+    this.timeoutTimer = this.clock.setTimer(Math.max(10, delayMs), () => this.onTimeoutCheck());
   }
 
   private onTimeoutCheck(): void {
@@ -372,8 +373,12 @@ export class RtpEndpoint implements RtpTransportReceiver {
     // Only a sendrecv peer must be sending: sendonly/inactive is hold, recvonly is held by us.
     if (this.remote?.direction === 'sendrecv') {
       const silent = now - this.lastRxAt;
-      if (silent < this.timeoutMs) this.timeoutRaised = false;
-      else if (!this.timeoutRaised) {
+      if (silent < this.timeoutMs) {
+        this.timeoutRaised = false;
+        this.scheduleTimeoutCheck(this.timeoutMs - silent);
+        return;
+      }
+      if (!this.timeoutRaised) {
         this.timeoutRaised = true;
         this.emit({ ev: 'timeout', silentMs: Math.round(silent) });
       }
