@@ -3,3 +3,4 @@ export * from './random.js';
 export * from './errors.js';
 export * from './logger.js';
 export * from './event-bus.js';
+export * from './idle-collector.js';

@@ -3,7 +3,7 @@
  * endpoint events are posted as they happen. Started by MediaWorkerPool (see worker-entry.ts).
  */
 import { parentPort } from 'node:worker_threads';
-import { cryptoRandom, systemClock } from '../../core/index.js';
+import { cryptoRandom, fullCollection, IdleCollector, systemClock } from '../../core/index.js';
 import { MediaWorkerRuntime } from './media-worker-runtime.js';
 import type { MediaCommand, WorkerMessage } from './protocol.js';
 
@@ -13,7 +13,12 @@ if (!port) throw new Error('media-worker.ts must run in a worker thread');
 const post = (msg: WorkerMessage): void => port.postMessage(msg);
 const runtime = new MediaWorkerRuntime({ clock: systemClock, random: cryptoRandom, emit: post });
 
+let commands = 0;
 port.on('message', (command: MediaCommand) => {
+  commands++;
   void runtime.handle(command).then(post);
 });
+// The endpoints of calls that came and went stay in this worker's old generation until V8's
+// next limit: collect once the commands stop (see IdleCollector).
+new IdleCollector({ clock: systemClock, activity: () => commands, collect: fullCollection() }).start();
 post({ ev: 'ready' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../core/clock.js';
+import { ManualClock } from './clock.js';
 import { fullCollection, IdleCollector } from './idle-collector.js';
 
 describe('IdleCollector', () => {

@@ -1,22 +1,24 @@
 /**
- * One full garbage collection of the main thread once SIP has gone quiet. Call setups leave
- * their garbage in the old generation, and V8 collects it only when allocation pushes the heap
- * to its next limit: a server that set up 700 calls and then just relayed their media kept
- * ~100 MB of it for as long as the calls lasted (bench/RESULTS.md, media run 4). Making V8
- * collect sooner everywhere (--heap-growing-percent) cost INVITE->200 latency under load, so
- * the collection runs only after a quiet spell, where its pause delays nobody.
+ * One full garbage collection of a thread once its traffic has gone quiet: the main thread
+ * when SIP stops, a media worker when commands stop. Call setups (and the endpoints of calls
+ * that ended) leave their garbage in the old generation, and V8 collects it only when allocation
+ * pushes the heap to its next limit: a server that set up 700 calls and then just relayed their
+ * media kept ~100 MB of it for as long as the calls lasted (bench/RESULTS.md, media run 4).
+ * Making V8 collect sooner everywhere (--heap-growing-percent) cost INVITE->200 latency under
+ * load, so the collection runs only after a quiet spell. In a worker that pause holds its media
+ * back once (tens of ms at 700 endpoints), after each burst of calls starting or ending.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { Clock, TimerHandle } from '../core/clock.js';
+import type { Clock, TimerHandle } from './clock.js';
 
 export interface IdleCollectorOptions {
   clock: Clock;
-  /** A count that moves with SIP traffic (messages received). */
+  /** A count that moves with the thread's traffic (SIP messages received, media commands). */
   activity: () => number;
   /** A full collection of this thread's heap. */
   collect: () => void;
-  /** How long SIP stays quiet before the collection, ms (default 3000). */
+  /** How long the traffic stays quiet before the collection, ms (default 3000). */
   quietMs?: number;
 }
 
