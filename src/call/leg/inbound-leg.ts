@@ -339,6 +339,7 @@ export class InboundLeg extends AnchoredLeg implements Leg {
     this.retransmitter?.stop();
     this.sessionTimer?.close();
     this.uas.close();
+    this.tx.release();
     this.unsubscribeMedia?.();
     if (this.media !== undefined) this.mediaClosed = this.media.close();
     this.deps.registry.forget(this);

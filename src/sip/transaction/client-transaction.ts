@@ -9,6 +9,7 @@ import { createResponse } from '../message/index.js';
 import type { SipRequest, SipResponse } from '../message/types.js';
 import type { MessageSender, SendTarget } from '../transport/types.js';
 import { buildCancel, buildNon2xxAck } from './derived-requests.js';
+import { lingeringRequest } from './lingering-request.js';
 import { inviteClientTransaction, type InviteClientState } from './invite-client-transaction.js';
 import { nonInviteClientTransaction, type NonInviteClientState } from './non-invite-client-transaction.js';
 import { TransactionTimeoutError } from './transaction-errors.js';
@@ -53,13 +54,16 @@ export class ClientTransaction {
   private cancelResult: Promise<SipResponse | undefined> | undefined;
   private resolveCancel: ((res: SipResponse | undefined) => void) | undefined;
 
+  private req: SipRequest;
+
   constructor(
     readonly key: string,
-    readonly request: SipRequest,
+    request: SipRequest,
     readonly target: SendTarget,
     private handlers: ClientTransactionHandlers,
     private readonly deps: ClientTransactionDeps,
   ) {
+    this.req = request;
     const execute = (effect: TransactionEffect): void => this.execute(effect);
     this.runner =
       request.method === 'INVITE'
@@ -67,8 +71,13 @@ export class ClientTransaction {
         : new TransactionRunner(nonInviteClientTransaction, deps.ctx, deps.clock, execute);
   }
 
+  /** The request (once a final response came, only its start line and identifying headers). */
+  get request(): SipRequest {
+    return this.req;
+  }
+
   get method(): string {
-    return this.request.method;
+    return this.req.method;
   }
 
   get state(): ClientTransactionState {
@@ -83,9 +92,17 @@ export class ClientTransaction {
   /** A response matched this transaction (RFC 3261 17.1.3). */
   receiveResponse(res: SipResponse): void {
     this.runner.dispatch({ type: 'response', response: res });
+    const state = this.runner.state;
     // Completed only absorbs retransmissions: the TU (a leg, its whole call) need not stay
-    // reachable from the transaction for Timer D's 32 s.
-    if (this.runner.state === 'Completed' || this.runner.isTerminated) this.handlers = DETACHED;
+    // reachable from the transaction for Timer D's 32 s, nor the whole request (the ACK for a
+    // non-2xx is built by now).
+    if (state === 'Completed' || this.runner.isTerminated) {
+      this.handlers = DETACHED;
+      this.req = lingeringRequest(this.req);
+    } else if (state === 'Accepted') {
+      // Accepted hands 2xx retransmissions to the TU, which ACKs them from its dialog.
+      this.req = lingeringRequest(this.req);
+    }
   }
 
   /**
@@ -122,7 +139,7 @@ export class ClientTransaction {
   private sendCancel(): void {
     if (this.cancelSent) return;
     this.cancelSent = true;
-    this.deps.sendCancel(buildCancel(this.request), this.target, {
+    this.deps.sendCancel(buildCancel(this.req), this.target, {
       onFinal: (res) => this.settleCancel(res),
     });
     this.runner.dispatch({ type: 'cancelSent' });
@@ -163,10 +180,10 @@ export class ClientTransaction {
     switch (effect.type) {
       case 'sendRequest':
       case 'retransmit':
-        this.transmit(this.request);
+        this.transmit(this.req);
         return;
       case 'sendAck':
-        this.ack ??= buildNon2xxAck(this.request, effect.response);
+        this.ack ??= buildNon2xxAck(this.req, effect.response);
         this.transmit(this.ack);
         return;
       case 'passResponse': {
@@ -184,13 +201,13 @@ export class ClientTransaction {
         const err = new TransactionTimeoutError(effect.timer, this.method);
         this.deps.logger.debug({ key: this.key, timer: effect.timer }, 'client transaction timed out');
         this.tu('onTimeout', () => this.handlers.onTimeout?.(err));
-        if (!this.finalDelivered) this.deliverFinal(createResponse(this.request, 408));
+        if (!this.finalDelivered) this.deliverFinal(createResponse(this.req, 408));
         return;
       }
       case 'transportError':
         this.deps.logger.debug({ key: this.key, err: effect.error }, 'client transaction transport error');
         this.tu('onTransportError', () => this.handlers.onTransportError?.(effect.error));
-        if (!this.finalDelivered) this.deliverFinal(createResponse(this.request, 503));
+        if (!this.finalDelivered) this.deliverFinal(createResponse(this.req, 503));
         return;
       case 'terminate':
         // A CANCEL already sent settles through its own transaction.

@@ -10,9 +10,10 @@
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import { createResponse, isParseError, parseMessage } from '../message/index.js';
-import type { HeaderField, SipRequest, SipResponse } from '../message/types.js';
+import type { SipRequest, SipResponse } from '../message/types.js';
 import { TransportError } from '../transport/transport-error.js';
 import type { InboundMessage, MessageSender, PreparedResponse } from '../transport/types.js';
+import { lingeringRequest } from './lingering-request.js';
 import { inviteServerTransaction, type InviteServerState } from './invite-server-transaction.js';
 import { nonInviteServerTransaction, type NonInviteServerState } from './non-invite-server-transaction.js';
 import { TransactionRunner } from './transaction-runner.js';
@@ -63,7 +64,7 @@ export class ServerTransaction {
         : new TransactionRunner(nonInviteServerTransaction, deps.ctx, deps.clock, execute);
   }
 
-  /** The request (once lingering, only its start line and identifying headers: see slimRequest). */
+  /** The request (once lingering, only its start line and identifying headers: see lingeringRequest). */
   get request(): SipRequest {
     return this.req;
   }
@@ -136,12 +137,22 @@ export class ServerTransaction {
     if (this.runner.state === 'Confirmed') this.linger();
   }
 
+  /**
+   * The TU is done with the request (its leg ended): an INVITE in Accepted, absorbing
+   * retransmissions for Timer L, keeps only what that needs. Before the final response it keeps
+   * everything: a response copies every Via, and the slim request has only the top one.
+   */
+  release(): void {
+    const state = this.runner.state;
+    if (state !== 'Trying' && state !== 'Proceeding') this.linger();
+  }
+
   /** Keeps only what answering retransmissions needs (the class comment says why). */
   private linger(): void {
     if (this.slim) return;
     this.slim = true;
     this.last = undefined;
-    this.req = slimRequest(this.req);
+    this.req = lingeringRequest(this.req);
     const { source, local, connectionId, receivedAt } = this.inb;
     this.inb = connectionId === undefined
       ? { message: this.req, source, local, receivedAt }
@@ -215,27 +226,3 @@ export class ServerTransaction {
     }
   }
 }
-
-/** Headers a lingering transaction's request keeps: what identifies it and its dialog. */
-const IDENTIFYING = new Set(['Via', 'From', 'To', 'Call-ID', 'CSeq']);
-
-/**
- * The request's start line and identifying headers (the top Via only), body dropped. The values
- * still point into the message text (~0.5 KB); the header list, the other headers, the body and
- * the datagram go.
- */
-function slimRequest(req: SipRequest): SipRequest {
-  const headers: HeaderField[] = [];
-  let via = false;
-  for (const h of req.headers) {
-    if (!IDENTIFYING.has(h.name)) continue;
-    if (h.name === 'Via') {
-      if (via) continue;
-      via = true;
-    }
-    headers.push({ name: h.name, value: h.value });
-  }
-  return { type: 'request', method: req.method, uri: req.uri, version: req.version, headers, body: EMPTY_BODY };
-}
-
-const EMPTY_BODY = Buffer.alloc(0);

@@ -94,6 +94,68 @@ describe('server transactions lingering for retransmissions (UDP)', () => {
   });
 });
 
+describe('an INVITE server transaction released by its TU', () => {
+  it('keeps everything before its final response (a response copies every Via), then only the slim request', () => {
+    const { layer, sender, req, tx } = arrived('INVITE', 'z9hG4bKl6');
+    const invite: SipRequest = { ...req, headers: [...req.headers, { name: 'Via', value: 'SIP/2.0/UDP 192.0.2.4;branch=z9hG4bKproxy' }] };
+    const full = arrived('INVITE', 'z9hG4bKl7');
+    full.tx.release();
+    expect(full.tx.request).toBe(full.req);
+    full.layer.close();
+
+    tx.respond(responseTo(invite, 200));
+    expect(tx.state).toBe('Accepted');
+    tx.release();
+    expect(tx.lingering).toBe(true);
+    expect(names(tx.request)).toEqual(['Via', 'From', 'To', 'Call-ID', 'CSeq']);
+    expect(tx.request.body.length).toBe(0);
+    // INVITE retransmissions are still absorbed for Timer L.
+    layer.receive(inbound(req));
+    expect(sender.summary()).toEqual(['200']);
+    layer.close();
+  });
+});
+
+describe('client transactions past their final response', () => {
+  it('a non-INVITE keeps only a slim request once Completed', () => {
+    const { layer } = makeLayer();
+    const options = withBody('OPTIONS', 'z9hG4bKl8');
+    const tx = layer.sendRequest(options, udpTarget, { onFinal: () => undefined });
+    layer.receive(inbound(responseTo(options, 200)));
+    expect(tx.state).toBe('Completed');
+    expect(names(tx.request)).toEqual(['Via', 'From', 'To', 'Call-ID', 'CSeq']);
+    expect(tx.request.body.length).toBe(0);
+    layer.close();
+  });
+
+  it('an INVITE refused keeps a slim request and still ACKs a retransmitted refusal with the same ACK', () => {
+    const { layer, sender } = makeLayer();
+    const invite = withBody('INVITE', 'z9hG4bKl9');
+    const tx = layer.sendRequest(invite, udpTarget, { onFinal: () => undefined });
+    layer.receive(inbound(responseTo(invite, 486)));
+    expect(tx.state).toBe('Completed');
+    expect(tx.request.body.length).toBe(0);
+    layer.receive(inbound(responseTo(invite, 486)));
+    const acks = sender.sent.filter((s) => s.message.type === 'request' && s.message.method === 'ACK');
+    expect(acks).toHaveLength(2);
+    expect(acks[1]!.message).toBe(acks[0]!.message);
+    layer.close();
+  });
+
+  it('an INVITE in Accepted keeps a slim request and still hands 2xx retransmissions to its TU', () => {
+    const { layer } = makeLayer();
+    const finals: SipResponse[] = [];
+    const invite = withBody('INVITE', 'z9hG4bKl10');
+    const tx = layer.sendRequest(invite, udpTarget, { onFinal: (r) => finals.push(r) });
+    layer.receive(inbound(responseTo(invite, 200)));
+    expect(tx.state).toBe('Accepted');
+    expect(tx.request.body.length).toBe(0);
+    layer.receive(inbound(responseTo(invite, 200)));
+    expect(finals).toHaveLength(2);
+    layer.close();
+  });
+});
+
 describe('client transactions and their TU', () => {
   it('an accepted INVITE detached by its TU absorbs later 2xx retransmissions', () => {
     const { layer } = makeLayer();
