@@ -136,9 +136,9 @@ export class RtpEndpoint implements RtpTransportReceiver {
     }
     const teClock = remote.telephoneEventClockRate ?? 8000;
     if (remote.telephoneEventPayloadType !== undefined) {
-      if (!this.dtmfReceiver || previous?.telephoneEventClockRate !== remote.telephoneEventClockRate) {
-        this.dtmfReceiver = new Rfc4733Receiver({ clockRate: teClock });
-      }
+      // Made with the first event packet (receiveTelephoneEvent): most calls never see a digit,
+      // and its history tables are ~1.6 KB per endpoint.
+      if (previous?.telephoneEventClockRate !== remote.telephoneEventClockRate) this.dtmfReceiver = undefined;
       if (!this.dtmfTransmitter) {
         this.dtmfTransmitter = new DtmfTransmitter(this.clock, this.random, (p, n) => this.sendFromSource(p, n), remote.telephoneEventPayloadType, teClock);
       } else {
@@ -308,8 +308,9 @@ export class RtpEndpoint implements RtpTransportReceiver {
   }
 
   private receiveTelephoneEvent(view: RtpHeaderView, nowMs: number): void {
-    const receiver = this.dtmfReceiver;
-    if (!receiver) return;
+    const remote = this.remote;
+    if (remote?.telephoneEventPayloadType === undefined) return;
+    const receiver = (this.dtmfReceiver ??= new Rfc4733Receiver({ clockRate: remote.telephoneEventClockRate ?? 8000 }));
     const slot = this.eventSlot;
     slot.sequenceNumber = view.sequenceNumber;
     slot.timestamp = view.timestamp;
