@@ -6,7 +6,7 @@ import {
   SessionTimer,
   sessionTimerRequestHeaders,
 } from '../../sip/dialog/index.js';
-import { cseq, getHeaderValues, type SipResponse } from '../../sip/message/index.js';
+import { cseq, getHeaderValues, type SipMessage } from '../../sip/message/index.js';
 import { sendAck } from './ack-sender.js';
 import type { CallSignallingDeps, DialogSide } from './types.js';
 
@@ -25,8 +25,8 @@ export interface LegSessionTimerOptions {
 }
 
 /** The message lists UPDATE in its Allow header (RFC 3311 refreshes need it). */
-export function allowsUpdate(message: Pick<SipResponse, 'headers'>): boolean {
-  return getHeaderValues(message as SipResponse, 'Allow').some((m) => m.toUpperCase() === 'UPDATE');
+export function allowsUpdate(message: SipMessage): boolean {
+  return getHeaderValues(message, 'Allow').some((m) => m.toUpperCase() === 'UPDATE');
 }
 
 /**

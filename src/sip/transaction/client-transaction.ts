@@ -55,6 +55,7 @@ export class ClientTransaction {
   private resolveCancel: ((res: SipResponse | undefined) => void) | undefined;
 
   private req: SipRequest;
+  private slim = false;
 
   constructor(
     readonly key: string,
@@ -93,14 +94,14 @@ export class ClientTransaction {
   receiveResponse(res: SipResponse): void {
     this.runner.dispatch({ type: 'response', response: res });
     const state = this.runner.state;
+    const done = state === 'Completed' || this.runner.isTerminated;
     // Completed only absorbs retransmissions: the TU (a leg, its whole call) need not stay
-    // reachable from the transaction for Timer D's 32 s, nor the whole request (the ACK for a
-    // non-2xx is built by now).
-    if (state === 'Completed' || this.runner.isTerminated) {
-      this.handlers = DETACHED;
-      this.req = lingeringRequest(this.req);
-    } else if (state === 'Accepted') {
-      // Accepted hands 2xx retransmissions to the TU, which ACKs them from its dialog.
+    // reachable from the transaction for Timer D's 32 s.
+    if (done) this.handlers = DETACHED;
+    // Past the final response nothing is built from the request any more (the ACK for a non-2xx
+    // is built by now; Accepted hands 2xx retransmissions to the TU, which ACKs from its dialog).
+    if (!this.slim && (done || state === 'Accepted')) {
+      this.slim = true;
       this.req = lingeringRequest(this.req);
     }
   }

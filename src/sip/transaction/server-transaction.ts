@@ -109,13 +109,7 @@ export class ServerTransaction {
       return;
     }
     this.runner.dispatch({ type: 'tuResponse', response: res });
-    const state = this.runner.state;
-    if (state === 'Completed' && this.req.method !== 'INVITE') this.linger();
-    // Accepted never retransmits on its own, and the call lasts: keep no copy of the 2xx.
-    else if (state === 'Accepted') {
-      this.last = undefined;
-      this.lastPrepared = undefined;
-    }
+    if (this.runner.state === 'Completed' && this.req.method !== 'INVITE') this.linger();
   }
 
   /** Enters the machine's first state (IST: arms the 100 Trying timer). */
@@ -178,9 +172,13 @@ export class ServerTransaction {
 
   private transmit(res: SipResponse): void {
     this.sentAny = true;
-    this.last = res;
     const prepared = this.deps.sender.prepareResponse(res, this.inb);
-    this.lastPrepared = prepared instanceof TransportError ? undefined : prepared;
+    // Accepted never retransmits on its own (the TU does, with its 2xx), and the call lasts:
+    // no copy is kept there. The runner has entered the state by the time effects run.
+    if (this.runner.state !== 'Accepted') {
+      this.last = res;
+      this.lastPrepared = prepared instanceof TransportError ? undefined : prepared;
+    }
     this.sendPrepared(prepared);
   }
 

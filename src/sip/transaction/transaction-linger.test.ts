@@ -95,21 +95,29 @@ describe('server transactions lingering for retransmissions (UDP)', () => {
 });
 
 describe('an INVITE server transaction released by its TU', () => {
-  it('keeps everything before its final response (a response copies every Via), then only the slim request', () => {
-    const { layer, sender, req, tx } = arrived('INVITE', 'z9hG4bKl6');
-    const invite: SipRequest = { ...req, headers: [...req.headers, { name: 'Via', value: 'SIP/2.0/UDP 192.0.2.4;branch=z9hG4bKproxy' }] };
-    const full = arrived('INVITE', 'z9hG4bKl7');
-    full.tx.release();
-    expect(full.tx.request).toBe(full.req);
-    full.layer.close();
+  it('keeps the whole request before its final response: a response built from it copies every Via', () => {
+    const { layer, sender, requests } = makeLayer();
+    const plain = withBody('INVITE', 'z9hG4bKl6');
+    // Through a proxy: our response must go back along both Vias.
+    const invite: SipRequest = { ...plain, headers: [...plain.headers, { name: 'Via', value: 'SIP/2.0/UDP 192.0.2.4;branch=z9hG4bKproxy' }] };
+    layer.receive(inbound(invite));
+    const tx = requests[0]!.tx!;
+    tx.release();
+    expect(tx.lingering).toBe(false);
+    tx.respond(responseTo(tx.request, 486));
+    const sent = sender.sent.at(-1)!.message;
+    expect(sent.headers.filter((h) => h.name === 'Via')).toHaveLength(2);
+    layer.close();
+  });
 
-    tx.respond(responseTo(invite, 200));
+  it('in Accepted keeps only the slim request, and still absorbs INVITE retransmissions', () => {
+    const { layer, sender, req, tx } = arrived('INVITE', 'z9hG4bKl7');
+    tx.respond(responseTo(req, 200));
     expect(tx.state).toBe('Accepted');
     tx.release();
     expect(tx.lingering).toBe(true);
     expect(names(tx.request)).toEqual(['Via', 'From', 'To', 'Call-ID', 'CSeq']);
     expect(tx.request.body.length).toBe(0);
-    // INVITE retransmissions are still absorbed for Timer L.
     layer.receive(inbound(req));
     expect(sender.summary()).toEqual(['200']);
     layer.close();
