@@ -56,6 +56,9 @@ export async function startAtendePeer(users: number, opts: AtendePeerOptions = {
   // ATENDE_BENCH_STDERR=FILE keeps the server's stderr (its logs) for a look afterwards.
   const stderrFile = process.env.ATENDE_BENCH_STDERR;
   if (stderrFile !== undefined) proc.child?.stderr?.pipe(createWriteStream(stderrFile));
+  // ATENDE_BENCH_STDOUT=FILE keeps its stdout (where V8's --trace-gc lines go).
+  const stdoutFile = process.env.ATENDE_BENCH_STDOUT;
+  if (stdoutFile !== undefined) proc.child?.stdout?.pipe(createWriteStream(stdoutFile));
   const health = `http://127.0.0.1:${env.ATENDE_HTTP_PORT}/api/health`;
   for (let i = 0; i < 100; i++) {
     const ok = await fetch(health).then((r) => r.ok, () => false);

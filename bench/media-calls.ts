@@ -34,6 +34,8 @@ const { values } = parseArgs({
     // Also run Atende with every call recorded to disk (the callee has `recording: always`).
     record: { type: 'boolean', default: false },
     json: { type: 'string' },
+    // Also measure jitter on the wire (tcpdump on lo, kernel timestamps; see media/wire-capture.ts).
+    wire: { type: 'boolean', default: false },
   },
 });
 const steps = (values.steps ?? '').split(',').map(Number).filter((n) => n > 0);
@@ -69,6 +71,12 @@ function printStep(system: System, r: StepResult, idleRss: number, why: string[]
     + ` cpu relay ${r.cpu.relay.toFixed(0)}% sipp ${r.cpu.sipp.toFixed(0)}% sink ${r.cpu.sink.toFixed(0)}% machine ${r.cpu.machine.toFixed(0)}% others ${r.cpu.others.toFixed(0)}% (of one core);${perCall};`
     + ` udp rcvbuf drops ${r.udpRcvbufErrors}; sipp ok ${r.sippSuccessful} failed ${r.sippFailed}; ramp ${r.rampSeconds.toFixed(1)} s`
     + ` -> ${why.length === 0 ? 'clean' : `NOT clean (${why.join(', ')})`}`);
+  const w = r.wire;
+  if (w !== undefined) {
+    const input = w.input === undefined ? '' : `; relay input (from SIPp) jitter p50 ${w.input.jitterMs.p50.toFixed(2)} p99 ${w.input.jitterMs.p99.toFixed(2)} ms, added on the wire ${(w.output.jitterMs.p99 - w.input.jitterMs.p99).toFixed(2)} ms`;
+    console.log(`  wire: output jitter p50 ${w.output.jitterMs.p50.toFixed(2)} p99 ${w.output.jitterMs.p99.toFixed(2)} max ${w.output.jitterMs.max.toFixed(2)} ms`
+      + ` (${w.output.packets} pkts, ${w.output.streams} streams)${input}; capture drops ${w.captureDrops}`);
+  }
 }
 
 /** Recordings written under `dir` (the product's recordings/YYYY/MM/DD/) since the last call, removed after counting. */
@@ -125,6 +133,14 @@ function raiseReceiveBuffers(): string {
   }
 }
 
+/** The wire capture's part of a step's setup, when --wire: the relay's RTP port range, none for the baseline. */
+const wireFor = (ports?: readonly [number, number]): Pick<StepSetup, 'wire'> =>
+  (values.wire === true ? { wire: ports === undefined ? {} : { relayPorts: ports } } : {});
+const portRange = (range: string): readonly [number, number] => {
+  const [a = 0, b = 0] = range.split('-').map(Number);
+  return [a, b];
+};
+
 const runs: SystemRun[] = [];
 let atende: AtendePeer | undefined;
 let rtpengine: RtpenginePeer | undefined;
@@ -147,7 +163,7 @@ try {
       scenario: join(SCENARIOS, 'media-direct-callee.xml'), timeoutMs: 3_600_000,
       extraArgs: ['-key', 'sink_port', String(sink.port)],
     });
-    runs.push(await runSteps('baseline', { target: uas.address, callersCsv, wav, sink }, true));
+    runs.push(await runSteps('baseline', { target: uas.address, callersCsv, wav, sink, ...wireFor() }, true));
     await uas.stop();
   }
   if (only.has('atende')) {
@@ -155,7 +171,7 @@ try {
     process.env['ATENDE_RTP_PORTS'] ??= '40000-49999';
     atende = await startAtendePeer(CALLERS + 1);
     const callee = await registeredCallee(atende.target, work, sink);
-    runs.push(await runSteps('atende', { target: atende.target, callersCsv, wav, sink, relayPid: atende.pid }, false));
+    runs.push(await runSteps('atende', { target: atende.target, callersCsv, wav, sink, relayPid: atende.pid, ...wireFor(portRange(process.env['ATENDE_RTP_PORTS'])) }, false));
     await callee.stop();
     await atende.stop();
     atende = undefined;
@@ -167,7 +183,7 @@ try {
     atende = await startAtendePeer(CALLERS + 1, { recorded: ['1001'] });
     const recordDir = join(atende.dataDir, 'recordings');
     const callee = await registeredCallee(atende.target, work, sink);
-    runs.push(await runSteps('atende-recorded', { target: atende.target, callersCsv, wav, sink, relayPid: atende.pid }, false, recordDir));
+    runs.push(await runSteps('atende-recorded', { target: atende.target, callersCsv, wav, sink, relayPid: atende.pid, ...wireFor(portRange(process.env['ATENDE_RTP_PORTS'])) }, false, recordDir));
     await callee.stop();
     await atende.stop();
     atende = undefined;
@@ -176,7 +192,7 @@ try {
     rtpengine = await startRtpengine({ portMin: 50000, portMax: 59999 });
     const kamailio = await startKamailio({ users: CALLERS + 1, rtpengine: rtpengine.ng });
     const callee = await registeredCallee(kamailio.target, work, sink);
-    runs.push(await runSteps('rtpengine', { target: kamailio.target, callersCsv, wav, sink, relayPid: rtpengine.pid }, false));
+    runs.push(await runSteps('rtpengine', { target: kamailio.target, callersCsv, wav, sink, relayPid: rtpengine.pid, ...wireFor([50000, 59999]) }, false));
     await callee.stop();
     await kamailio.stop();
   }
@@ -192,6 +208,16 @@ try {
     console.log(`RESULT ${run.system}: ${b.calls} calls clean; loss ${(b.lossRatio * 100).toFixed(3)}%; relay CPU ${b.cpu.relay.toFixed(0)}% of one core;`
       + ` jitter p99 ${b.report.jitterMs.p99.toFixed(2)} ms (added ${added('jitterMs')}), spread p99 ${b.report.spreadMs.p99.toFixed(2)} ms (added ${added('spreadMs')}; p99-p50 ${(b.report.spreadMs.p99 - b.report.spreadMs.p50).toFixed(2)} ms)${rss}`
       + `${run.note === '' ? '' : `; next step: ${run.note}`}`);
+  }
+  for (const run of runs) {
+    for (const st of run.steps) {
+      const w = st.wire;
+      if (w === undefined) continue;
+      const ref = baseline?.steps.find((x) => x.calls === st.calls)?.wire;
+      const vsBaseline = ref === undefined ? '' : `, over the baseline's ${ref.output.jitterMs.p99.toFixed(2)} ms: ${(w.output.jitterMs.p99 - ref.output.jitterMs.p99).toFixed(2)} ms`;
+      const vsInput = w.input === undefined ? '' : `; its input's ${w.input.jitterMs.p99.toFixed(2)} ms: added ${(w.output.jitterMs.p99 - w.input.jitterMs.p99).toFixed(2)} ms`;
+      console.log(`WIRE ${run.system} ${st.calls} calls: jitter p99 on the wire ${w.output.jitterMs.p99.toFixed(2)} ms${vsInput}${vsBaseline} (capture drops ${w.captureDrops})`);
+    }
   }
   if (values.json !== undefined) writeFileSync(values.json, JSON.stringify(runs, null, 2));
 } finally {

@@ -10,6 +10,7 @@ import { startSipp } from '../../test/support/peers/sipp.js';
 import { CpuMeter, rssBytes, threadCount, udpDrops } from './proc-usage.js';
 import type { RtpSink } from './rtp-sink.js';
 import type { WindowReport } from './rtp-window-stats.js';
+import { startWireCapture, type WireReport } from './wire-capture.js';
 
 export const SCENARIOS = new URL('../scenarios/', import.meta.url).pathname;
 
@@ -25,6 +26,8 @@ export interface StepSetup {
   setupRate: number;
   settleMs: number;
   windowMs: number;
+  /** Also capture the window on the wire (tcpdump): the relay's input ports, none for the baseline. */
+  wire?: { relayPorts?: readonly [number, number] };
 }
 
 export interface StepResult {
@@ -41,6 +44,7 @@ export interface StepResult {
   sippSuccessful: number;
   sippFailed: number;
   rampSeconds: number;
+  wire: WireReport | undefined;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -70,6 +74,10 @@ export async function runCallLoadStep(s: StepSetup, calls: number): Promise<Step
   const pids = [s.relayPid ?? -1, caller.process.pid, s.sink.pid];
   const cpu = new CpuMeter(pids);
   const drops = udpDrops();
+  const capture = s.wire === undefined ? undefined : await startWireCapture({
+    sinkPort: s.sink.port, file: join(dir, 'window.pcap'),
+    ...(s.wire.relayPorts !== undefined ? { relayPorts: s.wire.relayPorts } : {}),
+  });
   await s.sink.begin();
   cpu.begin(performance.now());
   // RSS rises and falls with the garbage collector's cycles: the median of samples every
@@ -84,6 +92,7 @@ export async function runCallLoadStep(s: StepSetup, calls: number): Promise<Step
   const relayRss = rssSamples.length === 0 ? Number.NaN : rssSamples[Math.floor(rssSamples.length / 2)]!;
   const relayThreads = s.relayPid === undefined ? Number.NaN : threadCount(s.relayPid);
   const report = await s.sink.end();
+  const wire = await capture?.stop();
   const [relay = Number.NaN, sipp = Number.NaN, sink = Number.NaN] = cpu.end(performance.now());
   const udpRcvbufErrors = udpDrops().rcvbufErrors - drops.rcvbufErrors;
 
@@ -94,6 +103,6 @@ export async function runCallLoadStep(s: StepSetup, calls: number): Promise<Step
   return {
     calls, report, lossRatio, missingStreams,
     cpu: { relay, sipp, sink, machine: cpu.machine, others: cpu.machine - (Number.isNaN(relay) ? 0 : relay) - sipp - sink }, relayRss, relayThreads, udpRcvbufErrors,
-    sippSuccessful: result.successful, sippFailed: result.failed, rampSeconds,
+    sippSuccessful: result.successful, sippFailed: result.failed, rampSeconds, wire,
   };
 }

@@ -4,6 +4,8 @@
 //   ATENDE_BENCH_NODE_ARGS="--import ./bench/probe/allocation-sampler.mjs" \
 //     ALLOC_START_MS=30000 ALLOC_WINDOW_MS=8000 ALLOC_OUT=/tmp/alloc.heapprofile
 // and open the .heapprofile in Chrome DevTools (Memory tab), or sum it by function.
+// ALLOC_SURVIVORS=1 leaves out what scavenges freed: what remains is what lived long enough to be
+// copied or promoted (the scavenges' cost), plus what old-generation collections freed since.
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { isMainThread } from 'node:worker_threads';
@@ -17,7 +19,7 @@ if (isMainThread) {
   setTimeout(() => {
     void (async () => {
       await post('HeapProfiler.startSampling', {
-        samplingInterval: 8192, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true,
+        samplingInterval: 8192, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: process.env.ALLOC_SURVIVORS !== '1',
       });
       setTimeout(() => {
         void (async () => {
