@@ -2,10 +2,12 @@
  * A server transaction (INVITE or non-INVITE) at run time: executes its machine's effects,
  * keeps the last response for retransmission and sends the automatic 100 Trying.
  *
- * Once only retransmissions can reach it (a non-INVITE in Completed, an INVITE in Confirmed) it
- * lingers for up to 64*T1 on UDP while holding just the response bytes and a slim request (start
- * line and the headers that identify it). At thousands of REGISTERs a second that linger is most
- * of the live heap, and parsed messages kept that long are what made garbage collection costly.
+ * Once only retransmissions can reach it, it keeps as little as it can: a non-INVITE in Completed
+ * hands its final response to the layer (RetransmissionAbsorber answers retransmissions until
+ * Timer J) and ends; an INVITE in Confirmed, or in Accepted once its TU released it, lingers with
+ * just the response bytes and a slim request (start line and the headers that identify it). At
+ * thousands of REGISTERs a second these lingering states are most of the live heap, and parsed
+ * messages kept that long are what made garbage collection costly.
  */
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
@@ -31,6 +33,11 @@ export interface ServerTransactionDeps {
   ctx: TransactionContext;
   logger: Logger;
   onTerminated(tx: ServerTransaction): void;
+  /**
+   * Takes over a non-INVITE's Completed state (RetransmissionAbsorber): from then on the layer
+   * answers retransmissions with `response` until Timer J, and this transaction ends.
+   */
+  absorb?(key: string, response: PreparedResponse): void;
   /** An ACK for a 2xx reached the IST in Accepted (RFC 6026): it belongs to the TU. */
   passAck(ack: SipRequest, inbound: InboundMessage): void;
 }
@@ -109,7 +116,18 @@ export class ServerTransaction {
       return;
     }
     this.runner.dispatch({ type: 'tuResponse', response: res });
-    if (this.runner.state === 'Completed' && this.req.method !== 'INVITE') this.linger();
+    if (this.runner.state === 'Completed' && this.req.method !== 'INVITE') {
+      if (this.deps.absorb !== undefined && this.lastPrepared !== undefined) this.retire(this.deps.absorb, this.lastPrepared);
+      else this.linger();
+    }
+  }
+
+  /** Hands Completed over to the layer (see ServerTransactionDeps.absorb) and ends. */
+  private retire(absorb: (key: string, response: PreparedResponse) => void, response: PreparedResponse): void {
+    this.runner.close();
+    this.deps.onTerminated(this);
+    absorb(this.key, response);
+    this.end('normal');
   }
 
   /** Enters the machine's first state (IST: arms the 100 Trying timer). */

@@ -10,6 +10,7 @@ import { addHeader, formatVia, getHeaderValues, topVia } from '../message/index.
 import type { SipRequest, SipResponse } from '../message/types.js';
 import type { InboundMessage, MessageSender, SendTarget, TransportProtocol } from '../transport/types.js';
 import { ClientTransaction, type ClientTransactionHandlers } from './client-transaction.js';
+import { RetransmissionAbsorber } from './retransmission-absorber.js';
 import { ServerTransaction } from './server-transaction.js';
 import { clientKey, newBranch, requestKey, responseKey } from './transaction-key.js';
 import { DEFAULT_TIMERS, type TimerConfig } from './types.js';
@@ -40,6 +41,8 @@ function viaTransport(protocol: TransportProtocol): string {
 export class TransactionLayer {
   private readonly clients = new Map<string, ClientTransaction>();
   private readonly servers = new Map<string, ServerTransaction>();
+  /** Completed non-INVITE server transactions on UDP, kept as their final response only. */
+  private readonly absorber: RetransmissionAbsorber;
   private readonly timers: TimerConfig;
   private readonly random: RandomSource;
   private readonly logger: Logger;
@@ -49,11 +52,24 @@ export class TransactionLayer {
     this.timers = { ...DEFAULT_TIMERS, ...options.timers };
     this.random = options.random ?? cryptoRandom;
     this.logger = options.logger ?? silentLogger();
+    this.absorber = new RetransmissionAbsorber(options.clock, 64 * this.timers.t1, (response) => {
+      const failed = (err: unknown): void => this.logger.debug({ err }, 'resending a final response failed');
+      try {
+        options.sender.sendPrepared(response).catch(failed);
+      } catch (err) {
+        failed(err);
+      }
+    });
   }
 
   /** Live transactions (scenario tests assert these return to zero). */
   counts(): { client: number; server: number } {
     return { client: this.clients.size, server: this.servers.size };
+  }
+
+  /** Completed non-INVITE server transactions still answering retransmissions (until Timer J). */
+  get absorbing(): number {
+    return this.absorber.size;
   }
 
   /** Hands an inbound message to its transaction or the TU. Never throws. */
@@ -101,6 +117,7 @@ export class TransactionLayer {
     const all = [...this.clients.values(), ...this.servers.values()];
     this.clients.clear();
     this.servers.clear();
+    this.absorber.close();
     for (const tx of all) tx.close();
   }
 
@@ -133,6 +150,7 @@ export class TransactionLayer {
       existing.receiveRetransmission();
       return;
     }
+    if (req.method !== 'INVITE' && this.absorber.absorb(key)) return;
     const tx = new ServerTransaction(key, req, inbound, {
       clock: this.options.clock,
       sender: this.options.sender,
@@ -142,6 +160,7 @@ export class TransactionLayer {
         if (this.servers.get(t.key) === t) this.servers.delete(t.key);
       },
       passAck: (ack, ackInbound) => this.options.onRequest(ack, undefined, ackInbound),
+      absorb: (absorbedKey, response) => this.absorber.add(absorbedKey, response),
     });
     this.servers.set(key, tx);
     tx.start();

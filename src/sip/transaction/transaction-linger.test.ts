@@ -20,25 +20,21 @@ function arrived(method: string, branch: string) {
 }
 
 describe('server transactions lingering for retransmissions (UDP)', () => {
-  it('a non-INVITE keeps only the response bytes and a slim request once its final is sent', () => {
-    const { layer, sender, requests, req: register, tx } = arrived('REGISTER', 'z9hG4bKl1');
+  it('a non-INVITE ends at its final response; the layer answers retransmissions with the bytes sent', () => {
+    const { layer, sender, requests, clock, req: register, tx } = arrived('REGISTER', 'z9hG4bKl1');
+    const ended: string[] = [];
+    tx.onTerminated = (reason) => ended.push(reason);
     tx.respond(responseTo(register, 100));
-    expect(tx.lingering).toBe(false);
     expect(tx.request.body.toString()).toBe('hello');
+    expect(layer.counts().server).toBe(1);
 
     tx.respond(responseTo(register, 200));
-    expect(tx.state).toBe('Completed');
-    expect(tx.lingering).toBe(true);
-    expect(tx.request.method).toBe('REGISTER');
-    expect(tx.request.uri).toBe(register.uri);
-    expect(tx.request.body.length).toBe(0);
-    expect(names(tx.request)).toEqual(['Via', 'From', 'To', 'Call-ID', 'CSeq']);
-    expect(getHeader(tx.request, 'Call-ID')).toBe(getHeader(register, 'Call-ID'));
-    expect(tx.inbound.message).toBe(tx.request);
-    expect(tx.inbound.source).toEqual(inbound(register).source);
-    expect(tx.lastResponse?.status).toBe(200);
+    // Completed lives on in the layer as the response only (RetransmissionAbsorber).
+    expect(ended).toEqual(['normal']);
+    expect(layer.counts().server).toBe(0);
+    expect(layer.absorbing).toBe(1);
 
-    // Retransmissions get the very bytes sent first, serialized once.
+    // Retransmissions get the very bytes sent first, serialized once, and reach no TU.
     const prepared = sender.prepared;
     layer.receive(inbound(withBody('REGISTER', 'z9hG4bKl1')));
     layer.receive(inbound(withBody('REGISTER', 'z9hG4bKl1')));
@@ -48,7 +44,60 @@ describe('server transactions lingering for retransmissions (UDP)', () => {
     expect(finals[0]).toContain('SIP/2.0 200');
     expect(sender.prepared).toBe(prepared);
     expect(requests).toHaveLength(1);
+    // A later TU response is dropped: the final went out.
+    tx.respond(responseTo(register, 500));
+    expect(sender.summary()).toHaveLength(4);
+
+    // Timer J: 64*T1 after the final, the same request is a new one.
+    clock.advance(31_999);
+    expect(layer.absorbing).toBe(1);
+    clock.advance(1);
+    expect(layer.absorbing).toBe(0);
+    layer.receive(inbound(withBody('REGISTER', 'z9hG4bKl1')));
+    expect(requests).toHaveLength(2);
     layer.close();
+  });
+
+  it('different transactions are absorbed apart and expire in the order they completed', () => {
+    const { layer, sender, requests, clock } = makeLayer();
+    const first = request('OPTIONS', { branch: 'z9hG4bKa1' });
+    layer.receive(inbound(first));
+    requests[0]!.tx!.respond(responseTo(first, 200));
+    clock.advance(10_000);
+    const second = request('INFO', { branch: 'z9hG4bKa2' });
+    layer.receive(inbound(second));
+    requests[1]!.tx!.respond(responseTo(second, 481));
+    expect(layer.absorbing).toBe(2);
+    layer.receive(inbound(request('INFO', { branch: 'z9hG4bKa2' })));
+    layer.receive(inbound(request('OPTIONS', { branch: 'z9hG4bKa1' })));
+    expect(sender.summary()).toEqual(['200', '481', '481', '200']);
+    clock.advance(22_000);
+    expect(layer.absorbing).toBe(1);
+    layer.receive(inbound(request('OPTIONS', { branch: 'z9hG4bKa1' })));
+    expect(requests).toHaveLength(3);
+    clock.advance(10_000);
+    expect(layer.absorbing).toBe(0);
+    layer.close();
+  });
+
+  it('on TCP nothing is absorbed (Timer J is 0)', () => {
+    const { layer, requests } = makeLayer();
+    const reg = request('REGISTER', { protocol: 'tcp' });
+    layer.receive(inbound(reg, 'tcp'));
+    requests[0]!.tx!.respond(responseTo(reg, 200));
+    expect(layer.absorbing).toBe(0);
+    expect(layer.counts().server).toBe(0);
+  });
+
+  it('closing the layer drops what it absorbs and its timer', () => {
+    const { layer, requests, clock } = makeLayer();
+    const options = request('OPTIONS');
+    layer.receive(inbound(options));
+    requests[0]!.tx!.respond(responseTo(options, 200));
+    expect(clock.pending).toBeGreaterThan(0);
+    layer.close();
+    expect(layer.absorbing).toBe(0);
+    expect(clock.pending).toBe(0);
   });
 
   it('an INVITE answered with a non-2xx lingers once the ACK confirms it, not before', () => {
