@@ -12,9 +12,19 @@ export interface Clock {
   clearTimer(handle: TimerHandle | undefined): void;
 }
 
-/** The real clock, backed by Date.now and setTimeout. */
+/** A SystemClock timer: the handle carries its Timeout, so clearing it needs no lookup. */
+class SystemTimer implements TimerHandle {
+  timeout: NodeJS.Timeout | undefined;
+  constructor(readonly id: number) {}
+}
+
+/**
+ * The real clock, backed by Date.now and setTimeout. It keeps no table of its timers: every
+ * transaction arms some, and a Map of tens of thousands of them, rehashed as they came and
+ * went, was a steady source of large young-generation survivors.
+ */
 export class SystemClock implements Clock {
-  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private live = 0;
   private nextId = 1;
 
   now(): number {
@@ -26,29 +36,29 @@ export class SystemClock implements Clock {
   }
 
   setTimer(delayMs: number, fire: () => void): TimerHandle {
-    const id = this.nextId++;
+    const timer = new SystemTimer(this.nextId++);
     const t = setTimeout(() => {
-      this.timers.delete(id);
+      timer.timeout = undefined;
+      this.live--;
       fire();
     }, Math.max(0, delayMs));
     // Timers never keep the process alive on their own: sockets do.
     t.unref();
-    this.timers.set(id, t);
-    return { id };
+    timer.timeout = t;
+    this.live++;
+    return timer;
   }
 
   clearTimer(handle: TimerHandle | undefined): void {
-    if (!handle) return;
-    const t = this.timers.get(handle.id);
-    if (t) {
-      clearTimeout(t);
-      this.timers.delete(handle.id);
-    }
+    if (!(handle instanceof SystemTimer) || handle.timeout === undefined) return;
+    clearTimeout(handle.timeout);
+    handle.timeout = undefined;
+    this.live--;
   }
 
   /** Number of pending timers (scenario tests assert it returns to zero). */
   get pending(): number {
-    return this.timers.size;
+    return this.live;
   }
 }
 

@@ -2,8 +2,15 @@
 import type { Clock, TimerHandle } from '../../core/clock.js';
 import type { TimerName } from './types.js';
 
+interface RunningTimer {
+  readonly timer: TimerName;
+  readonly handle: TimerHandle;
+}
+
 export class TransactionTimers {
-  private readonly handles = new Map<TimerName, TimerHandle>();
+  // At most three run at once (e.g. E, F and Trying): a short list is smaller than a Map, and
+  // tens of thousands of transactions linger with theirs.
+  private readonly running: RunningTimer[] = [];
 
   constructor(
     private readonly clock: Clock,
@@ -14,25 +21,30 @@ export class TransactionTimers {
   start(timer: TimerName, delayMs: number): void {
     this.stop(timer);
     const handle = this.clock.setTimer(delayMs, () => {
-      this.handles.delete(timer);
+      this.forget(timer);
       this.fire(timer, delayMs);
     });
-    this.handles.set(timer, handle);
+    this.running.push({ timer, handle });
   }
 
   stop(timer: TimerName): void {
-    const handle = this.handles.get(timer);
-    if (handle === undefined) return;
-    this.clock.clearTimer(handle);
-    this.handles.delete(timer);
+    const i = this.running.findIndex((r) => r.timer === timer);
+    if (i < 0) return;
+    this.clock.clearTimer(this.running[i]!.handle);
+    this.running.splice(i, 1);
   }
 
   clear(): void {
-    for (const handle of this.handles.values()) this.clock.clearTimer(handle);
-    this.handles.clear();
+    for (const r of this.running) this.clock.clearTimer(r.handle);
+    this.running.length = 0;
   }
 
   get size(): number {
-    return this.handles.size;
+    return this.running.length;
+  }
+
+  private forget(timer: TimerName): void {
+    const i = this.running.findIndex((r) => r.timer === timer);
+    if (i >= 0) this.running.splice(i, 1);
   }
 }
