@@ -117,7 +117,11 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       },
     });
     cleanups.push(() => transport.close());
-    const idleCollector = new IdleCollector({ clock, activity: () => transport.stats.received, collect: fullCollection() });
+    // Set once the leg registry exists: no collection pauses the thread while calls are up.
+    let liveLegs = (): number => 0;
+    const idleCollector = new IdleCollector({
+      clock, activity: () => transport.stats.received, collect: fullCollection(), busy: () => liveLegs() > 0,
+    });
     idleCollector.start();
     cleanups.push(() => idleCollector.close());
     const udp = await transport.listenUdp(config.sipBind, config.sipPort);
@@ -182,6 +186,7 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
     });
     cleanups.push(() => mediaPool.close());
     const legs = new LegRegistry(clock);
+    liveLegs = () => legs.size;
     const legDeps: LegDeps = {
       ...callDeps,
       logger: logger.child({ component: 'leg' }),

@@ -5,8 +5,11 @@
  * pushes the heap to its next limit: a server that set up 700 calls and then just relayed their
  * media kept ~100 MB of it for as long as the calls lasted (bench/RESULTS.md, media run 4).
  * Making V8 collect sooner everywhere (--heap-growing-percent) cost INVITE->200 latency under
- * load, so the collection runs only after a quiet spell. In a worker that pause holds its media
- * back once (tens of ms at 700 endpoints), after each burst of calls starting or ending.
+ * load, so the collection runs only after a quiet spell, and only once nothing live is left to
+ * disturb (`busy`): a full collection stops its thread for tens of ms at 700 calls (100 ms on the
+ * main thread), and its parallel helpers take both cores from the media workers. Measured on the
+ * wire, that one pause per quiet spell was most of the jitter the relay added at 700 calls
+ * (bench/RESULTS.md, media run 7). While calls are up, V8's own incremental collections do.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -20,6 +23,8 @@ export interface IdleCollectorOptions {
   collect: () => void;
   /** How long the traffic stays quiet before the collection, ms (default 3000). */
   quietMs?: number;
+  /** True while the thread serves something a pause would hurt (calls, media): the collection waits. */
+  busy?: () => boolean;
 }
 
 export class IdleCollector {
@@ -53,7 +58,7 @@ export class IdleCollector {
     if (seen !== this.lastSeen) {
       this.lastSeen = seen;
       this.dirty = true;
-    } else if (this.dirty) {
+    } else if (this.dirty && this.opts.busy?.() !== true) {
       this.dirty = false;
       this.opts.collect();
     }

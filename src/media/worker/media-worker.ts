@@ -19,6 +19,8 @@ port.on('message', (command: MediaCommand) => {
   void runtime.handle(command).then(post);
 });
 // The endpoints of calls that came and went stay in this worker's old generation until V8's
-// next limit: collect once the commands stop (see IdleCollector).
-new IdleCollector({ clock: systemClock, activity: () => commands, collect: fullCollection() }).start();
+// next limit: collect once the commands stop and no endpoint is left (see IdleCollector).
+new IdleCollector({
+  clock: systemClock, activity: () => commands, collect: fullCollection(), busy: () => runtime.endpointCount > 0,
+}).start();
 post({ ev: 'ready' });
