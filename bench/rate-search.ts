@@ -24,6 +24,8 @@ export interface BenchArgs {
   holdMs: number;
   /** Process whose RSS is measured when the target is not the Kamailio peer. */
   pid?: number;
+  /** Also measure latency on the wire (tcpdump on lo; call-rate). */
+  wire: boolean;
 }
 
 export function benchArgs(defaultRates: number[], defaultUsers: number): BenchArgs {
@@ -38,6 +40,7 @@ export function benchArgs(defaultRates: number[], defaultUsers: number): BenchAr
       'step-seconds': { type: 'string', default: '5' },
       pid: { type: 'string' },
       'hold-ms': { type: 'string', default: '0' },
+      wire: { type: 'boolean', default: false },
     },
   });
   if (values.target === undefined && values.kamailio !== true && values.atende !== true) {
@@ -54,6 +57,7 @@ export function benchArgs(defaultRates: number[], defaultUsers: number): BenchAr
     stepSeconds: Number(values['step-seconds']),
     maxFailure: 0.001,
     holdMs: Number(values['hold-ms']),
+    wire: values.wire === true,
     ...(values.pid !== undefined ? { pid: Number(values.pid) } : {}),
   };
 }
@@ -98,6 +102,9 @@ export interface StepOutcome {
   clean: boolean;
   p50?: number;
   p95?: number;
+  /** INVITE->200 measured on the wire (--wire). */
+  wireP50?: number;
+  wireP95?: number;
   /** Server CPU (user + system, all its threads or processes) per successful call or registration. */
   serverCpuUs?: number;
   /** Of which on Atende's main thread (signalling; the rest is the media workers and V8's helpers). */

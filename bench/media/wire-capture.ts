@@ -5,7 +5,9 @@
 // the jitter the relay adds, stream for stream of the same run.
 //   input: packets to the relay's RTP ports (from SIPp); output: packets to the sink.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile, rm } from 'node:fs/promises';
+import { copyFile, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { RtpWindowStats, type WindowReport } from './rtp-window-stats.js';
 
 export interface WireCaptureOptions {
@@ -58,6 +60,12 @@ export async function startWireCapture(o: WireCaptureOptions): Promise<WireCaptu
       await exited;
       const drops = /(\d+) packets dropped by kernel/.exec(stderr);
       const bytes = await readFile(o.file);
+      // ATENDE_BENCH_KEEP_PCAP=1 leaves the capture for a closer look (stalls, per-stream timing).
+      if (process.env['ATENDE_BENCH_KEEP_PCAP'] === '1') {
+        const kept = join(tmpdir(), `wire-${basename(dirname(o.file))}.pcap`);
+        await copyFile(o.file, kept);
+        console.log(`  (capture kept in ${kept})`);
+      }
       await rm(o.file, { force: true });
       return { ...readCapture(bytes, o.sinkPort, o.relayPorts !== undefined), captureDrops: drops ? Number(drops[1]) : Number.NaN };
     },
