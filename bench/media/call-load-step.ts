@@ -69,15 +69,17 @@ export async function runCallLoadStep(s: StepSetup, calls: number): Promise<Step
     await sleep(250);
   }
   const rampSeconds = (performance.now() - started) / 1000;
+  // tcpdump starts before the settle: its start-up (a 64 MB ring) must not fall in the window.
+  const capture = s.wire === undefined ? undefined : await startWireCapture({
+    sinkPort: s.sink.port, file: join(dir, 'window.pcap'),
+    ...(s.wire.relayPorts !== undefined ? { relayPorts: s.wire.relayPorts } : {}),
+  });
   await sleep(s.settleMs);
 
   const pids = [s.relayPid ?? -1, caller.process.pid, s.sink.pid];
   const cpu = new CpuMeter(pids);
   const drops = udpDrops();
-  const capture = s.wire === undefined ? undefined : await startWireCapture({
-    sinkPort: s.sink.port, file: join(dir, 'window.pcap'),
-    ...(s.wire.relayPorts !== undefined ? { relayPorts: s.wire.relayPorts } : {}),
-  });
+  const windowStartedAt = Date.now();
   await s.sink.begin();
   cpu.begin(performance.now());
   // RSS rises and falls with the garbage collector's cycles: the median of samples every
@@ -92,7 +94,7 @@ export async function runCallLoadStep(s: StepSetup, calls: number): Promise<Step
   const relayRss = rssSamples.length === 0 ? Number.NaN : rssSamples[Math.floor(rssSamples.length / 2)]!;
   const relayThreads = s.relayPid === undefined ? Number.NaN : threadCount(s.relayPid);
   const report = await s.sink.end();
-  const wire = await capture?.stop();
+  const wire = await capture?.stop(windowStartedAt);
   const [relay = Number.NaN, sipp = Number.NaN, sink = Number.NaN] = cpu.end(performance.now());
   const udpRcvbufErrors = udpDrops().rcvbufErrors - drops.rcvbufErrors;
 

@@ -28,7 +28,8 @@ export interface WireReport {
 }
 
 export interface WireCapture {
-  stop(): Promise<WireReport>;
+  /** Ends the capture; only packets from `fromMs` (epoch ms, the window's start) on are counted. */
+  stop(fromMs?: number): Promise<WireReport>;
 }
 
 const PCAP_NANO_MAGIC = 0xa1b23c4d;
@@ -55,7 +56,7 @@ export async function startWireCapture(o: WireCaptureOptions): Promise<WireCaptu
     throw new Error(`tcpdump did not start: ${stderr.trim()}`);
   }
   return {
-    async stop() {
+    async stop(fromMs = 0) {
       child.kill('SIGINT');
       await exited;
       const drops = /(\d+) packets dropped by kernel/.exec(stderr);
@@ -67,13 +68,13 @@ export async function startWireCapture(o: WireCaptureOptions): Promise<WireCaptu
         console.log(`  (capture kept in ${kept})`);
       }
       await rm(o.file, { force: true });
-      return { ...readCapture(bytes, o.sinkPort, o.relayPorts !== undefined), captureDrops: drops ? Number(drops[1]) : Number.NaN };
+      return { ...readCapture(bytes, o.sinkPort, o.relayPorts !== undefined, fromMs), captureDrops: drops ? Number(drops[1]) : Number.NaN };
     },
   };
 }
 
 /** Splits the capture into input and output streams (by source port and SSRC) and computes their statistics. */
-export function readCapture(pcap: Buffer, sinkPort: number, withInput: boolean): Omit<WireReport, 'captureDrops'> {
+export function readCapture(pcap: Buffer, sinkPort: number, withInput: boolean, fromMs = 0): Omit<WireReport, 'captureDrops'> {
   if (pcap.length < 24) throw new Error('capture file too short');
   const magic = pcap.readUInt32LE(0);
   if (magic !== PCAP_NANO_MAGIC) throw new Error(`capture is not a little-endian nanosecond pcap (magic ${magic.toString(16)})`);
@@ -87,6 +88,7 @@ export function readCapture(pcap: Buffer, sinkPort: number, withInput: boolean):
     const caught = pcap.readUInt32LE(at + 8);
     const frame = at + 16;
     at = frame + caught;
+    if (ms < fromMs) continue;
     if (Number.isNaN(first)) {
       first = ms;
       output = new RtpWindowStats(8000, first);

@@ -21,7 +21,10 @@ export interface IdleCollectorOptions {
   activity: () => number;
   /** A full collection of this thread's heap. */
   collect: () => void;
-  /** How long the traffic stays quiet before the collection, ms (default 3000). */
+  /**
+   * How long the traffic stays quiet before the collection, ms (default 1000: with nothing live
+   * left to disturb, the sooner the better, before the next burst of calls piles on).
+   */
   quietMs?: number;
   /** True while the thread serves something a pause would hurt (calls, media): the collection waits. */
   busy?: () => boolean;
@@ -36,7 +39,7 @@ export class IdleCollector {
   private closed = false;
 
   constructor(private readonly opts: IdleCollectorOptions) {
-    this.quietMs = opts.quietMs ?? 3000;
+    this.quietMs = opts.quietMs ?? 1000;
     this.lastSeen = opts.activity();
   }
 
