@@ -68,6 +68,10 @@ export class UdpRtpTransport implements RtpTransport {
   private readonly rtpLatch: RtpLatch;
   private readonly rtcpLatch: RtpLatch;
   private hasRemote = false;
+  /** The RTP socket is connected to the remote (see connectSettled). */
+  private connectedRtp = false;
+  /** connect() failed for this remote: sends keep the address (tried again after setRemote). */
+  private connectFailed = false;
   private rtcpMux: boolean;
   private closed = false;
   private readonly onRtpMessage = (msg: Buffer, rinfo: RemoteInfo): void => this.receiveRtpSocket(msg, rinfo);
@@ -129,9 +133,19 @@ export class UdpRtpTransport implements RtpTransport {
   get sendFailures(): number {
     return this.sendErrors;
   }
+  /** True once the RTP socket is connected to its settled remote. */
+  get connected(): boolean {
+    return this.connectedRtp;
+  }
 
   setRemote(remote: TransportRemote, nowMs: number): void {
     const family = isIP(remote.address) === 6 ? 6 : 4;
+    if (this.connectedRtp && (remote.address !== this.rtpLatch.address || remote.port !== this.rtpLatch.port)) {
+      // A new remote (re-INVITE): receive from anyone again while the latch window reopens.
+      this.rtpSocket.disconnect();
+      this.connectedRtp = false;
+    }
+    this.connectFailed = false;
     this.rtpLatch.signal(remote.address, remote.port, family, nowMs);
     this.rtcpLatch.signal(remote.address, remote.rtcpPort, family, nowMs);
     this.hasRemote = true;
@@ -145,13 +159,38 @@ export class UdpRtpTransport implements RtpTransport {
 
   sendRtp(packet: Uint8Array, length = packet.length): void {
     if (!this.hasRemote || this.closed) return;
-    this.rtpSocket.send(packet, 0, length, this.rtpLatch.port, this.rtpLatch.address);
+    if (this.connectedRtp || this.connectSettled()) this.rtpSocket.send(packet, 0, length);
+    else this.rtpSocket.send(packet, 0, length, this.rtpLatch.port, this.rtpLatch.address);
   }
 
   sendRtcp(packet: Uint8Array): void {
     if (!this.hasRemote || this.closed) return;
-    if (this.rtcpMux || !this.rtcpSocket) this.rtpSocket.send(packet, this.rtpLatch.port, this.rtpLatch.address);
-    else this.rtcpSocket.send(packet, this.rtcpLatch.port, this.rtcpLatch.address);
+    if (this.rtcpMux || !this.rtcpSocket) {
+      if (this.connectedRtp) this.rtpSocket.send(packet);
+      else this.rtpSocket.send(packet, this.rtpLatch.port, this.rtpLatch.address);
+    } else {
+      this.rtcpSocket.send(packet, this.rtcpLatch.port, this.rtcpLatch.address);
+    }
+  }
+
+  /**
+   * Connects the RTP socket once its remote can no longer change by itself: plain RTP (no
+   * guard), the latch window closed, and the remote still the signalled one (a learnt source
+   * stays unconnected, so the signalled one can still take it back). Each send then skips
+   * dgram's address handling and the kernel's route lookup (~1 µs of ~4.5 µs a packet), and the
+   * kernel drops packets from anyone else, as the latch would.
+   */
+  private connectSettled(): boolean {
+    if (this.connectFailed || this.guard !== undefined || this.rtpLatch.latched || this.rtpLatch.isOpen(this.clock.monotonic())) return false;
+    try {
+      // IP literals resolve synchronously (literalLookup), so the socket is connected on return.
+      this.rtpSocket.connect(this.rtpLatch.port, this.rtpLatch.address);
+      this.rtpSocket.remoteAddress();
+      this.connectedRtp = true;
+    } catch {
+      this.connectFailed = true;
+    }
+    return this.connectedRtp;
   }
 
   close(): void {
