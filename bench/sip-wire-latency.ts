@@ -3,8 +3,7 @@
 // port to the server's 200 for it leaving that port leaves out when SIPp got round to reading
 // the 200 (SIPp shares the two cores with the server). The callee's answer time is still in it:
 // the server waits for the callee's 200 before it answers.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile, rm } from 'node:fs/promises';
+import { startLoopbackCapture } from './loopback-capture.js';
 
 export interface SipWireCapture {
   /** Stops the capture: the latencies in ms, one per call whose INVITE and 200 were both seen. */
@@ -14,28 +13,11 @@ export interface SipWireCapture {
 const PCAP_NANO_MAGIC = 0xa1b23c4d;
 
 export async function startSipWireCapture(port: number, file: string): Promise<SipWireCapture> {
-  const args = ['-i', 'lo', '-n', '-s', '0', '-B', '65536', '--time-stamp-precision=nano', '-w', file, `udp and port ${port}`];
-  const child: ChildProcess = spawn('tcpdump', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 5000;
-  while (!stderr.includes('listening on') && Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`tcpdump failed: ${stderr.trim()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  if (!stderr.includes('listening on')) {
-    child.kill('SIGKILL');
-    throw new Error(`tcpdump did not start: ${stderr.trim()}`);
-  }
+  const capture = await startLoopbackCapture(file, `udp and port ${port}`, 0);
   return {
     async stop() {
-      child.kill('SIGINT');
-      await exited;
-      const drops = /(\d+) packets dropped by kernel/.exec(stderr);
-      const bytes = await readFile(file);
-      await rm(file, { force: true });
-      return { latenciesMs: inviteTo200OnTheWire(bytes, port), captureDrops: drops ? Number(drops[1]) : Number.NaN };
+      const { pcap, drops } = await capture.stop();
+      return { latenciesMs: inviteTo200OnTheWire(pcap, port), captureDrops: drops };
     },
   };
 }

@@ -4,10 +4,7 @@
 // puts on the same two cores. Capturing the relay's input and output in the same window gives
 // the jitter the relay adds, stream for stream of the same run.
 //   input: packets to the relay's RTP ports (from SIPp); output: packets to the sink.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFile, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { startLoopbackCapture } from '../loopback-capture.js';
 import { RtpWindowStats, type WindowReport } from './rtp-window-stats.js';
 
 export interface WireCaptureOptions {
@@ -40,35 +37,11 @@ export async function startWireCapture(o: WireCaptureOptions): Promise<WireCaptu
     ? `udp and dst port ${o.sinkPort}`
     : `udp and (dst port ${o.sinkPort} or dst portrange ${o.relayPorts[0]}-${o.relayPorts[1]})`;
   // 64 bytes: Ethernet (14), IPv4 (20), UDP (8) and the RTP fixed header (12) fit.
-  const args = ['-i', 'lo', '-n', '-s', '64', '-B', '65536', '--time-stamp-precision=nano', '-w', o.file, filter];
-  const child: ChildProcess = spawn('tcpdump', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  // tcpdump says "listening on lo" once its socket is open.
-  const deadline = Date.now() + 5000;
-  while (!stderr.includes('listening on') && Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`tcpdump failed: ${stderr.trim()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  if (!stderr.includes('listening on')) {
-    child.kill('SIGKILL');
-    throw new Error(`tcpdump did not start: ${stderr.trim()}`);
-  }
+  const capture = await startLoopbackCapture(o.file, filter, 64);
   return {
     async stop(fromMs = 0) {
-      child.kill('SIGINT');
-      await exited;
-      const drops = /(\d+) packets dropped by kernel/.exec(stderr);
-      const bytes = await readFile(o.file);
-      // ATENDE_BENCH_KEEP_PCAP=1 leaves the capture for a closer look (stalls, per-stream timing).
-      if (process.env['ATENDE_BENCH_KEEP_PCAP'] === '1') {
-        const kept = join(tmpdir(), `wire-${basename(dirname(o.file))}.pcap`);
-        await copyFile(o.file, kept);
-        console.log(`  (capture kept in ${kept})`);
-      }
-      await rm(o.file, { force: true });
-      return { ...readCapture(bytes, o.sinkPort, o.relayPorts !== undefined, fromMs), captureDrops: drops ? Number(drops[1]) : Number.NaN };
+      const { pcap, drops } = await capture.stop();
+      return { ...readCapture(pcap, o.sinkPort, o.relayPorts !== undefined, fromMs), captureDrops: drops };
     },
   };
 }
