@@ -119,8 +119,11 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
     cleanups.push(() => transport.close());
     // Set once the leg registry exists: no collection pauses the thread while calls are up.
     let liveLegs = (): number => 0;
+    // 3 s of quiet on this thread: a collection right before a burst of calls shrinks V8's young
+    // generation, and the burst then pays for growing it back (INVITE->200 p95 at 250/s went from
+    // ~10 ms to 60-110 ms with 1 s: bench/RESULTS.md, SIP run 7).
     const idleCollector = new IdleCollector({
-      clock, activity: () => transport.stats.received, collect: fullCollection(), busy: () => liveLegs() > 0,
+      clock, activity: () => transport.stats.received, collect: fullCollection(), busy: () => liveLegs() > 0, quietMs: 3000,
     });
     idleCollector.start();
     cleanups.push(() => idleCollector.close());
