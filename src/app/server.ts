@@ -117,16 +117,6 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       },
     });
     cleanups.push(() => transport.close());
-    // Set once the leg registry exists: no collection pauses the thread while calls are up.
-    let liveLegs = (): number => 0;
-    // 3 s of quiet on this thread: a collection right before a burst of calls shrinks V8's young
-    // generation, and the burst then pays for growing it back (INVITE->200 p95 at 250/s went from
-    // ~10 ms to 60-110 ms with 1 s: bench/RESULTS.md, SIP run 7).
-    const idleCollector = new IdleCollector({
-      clock, activity: () => transport.stats.received, collect: fullCollection(), busy: () => liveLegs() > 0, quietMs: 3000,
-    });
-    idleCollector.start();
-    cleanups.push(() => idleCollector.close());
     const udp = await transport.listenUdp(config.sipBind, config.sipPort);
     const tcp = await transport.listenTcp(config.sipBind, udp.port);
     let tls: TransportAddress | undefined;
@@ -189,7 +179,14 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
     });
     cleanups.push(() => mediaPool.close());
     const legs = new LegRegistry(clock);
-    liveLegs = () => legs.size;
+    // 3 s of quiet on this thread, and no leg left: a collection right before a burst of calls
+    // shrinks V8's young generation, and the burst then pays for growing it back (INVITE->200
+    // p95 at 250/s went from ~10 ms to 60-110 ms with 1 s: bench/RESULTS.md, SIP run 7).
+    const idleCollector = new IdleCollector({
+      clock, activity: () => transport.stats.received, collect: fullCollection(), busy: () => legs.size > 0, quietMs: 3000,
+    });
+    idleCollector.start();
+    cleanups.push(() => idleCollector.close());
     const legDeps: LegDeps = {
       ...callDeps,
       logger: logger.child({ component: 'leg' }),
