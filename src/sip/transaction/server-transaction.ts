@@ -37,7 +37,7 @@ export interface ServerTransactionDeps {
    * Takes over a non-INVITE's Completed state (RetransmissionAbsorber): from then on the layer
    * answers retransmissions with `response` until Timer J, and this transaction ends.
    */
-  absorb?(key: string, response: PreparedResponse): void;
+  absorb(key: string, response: PreparedResponse): void;
   /** An ACK for a 2xx reached the IST in Accepted (RFC 6026): it belongs to the TU. */
   passAck(ack: SipRequest, inbound: InboundMessage): void;
 }
@@ -117,16 +117,17 @@ export class ServerTransaction {
     }
     this.runner.dispatch({ type: 'tuResponse', response: res });
     if (this.runner.state === 'Completed' && this.req.method !== 'INVITE') {
-      if (this.deps.absorb !== undefined && this.lastPrepared !== undefined) this.retire(this.deps.absorb, this.lastPrepared);
+      // Without prepared bytes (the response could not be built) a transport error ends it next.
+      if (this.lastPrepared !== undefined) this.retire(this.lastPrepared);
       else this.linger();
     }
   }
 
   /** Hands Completed over to the layer (see ServerTransactionDeps.absorb) and ends. */
-  private retire(absorb: (key: string, response: PreparedResponse) => void, response: PreparedResponse): void {
+  private retire(response: PreparedResponse): void {
     this.runner.close();
     this.deps.onTerminated(this);
-    absorb(this.key, response);
+    this.deps.absorb(this.key, response);
     this.end('normal');
   }
 

@@ -21,7 +21,7 @@ export class TransactionTimers {
   start(timer: TimerName, delayMs: number): void {
     this.stop(timer);
     const handle = this.clock.setTimer(delayMs, () => {
-      this.forget(timer);
+      this.stop(timer); // clearing a timer that already fired is a no-op
       this.fire(timer, delayMs);
     });
     this.running.push({ timer, handle });
@@ -41,10 +41,5 @@ export class TransactionTimers {
 
   get size(): number {
     return this.running.length;
-  }
-
-  private forget(timer: TimerName): void {
-    const i = this.running.findIndex((r) => r.timer === timer);
-    if (i >= 0) this.running.splice(i, 1);
   }
 }
