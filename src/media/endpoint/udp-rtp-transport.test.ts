@@ -2,7 +2,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/index.js';
 import { UdpRtpTransport } from './udp-rtp-transport.js';
-import type { RtpTransportReceiver } from './rtp-transport.js';
+import type { RtpTransportReceiver, TransportRemote } from './rtp-transport.js';
 
 const HOST = '127.0.0.1';
 const WINDOW_MS = 500;
@@ -31,6 +31,9 @@ async function transport(clock: ManualClock, rtcpMux = true): Promise<{ t: UdpRt
   return { t, rtp, rtcp };
 }
 
+/** A muxed remote at `far`'s port. */
+const remoteAt = (far: Socket): TransportRemote => ({ address: HOST, port: far.address().port, rtcpPort: far.address().port, rtcpMux: true });
+
 const rtpPacket = (seq: number): Buffer => {
   const b = Buffer.alloc(172);
   b[0] = 0x80;
@@ -53,7 +56,7 @@ describe('UdpRtpTransport: the socket connects to a settled remote', () => {
     const clock = new ManualClock();
     const far = await peer();
     const { t } = await transport(clock);
-    t.setRemote({ address: HOST, port: far.address().port, rtcpPort: far.address().port, rtcpMux: true }, clock.monotonic());
+    t.setRemote(remoteAt(far), clock.monotonic());
     t.sendRtp(rtpPacket(1));
     expect(t.connected).toBe(false); // the window is open: the remote may still move
     clock.advance(WINDOW_MS + 1);
@@ -70,7 +73,7 @@ describe('UdpRtpTransport: the socket connects to a settled remote', () => {
     const far = await peer();
     const stranger = await peer();
     const { t, rtp } = await transport(clock);
-    t.setRemote({ address: HOST, port: far.address().port, rtcpPort: far.address().port, rtcpMux: true }, clock.monotonic());
+    t.setRemote(remoteAt(far), clock.monotonic());
     clock.advance(WINDOW_MS + 1);
     t.sendRtp(rtpPacket(1));
     expect(t.connected).toBe(true);
@@ -79,6 +82,8 @@ describe('UdpRtpTransport: the socket connects to a settled remote', () => {
     await until(() => rtp.length === 1);
     await sleep(20);
     expect(rtp.map((p) => p.readUInt16BE(2))).toEqual([8]);
+    // The latch never saw the stranger's packet (it would have counted it dropped).
+    expect(t.dropped).toBe(0);
   });
 
   it('a new remote (re-INVITE) disconnects and reopens the window; it connects again once settled', async () => {
@@ -86,14 +91,14 @@ describe('UdpRtpTransport: the socket connects to a settled remote', () => {
     const first = await peer();
     const second = await peer();
     const { t, rtp } = await transport(clock);
-    t.setRemote({ address: HOST, port: first.address().port, rtcpPort: first.address().port, rtcpMux: true }, clock.monotonic());
+    t.setRemote(remoteAt(first), clock.monotonic());
     clock.advance(WINDOW_MS + 1);
     t.sendRtp(rtpPacket(1));
     expect(t.connected).toBe(true);
     // The same remote again (e.g. a direction change) keeps the connection.
-    t.setRemote({ address: HOST, port: first.address().port, rtcpPort: first.address().port, rtcpMux: true }, clock.monotonic());
+    t.setRemote(remoteAt(first), clock.monotonic());
     expect(t.connected).toBe(true);
-    t.setRemote({ address: HOST, port: second.address().port, rtcpPort: second.address().port, rtcpMux: true }, clock.monotonic());
+    t.setRemote(remoteAt(second), clock.monotonic());
     expect(t.connected).toBe(false);
     t.sendRtp(rtpPacket(2));
     second.send(rtpPacket(9), t.port, HOST);
@@ -112,7 +117,7 @@ describe('UdpRtpTransport: the socket connects to a settled remote', () => {
     const signalled = await peer();
     const natted = await peer();
     const { t, rtp } = await transport(clock);
-    t.setRemote({ address: HOST, port: signalled.address().port, rtcpPort: signalled.address().port, rtcpMux: true }, clock.monotonic());
+    t.setRemote(remoteAt(signalled), clock.monotonic());
     natted.send(rtpPacket(1), t.port, HOST);
     await until(() => rtp.length === 1);
     expect(t.latched).toBe(true);

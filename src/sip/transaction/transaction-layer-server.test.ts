@@ -181,6 +181,7 @@ describe('non-INVITE server transaction in the layer', () => {
     layer.receive(inbound(reg, 'tcp'));
     requests[0]!.tx!.respond(responseTo(reg, 200));
     expect(layer.counts().server).toBe(0);
+    expect(layer.absorbing).toBe(0); // nothing kept for retransmissions either
   });
 
   it('keys transactions by sent-by and method as well as branch', () => {

@@ -80,15 +80,6 @@ describe('server transactions lingering for retransmissions (UDP)', () => {
     layer.close();
   });
 
-  it('on TCP nothing is absorbed (Timer J is 0)', () => {
-    const { layer, requests } = makeLayer();
-    const reg = request('REGISTER', { protocol: 'tcp' });
-    layer.receive(inbound(reg, 'tcp'));
-    requests[0]!.tx!.respond(responseTo(reg, 200));
-    expect(layer.absorbing).toBe(0);
-    expect(layer.counts().server).toBe(0);
-  });
-
   it('closing the layer drops what it absorbs and its timer', () => {
     const { layer, requests, clock } = makeLayer();
     const options = request('OPTIONS');
