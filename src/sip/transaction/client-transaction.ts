@@ -2,6 +2,11 @@
  * A client transaction (INVITE or non-INVITE) at run time: executes its machine's effects
  * with the MessageSender, synthesizes 408/503 finals (RFC 3261 8.1.3.1), builds the ACK for
  * non-2xx and sends the CANCEL (RFC 3261 9.1).
+ *
+ * Once it only absorbs responses (a non-INVITE in Completed; an INVITE in Accepted whose TU
+ * detached) it leaves its key to the layer, which drops matching responses until Timer K or M
+ * would have fired, and ends: thousands of calls a second otherwise keep as many whole
+ * transactions for 32 s.
  */
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
@@ -37,6 +42,8 @@ export interface ClientTransactionDeps {
   logger: Logger;
   /** Called once when the transaction reaches Terminated. */
   onTerminated(tx: ClientTransaction): void;
+  /** Takes over absorbing this transaction's responses for `forMs` (what is left of Timer K or M). */
+  remnant(key: string, forMs: number): void;
   /** Sends the CANCEL in its own non-INVITE client transaction. */
   sendCancel(cancel: SipRequest, target: SendTarget, handlers: ClientTransactionHandlers): void;
 }
@@ -98,6 +105,10 @@ export class ClientTransaction {
     // Completed only absorbs retransmissions: the TU (a leg, its whole call) need not stay
     // reachable from the transaction for Timer D's 32 s.
     if (done) this.handlers = DETACHED;
+    if (state === 'Completed' && this.req.method !== 'INVITE') {
+      this.retireQuietly('K');
+      return;
+    }
     // Past the final response nothing is built from the request any more (the ACK for a non-2xx
     // is built by now; Accepted hands 2xx retransmissions to the TU, which ACKs from its dialog).
     if (!this.slim && (done || state === 'Accepted')) {
@@ -112,6 +123,16 @@ export class ClientTransaction {
    */
   detach(): void {
     this.handlers = DETACHED;
+    if (this.req.method === 'INVITE' && this.runner.state === 'Accepted') this.retireQuietly('M');
+  }
+
+  /** Ends, leaving the layer to absorb responses until `timer` would have fired. */
+  private retireQuietly(timer: 'K' | 'M'): void {
+    if (this.runner.isTerminated) return;
+    const forMs = this.runner.timerRemaining(timer);
+    this.runner.close();
+    this.deps.onTerminated(this);
+    if (forMs !== undefined && forMs > 0) this.deps.remnant(this.key, forMs);
   }
 
   /**

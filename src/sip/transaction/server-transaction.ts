@@ -2,16 +2,18 @@
  * A server transaction (INVITE or non-INVITE) at run time: executes its machine's effects,
  * keeps the last response for retransmission and sends the automatic 100 Trying.
  *
- * Once only retransmissions can reach it, it keeps as little as it can: a non-INVITE in Completed
- * hands its final response to the layer (RetransmissionAbsorber answers retransmissions until
- * Timer J) and ends; an INVITE in Confirmed, or in Accepted once its TU released it, lingers with
- * just the response bytes and a slim request (start line and the headers that identify it). At
- * thousands of REGISTERs a second these lingering states are most of the live heap, and parsed
- * messages kept that long are what made garbage collection costly.
+ * Once only retransmissions can reach it, it hands what is left to the layer and ends: a
+ * non-INVITE in Completed leaves its final response (RetransmissionAbsorber answers
+ * retransmissions until Timer J); an INVITE in Confirmed, or in Accepted once its TU released it,
+ * leaves only its key (the layer swallows retransmitted INVITEs and ACKs until Timer I or L). At
+ * hundreds of calls and thousands of REGISTERs a second these lingering states were most of the
+ * live heap (~3 KB each with runner and timers, for 32 s), and what made garbage collection
+ * costly. An INVITE in Completed (a non-2xx waiting for its ACK) still retransmits, so it stays,
+ * with just the response bytes and a slim request.
  */
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
-import { createResponse, isParseError, parseMessage } from '../message/index.js';
+import { createResponse, isParseError, ownedBody, parseMessage } from '../message/index.js';
 import type { SipRequest, SipResponse } from '../message/types.js';
 import { TransportError } from '../transport/transport-error.js';
 import type { InboundMessage, MessageSender, PreparedResponse } from '../transport/types.js';
@@ -38,6 +40,11 @@ export interface ServerTransactionDeps {
    * answers retransmissions with `response` until Timer J, and this transaction ends.
    */
   absorb(key: string, response: PreparedResponse): void;
+  /**
+   * Takes over an INVITE in Confirmed, or in Accepted once its TU released it: for `forMs` (what
+   * is left of Timer I or L) the layer absorbs retransmitted INVITEs, and in Confirmed the ACKs.
+   */
+  remnant(key: string, state: 'Accepted' | 'Confirmed', forMs: number): void;
   /** An ACK for a 2xx reached the IST in Accepted (RFC 6026): it belongs to the TU. */
   passAck(ack: SipRequest, inbound: InboundMessage): void;
 }
@@ -147,17 +154,28 @@ export class ServerTransaction {
     this.ackInbound = inbound;
     this.runner.dispatch({ type: 'ack', ack: inbound.message });
     this.ackInbound = undefined;
-    if (this.runner.state === 'Confirmed') this.linger();
+    if (this.runner.state === 'Confirmed') this.retireQuietly('Confirmed', 'I');
   }
 
   /**
-   * The TU is done with the request (its leg ended): an INVITE in Accepted, absorbing
-   * retransmissions for Timer L, keeps only what that needs. Before the final response it keeps
-   * everything: a response copies every Via, and the slim request has only the top one.
+   * The TU is done with the request (its leg ended): an INVITE in Accepted leaves the absorbing
+   * of retransmissions for Timer L to the layer; one in Completed keeps only what retransmitting
+   * its response needs. Before the final response it keeps everything: a response copies every
+   * Via, and the slim request has only the top one.
    */
   release(): void {
     const state = this.runner.state;
-    if (state !== 'Trying' && state !== 'Proceeding') this.linger();
+    if (state === 'Accepted') this.retireQuietly('Accepted', 'L');
+    else if (state === 'Completed') this.linger();
+  }
+
+  /** Ends, leaving the layer to absorb retransmissions until `timer` would have fired. */
+  private retireQuietly(state: 'Accepted' | 'Confirmed', timer: 'L' | 'I'): void {
+    const forMs = this.runner.timerRemaining(timer);
+    this.runner.close();
+    this.deps.onTerminated(this);
+    if (forMs !== undefined && forMs > 0) this.deps.remnant(this.key, state, forMs);
+    this.end('normal');
   }
 
   /** Keeps only what answering retransmissions needs (the class comment says why). */
@@ -165,6 +183,8 @@ export class ServerTransaction {
     if (this.slim) return;
     this.slim = true;
     this.last = undefined;
+    // A slice of Node's shared buffer pool kept this long would keep its whole 8 KB slab.
+    if (this.lastPrepared !== undefined) this.lastPrepared = { ...this.lastPrepared, bytes: ownedBody(this.lastPrepared.bytes) };
     this.req = lingeringRequest(this.req);
     const { source, local, connectionId, receivedAt } = this.inb;
     this.inb = connectionId === undefined

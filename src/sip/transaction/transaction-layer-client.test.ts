@@ -149,17 +149,24 @@ describe('non-INVITE client transaction in the layer', () => {
   });
 
   it('absorbs retransmitted finals and ends after K = T4 on UDP', () => {
-    const { layer, clock } = makeLayer();
+    const { layer, clock, strays } = makeLayer();
     const h = handlers();
     const req = request('BYE', { branch: 'z9hG4bKn3' });
     layer.sendRequest(req, udpTarget, h);
     layer.receive(inbound(responseTo(req, 200)));
+    // Completed is left to the layer as the key only (ExpiringEntries): absorbed, not stray.
+    expect(layer.counts().client).toBe(0);
+    expect(layer.absorbing).toBe(1);
     layer.receive(inbound(responseTo(req, 200)));
     expect(h.finals.map((r) => r.status)).toEqual([200]);
+    expect(strays).toEqual([]);
     clock.advance(4999);
-    expect(layer.counts().client).toBe(1);
+    expect(layer.absorbing).toBe(1);
     clock.advance(1);
-    expect(layer.counts().client).toBe(0);
+    expect(layer.absorbing).toBe(0);
+    expect(clock.pending).toBe(0);
+    layer.receive(inbound(responseTo(req, 200)));
+    expect(strays.map((r) => r.status)).toEqual([200]);
   });
 
   it('on TCP: no retransmissions, K = 0, F still applies', () => {

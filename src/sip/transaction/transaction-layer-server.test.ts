@@ -64,7 +64,9 @@ describe('INVITE server transaction in the layer', () => {
     expect(requests).toHaveLength(1); // ACKs for the non-2xx never reach the TU
     clock.advance(4_000);
     expect(sender.timesOf('486', start)).toHaveLength(9); // G stopped
-    expect(layer.counts().server).toBe(1); // Confirmed until I
+    // Confirmed until I, left to the layer as the key only (ExpiringEntries).
+    expect(layer.counts().server).toBe(0);
+    expect(layer.absorbing).toBe(1);
     layer.close();
   });
 
@@ -75,10 +77,19 @@ describe('INVITE server transaction in the layer', () => {
     requests[0]!.tx!.respond(responseTo(invite, 480));
     layer.receive(inbound(ackFor('z9hG4bKpeer1')));
     clock.advance(4999);
-    expect(layer.counts().server).toBe(1);
+    expect(layer.absorbing).toBe(1);
+    // ACK and INVITE retransmissions are still absorbed, with no answer and no TU.
+    layer.receive(inbound(ackFor('z9hG4bKpeer1')));
+    layer.receive(inbound(invite));
+    expect(requests).toHaveLength(1);
     clock.advance(1);
+    expect(layer.absorbing).toBe(0);
     expect(layer.counts()).toEqual({ client: 0, server: 0 });
     expect(clock.pending).toBe(0);
+    // Past Timer I the same INVITE is a new request.
+    layer.receive(inbound(invite));
+    expect(requests).toHaveLength(2);
+    layer.close();
   });
 
   it('ends on Timer H without ACK and tells the TU', () => {

@@ -10,6 +10,7 @@ import { addHeader, formatVia, getHeaderValues, topVia } from '../message/index.
 import type { SipRequest, SipResponse } from '../message/types.js';
 import type { InboundMessage, MessageSender, SendTarget, TransportProtocol } from '../transport/types.js';
 import { ClientTransaction, type ClientTransactionHandlers } from './client-transaction.js';
+import { ExpiringEntries } from './expiring-entries.js';
 import { RetransmissionAbsorber } from './retransmission-absorber.js';
 import { ServerTransaction } from './server-transaction.js';
 import { clientKey, newBranch, requestKey, responseKey } from './transaction-key.js';
@@ -43,6 +44,10 @@ export class TransactionLayer {
   private readonly servers = new Map<string, ServerTransaction>();
   /** Completed non-INVITE server transactions on UDP, kept as their final response only. */
   private readonly absorber: RetransmissionAbsorber;
+  /** INVITE server transactions in Accepted (TU released) or Confirmed, kept as their key only. */
+  private readonly serverRemnants: ExpiringEntries<'Accepted' | 'Confirmed'>;
+  /** Client transactions that only absorb responses (NICT Completed, ICT Accepted and detached). */
+  private readonly clientRemnants: ExpiringEntries<true>;
   private readonly timers: TimerConfig;
   private readonly random: RandomSource;
   private readonly logger: Logger;
@@ -52,6 +57,8 @@ export class TransactionLayer {
     this.timers = { ...DEFAULT_TIMERS, ...options.timers };
     this.random = options.random ?? cryptoRandom;
     this.logger = options.logger ?? silentLogger();
+    this.serverRemnants = new ExpiringEntries(options.clock);
+    this.clientRemnants = new ExpiringEntries(options.clock);
     this.absorber = new RetransmissionAbsorber(options.clock, 64 * this.timers.t1, (response) => {
       const failed = (err: unknown): void => this.logger.debug({ err }, 'resending a final response failed');
       try {
@@ -67,9 +74,13 @@ export class TransactionLayer {
     return { client: this.clients.size, server: this.servers.size };
   }
 
-  /** Completed non-INVITE server transactions still answering retransmissions (until Timer J). */
+  /**
+   * Transactions reduced to absorbing retransmissions: non-INVITE server ones answering with their
+   * final response (until Timer J), INVITE server ones in Accepted or Confirmed, client ones past
+   * their final response (see ExpiringEntries for when an entry leaves).
+   */
   get absorbing(): number {
-    return this.absorber.size;
+    return this.absorber.size + this.serverRemnants.size + this.clientRemnants.size;
   }
 
   /** Hands an inbound message to its transaction or the TU. Never throws. */
@@ -101,6 +112,7 @@ export class TransactionLayer {
       onTerminated: (t) => {
         if (this.clients.get(t.key) === t) this.clients.delete(t.key);
       },
+      remnant: (remnantKey, forMs) => this.clientRemnants.set(remnantKey, true, forMs),
       sendCancel: (cancel, cancelTarget, cancelHandlers) => {
         if (!this.closed) this.sendRequest(cancel, cancelTarget, cancelHandlers);
       },
@@ -118,6 +130,8 @@ export class TransactionLayer {
     this.clients.clear();
     this.servers.clear();
     this.absorber.close();
+    this.serverRemnants.close();
+    this.clientRemnants.close();
     for (const tx of all) tx.close();
   }
 
@@ -128,6 +142,7 @@ export class TransactionLayer {
       tx.receiveResponse(res);
       return;
     }
+    if (key !== undefined && this.clientRemnants.get(key) !== undefined) return;
     this.logger.debug({ status: res.status }, 'response matches no client transaction');
     this.options.onStrayResponse?.(res, inbound);
   }
@@ -142,15 +157,16 @@ export class TransactionLayer {
     const existing = this.servers.get(key);
     if (req.method === 'ACK') {
       // 17.2.3: an ACK matches the INVITE transaction; a 2xx ACK (new branch) matches none and is the TU's.
+      // A Confirmed remnant absorbs ACK retransmissions; past Accepted a 2xx ACK is the TU's as ever.
       if (existing) existing.receiveAck(inbound);
-      else this.options.onRequest(req, undefined, inbound);
+      else if (this.serverRemnants.get(key) !== 'Confirmed') this.options.onRequest(req, undefined, inbound);
       return;
     }
     if (existing) {
       existing.receiveRetransmission();
       return;
     }
-    if (req.method !== 'INVITE' && this.absorber.absorb(key)) return;
+    if (req.method === 'INVITE' ? this.serverRemnants.get(key) !== undefined : this.absorber.absorb(key)) return;
     const tx = new ServerTransaction(key, req, inbound, {
       clock: this.options.clock,
       sender: this.options.sender,
@@ -161,6 +177,7 @@ export class TransactionLayer {
       },
       passAck: (ack, ackInbound) => this.options.onRequest(ack, undefined, ackInbound),
       absorb: (absorbedKey, response) => this.absorber.add(absorbedKey, response),
+      remnant: (remnantKey, state, forMs) => this.serverRemnants.set(remnantKey, state, forMs),
     });
     this.servers.set(key, tx);
     tx.start();

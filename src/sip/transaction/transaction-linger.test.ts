@@ -91,19 +91,39 @@ describe('server transactions lingering for retransmissions (UDP)', () => {
     expect(clock.pending).toBe(0);
   });
 
-  it('an INVITE answered with a non-2xx lingers once the ACK confirms it, not before', () => {
-    const { layer, sender, req: invite, tx } = arrived('INVITE', 'z9hG4bKl2');
+  it('an INVITE answered with a non-2xx is left to the layer once the ACK confirms it, not before', () => {
+    const { layer, sender, requests, req: invite, tx } = arrived('INVITE', 'z9hG4bKl2');
+    const ended: string[] = [];
+    tx.onTerminated = (reason) => ended.push(reason);
     tx.respond(responseTo(invite, 486));
     expect(tx.state).toBe('Completed');
-    expect(tx.lingering).toBe(false);
+    expect(layer.counts().server).toBe(1);
     layer.receive(inbound(request('ACK', { branch: 'z9hG4bKl2' })));
     expect(tx.state).toBe('Confirmed');
+    expect(ended).toEqual(['normal']);
+    expect(layer.counts().server).toBe(0);
+    expect(layer.absorbing).toBe(1);
+    // A late INVITE retransmission in Confirmed is absorbed (RFC 3261 17.2.1), and so is an ACK.
+    layer.receive(inbound(withBody('INVITE', 'z9hG4bKl2')));
+    layer.receive(inbound(request('ACK', { branch: 'z9hG4bKl2' })));
+    expect(sender.summary()).toEqual(['486']);
+    expect(requests).toHaveLength(1);
+    layer.close();
+  });
+
+  it('an INVITE released in Completed keeps a slim request and response bytes of their own', () => {
+    const { layer, sender, req: invite, tx } = arrived('INVITE', 'z9hG4bKl11');
+    tx.respond(responseTo(invite, 486));
+    tx.release();
     expect(tx.lingering).toBe(true);
     expect(tx.request.body.length).toBe(0);
     expect(tx.lastResponse?.status).toBe(486);
-    // A late INVITE retransmission in Confirmed is absorbed (RFC 3261 17.2.1).
-    layer.receive(inbound(withBody('INVITE', 'z9hG4bKl2')));
-    expect(sender.summary()).toEqual(['486']);
+    // Timer G resends the very bytes, now in memory shared with nothing (no 8 KB pool slab).
+    sender.sent.length = 0;
+    layer.receive(inbound(invite));
+    const resent = sender.sent[0]!.bytes!;
+    expect(resent.toString()).toContain('SIP/2.0 486');
+    expect(resent.buffer.byteLength).toBe(resent.length);
     layer.close();
   });
 
@@ -150,29 +170,42 @@ describe('an INVITE server transaction released by its TU', () => {
     layer.close();
   });
 
-  it('in Accepted keeps only the slim request, and still absorbs INVITE retransmissions', () => {
-    const { layer, sender, req, tx } = arrived('INVITE', 'z9hG4bKl7');
+  it('in Accepted leaves its key to the layer, which absorbs INVITE retransmissions until Timer L', () => {
+    const { layer, sender, requests, clock, req, tx } = arrived('INVITE', 'z9hG4bKl7');
     tx.respond(responseTo(req, 200));
     expect(tx.state).toBe('Accepted');
+    clock.advance(10_000);
     tx.release();
-    expect(tx.lingering).toBe(true);
-    expect(names(tx.request)).toEqual(['Via', 'From', 'To', 'Call-ID', 'CSeq']);
-    expect(tx.request.body.length).toBe(0);
+    expect(layer.counts().server).toBe(0);
+    expect(layer.absorbing).toBe(1);
     layer.receive(inbound(req));
     expect(sender.summary()).toEqual(['200']);
+    expect(requests).toHaveLength(1);
+    // The 2xx ACK still reaches the TU, as in Accepted (RFC 6026 8.5).
+    layer.receive(inbound(request('ACK', { branch: 'z9hG4bKother' })));
+    layer.receive(inbound(request('ACK', { branch: 'z9hG4bKl7' })));
+    expect(requests.map((r) => r.req.method)).toEqual(['INVITE', 'ACK', 'ACK']);
+    // Timer L ran from the 2xx: 64*T1 after it, the INVITE is a new request.
+    clock.advance(21_999);
+    expect(layer.absorbing).toBe(1);
+    clock.advance(1);
+    expect(layer.absorbing).toBe(0);
+    expect(clock.pending).toBe(0);
+    layer.receive(inbound(req));
+    expect(requests.map((r) => r.req.method)).toEqual(['INVITE', 'ACK', 'ACK', 'INVITE']);
     layer.close();
   });
 });
 
 describe('client transactions past their final response', () => {
-  it('a non-INVITE keeps only a slim request once Completed', () => {
+  it('a non-INVITE leaves only its key to the layer once Completed', () => {
     const { layer } = makeLayer();
     const options = withBody('OPTIONS', 'z9hG4bKl8');
     const tx = layer.sendRequest(options, udpTarget, { onFinal: () => undefined });
     layer.receive(inbound(responseTo(options, 200)));
     expect(tx.state).toBe('Completed');
-    expect(names(tx.request)).toEqual(['Via', 'From', 'To', 'Call-ID', 'CSeq']);
-    expect(tx.request.body.length).toBe(0);
+    expect(layer.counts().client).toBe(0);
+    expect(layer.absorbing).toBe(1);
     layer.close();
   });
 
@@ -206,7 +239,7 @@ describe('client transactions past their final response', () => {
 
 describe('client transactions and their TU', () => {
   it('an accepted INVITE detached by its TU absorbs later 2xx retransmissions', () => {
-    const { layer } = makeLayer();
+    const { layer, clock, strays } = makeLayer();
     const finals: SipResponse[] = [];
     const invite = request('INVITE', { branch: 'z9hG4bKl4' });
     const tx = layer.sendRequest(invite, udpTarget, { onFinal: (r) => finals.push(r) });
@@ -214,9 +247,16 @@ describe('client transactions and their TU', () => {
     layer.receive(inbound(responseTo(invite, 200)));
     expect(finals).toHaveLength(2);
     tx.detach();
+    // Detached in Accepted, it leaves only its key to the layer until Timer M (64*T1 from the 2xx).
+    expect(layer.counts().client).toBe(0);
     layer.receive(inbound(responseTo(invite, 200)));
     expect(finals).toHaveLength(2);
+    expect(strays).toEqual([]);
     expect(tx.state).toBe('Accepted');
+    clock.advance(32_000);
+    expect(layer.absorbing).toBe(0);
+    layer.receive(inbound(responseTo(invite, 200)));
+    expect(strays).toHaveLength(1);
     layer.close();
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../../core/clock.js';
 import { TransactionTimers } from './transaction-timers.js';
-import type { TimerEvent, TransactionContext, TransactionEffect, TransactionMachine } from './types.js';
+import type { TimerEvent, TimerName, TransactionContext, TransactionEffect, TransactionMachine } from './types.js';
 
 export class TransactionRunner<S extends string, E extends { type: string }> {
   private current: S;
@@ -53,6 +53,11 @@ export class TransactionRunner<S extends string, E extends { type: string }> {
       this.running = false;
       this.queue.length = 0;
     }
+  }
+
+  /** Milliseconds until `timer` fires, or undefined when it is not running. */
+  timerRemaining(timer: TimerName): number | undefined {
+    return this.timers.remaining(timer);
   }
 
   /** Stops every timer without running effects (the layer is closing). */

@@ -5,6 +5,8 @@ import type { TimerName } from './types.js';
 interface RunningTimer {
   readonly timer: TimerName;
   readonly handle: TimerHandle;
+  /** Clock.monotonic() when it fires. */
+  readonly dueAt: number;
 }
 
 export class TransactionTimers {
@@ -24,7 +26,13 @@ export class TransactionTimers {
       this.stop(timer); // clearing a timer that already fired is a no-op
       this.fire(timer, delayMs);
     });
-    this.running.push({ timer, handle });
+    this.running.push({ timer, handle, dueAt: this.clock.monotonic() + delayMs });
+  }
+
+  /** Milliseconds until `timer` fires, or undefined when it is not running. */
+  remaining(timer: TimerName): number | undefined {
+    const running = this.running.find((r) => r.timer === timer);
+    return running === undefined ? undefined : running.dueAt - this.clock.monotonic();
   }
 
   stop(timer: TimerName): void {
