@@ -92,7 +92,7 @@ export class RtpEndpoint implements RtpTransportReceiver {
     this.emit = options.emit;
     this.timeoutMs = options.mediaTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.rtcpIntervalMs = options.rtcpIntervalMs ?? DEFAULT_RTCP_INTERVAL_MS;
-    this.statsEvents = options.statsEvents ?? true;
+    this.statsEvents = options.statsEvents ?? false;
     this.inbandDtmfMode = checkInbandDtmfMode(options.inbandDtmf);
     this.digits = new EndpointDigits((digit, source) => this.emit({ ev: 'dtmf', digit, source }));
     this.ssrc = options.random.bytes(4).readUInt32BE(0);
