@@ -35,6 +35,11 @@ export interface TransactionLayerOptions {
   onStrayResponse?(res: SipResponse, inbound: InboundMessage): void;
 }
 
+/** Drops a transaction that reached Terminated from its map (unless another took its key since). */
+function forget<T extends { readonly key: string }>(map: Map<string, T>, tx: T): void {
+  if (map.get(tx.key) === tx) map.delete(tx.key);
+}
+
 function viaTransport(protocol: TransportProtocol): string {
   return protocol.toUpperCase();
 }
@@ -173,15 +178,15 @@ export class TransactionLayer {
     this.options.onRequest(req, tx, inbound, cancelled);
   }
 
+  /** What client and server transactions alike get from the layer. */
+  private commonDeps(reliable: boolean): Pick<ClientTransactionDeps, 'clock' | 'sender' | 'ctx' | 'logger'> {
+    return { clock: this.options.clock, sender: this.options.sender, ctx: { reliable, timers: this.timers }, logger: this.logger };
+  }
+
   private makeClientDeps(reliable: boolean): ClientTransactionDeps {
     return {
-      clock: this.options.clock,
-      sender: this.options.sender,
-      ctx: { reliable, timers: this.timers },
-      logger: this.logger,
-      onTerminated: (t) => {
-        if (this.clients.get(t.key) === t) this.clients.delete(t.key);
-      },
+      ...this.commonDeps(reliable),
+      onTerminated: (t) => forget(this.clients, t),
       remnant: (key, forMs) => this.clientRemnants.set(key, true, forMs),
       sendCancel: (cancel, cancelTarget, cancelHandlers) => {
         if (!this.closed) this.sendRequest(cancel, cancelTarget, cancelHandlers);
@@ -191,13 +196,8 @@ export class TransactionLayer {
 
   private makeServerDeps(reliable: boolean): ServerTransactionDeps {
     return {
-      clock: this.options.clock,
-      sender: this.options.sender,
-      ctx: { reliable, timers: this.timers },
-      logger: this.logger,
-      onTerminated: (t) => {
-        if (this.servers.get(t.key) === t) this.servers.delete(t.key);
-      },
+      ...this.commonDeps(reliable),
+      onTerminated: (t) => forget(this.servers, t),
       passAck: (ack, ackInbound) => this.options.onRequest(ack, undefined, ackInbound),
       absorb: (key, response) => this.absorber.add(key, response),
       remnant: (key, state, forMs) => this.serverRemnants.set(key, state, forMs),
