@@ -171,6 +171,7 @@ export class ServerTransaction {
 
   /** Ends, leaving the layer to absorb retransmissions until `timer` would have fired. */
   private retireQuietly(state: 'Accepted' | 'Confirmed', timer: 'L' | 'I'): void {
+    if (this.ended) return;
     const forMs = this.runner.timerRemaining(timer);
     this.runner.close();
     this.deps.onTerminated(this);
