@@ -181,8 +181,8 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
     const legs = new LegRegistry(clock);
     // 3 s of quiet on this thread, and no leg left: a burst of calls right after a collection
     // runs slower (INVITE->200 p95 at 250/s of 28-60 ms with 1 s, against 10-19 ms with 3 s): the
-    // collection drops the optimized code of per-call closures, and V8 compiles it again during
-    // the next few seconds of calls (bench/RESULTS.md, SIP run 8).
+    // collection loses much of the optimized code, and V8 compiles it again during the next few
+    // seconds of calls (bench/RESULTS.md, SIP run 8).
     const idleCollector = new IdleCollector({
       clock, activity: () => transport.stats.received, collect: fullCollection(), busy: () => legs.size > 0, quietMs: 3000,
     });
