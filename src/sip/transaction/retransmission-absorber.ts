@@ -6,9 +6,9 @@
  * what the young generation copied; here each is a map entry holding the bytes sent.
  */
 import type { Clock } from '../../core/clock.js';
-import { ownedBody } from '../message/index.js';
 import type { PreparedResponse } from '../transport/types.js';
 import { ExpiringEntries } from './expiring-entries.js';
+import { ownedResponse } from './owned-response.js';
 
 export class RetransmissionAbsorber {
   private readonly entries: ExpiringEntries<PreparedResponse>;
@@ -27,13 +27,9 @@ export class RetransmissionAbsorber {
     return this.entries.size;
   }
 
-  /**
-   * The transaction `key` sent its final response: retransmissions get it until Timer J. The
-   * bytes are copied to memory of their own: a slice of Node's shared 8 KB buffer pool kept for
-   * 32 s keeps the whole slab (25 MB of slabs at 250 calls a second).
-   */
+  /** The transaction `key` sent its final response: retransmissions get it (a copy: ownedResponse) until Timer J. */
   add(key: string, response: PreparedResponse): void {
-    this.entries.set(key, { ...response, bytes: ownedBody(response.bytes) }, this.lifetimeMs);
+    this.entries.set(key, ownedResponse(response), this.lifetimeMs);
   }
 
   /** True when `key` is a completed transaction: its response went out again. */

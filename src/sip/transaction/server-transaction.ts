@@ -13,13 +13,14 @@
  */
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
-import { createResponse, isParseError, ownedBody, parseMessage } from '../message/index.js';
+import { createResponse, isParseError, parseMessage } from '../message/index.js';
 import type { SipRequest, SipResponse } from '../message/types.js';
 import { TransportError } from '../transport/transport-error.js';
 import type { InboundMessage, MessageSender, PreparedResponse } from '../transport/types.js';
 import { lingeringRequest } from './lingering-request.js';
 import { inviteServerTransaction, type InviteServerState } from './invite-server-transaction.js';
 import { nonInviteServerTransaction, type NonInviteServerState } from './non-invite-server-transaction.js';
+import { ownedResponse } from './owned-response.js';
 import { TransactionRunner } from './transaction-runner.js';
 import type { ServerEvent, TransactionContext, TransactionEffect } from './types.js';
 
@@ -125,16 +126,18 @@ export class ServerTransaction {
     this.runner.dispatch({ type: 'tuResponse', response: res });
     if (this.runner.state === 'Completed' && this.req.method !== 'INVITE') {
       // Without prepared bytes (the response could not be built) a transport error ends it next.
-      if (this.lastPrepared !== undefined) this.retire(this.lastPrepared);
+      const prepared = this.lastPrepared;
+      if (prepared !== undefined) this.handOver(() => this.deps.absorb(this.key, prepared));
       else this.linger();
     }
   }
 
-  /** Hands Completed over to the layer (see ServerTransactionDeps.absorb) and ends. */
-  private retire(response: PreparedResponse): void {
+  /** Ends, `give` handing what is left of its work to the layer (ServerTransactionDeps.absorb or remnant). */
+  private handOver(give: () => void): void {
+    if (this.ended) return;
     this.runner.close();
     this.deps.onTerminated(this);
-    this.deps.absorb(this.key, response);
+    give();
     this.end('normal');
   }
 
@@ -171,12 +174,10 @@ export class ServerTransaction {
 
   /** Ends, leaving the layer to absorb retransmissions until `timer` would have fired. */
   private retireQuietly(state: 'Accepted' | 'Confirmed', timer: 'L' | 'I'): void {
-    if (this.ended) return;
-    const forMs = this.runner.timerRemaining(timer);
-    this.runner.close();
-    this.deps.onTerminated(this);
-    if (forMs !== undefined && forMs > 0) this.deps.remnant(this.key, state, forMs);
-    this.end('normal');
+    const forMs = this.runner.timerRemaining(timer); // read before handOver stops the timers
+    this.handOver(() => {
+      if (forMs !== undefined && forMs > 0) this.deps.remnant(this.key, state, forMs);
+    });
   }
 
   /** Keeps only what answering retransmissions needs (the class comment says why). */
@@ -184,8 +185,7 @@ export class ServerTransaction {
     if (this.slim) return;
     this.slim = true;
     this.last = undefined;
-    // A slice of Node's shared buffer pool kept this long would keep its whole 8 KB slab.
-    if (this.lastPrepared !== undefined) this.lastPrepared = { ...this.lastPrepared, bytes: ownedBody(this.lastPrepared.bytes) };
+    if (this.lastPrepared !== undefined) this.lastPrepared = ownedResponse(this.lastPrepared);
     this.req = lingeringRequest(this.req);
     const { source, local, connectionId, receivedAt } = this.inb;
     this.inb = connectionId === undefined

@@ -165,7 +165,12 @@ export class TransactionLayer {
       existing.receiveRetransmission();
       return;
     }
-    if (req.method === 'INVITE' ? this.serverRemnants.get(key) !== undefined : this.absorber.absorb(key)) return;
+    // What is left of an ended transaction: an INVITE is swallowed, a non-INVITE gets its final again.
+    if (req.method === 'INVITE') {
+      if (this.serverRemnants.get(key) !== undefined) return;
+    } else if (this.absorber.absorb(key)) {
+      return;
+    }
     const tx = new ServerTransaction(key, req, inbound, this.options.sender.isReliable(inbound.source.protocol) ? this.serverDeps.reliable : this.serverDeps.unreliable);
     this.servers.set(key, tx);
     tx.start();
