@@ -47,6 +47,13 @@ const until = async (check: () => boolean): Promise<void> => {
   for (let i = 0; i < 100 && !check(); i++) await sleep(5);
 };
 
+/** Signals `far` as the remote, lets the latch window close and sends packet 1 (the send that connects). */
+function settleOn(t: UdpRtpTransport, clock: ManualClock, far: Socket): void {
+  t.setRemote(remoteAt(far), clock.monotonic());
+  clock.advance(WINDOW_MS + 1);
+  t.sendRtp(rtpPacket(1));
+}
+
 afterEach(() => {
   for (const o of open.splice(0)) o.close();
 });
@@ -73,9 +80,7 @@ describe('UdpRtpTransport: the socket connects to a settled remote', () => {
     const far = await peer();
     const stranger = await peer();
     const { t, rtp } = await transport(clock);
-    t.setRemote(remoteAt(far), clock.monotonic());
-    clock.advance(WINDOW_MS + 1);
-    t.sendRtp(rtpPacket(1));
+    settleOn(t, clock, far);
     expect(t.connected).toBe(true);
     stranger.send(rtpPacket(7), t.port, HOST);
     far.send(rtpPacket(8), t.port, HOST);
@@ -91,9 +96,7 @@ describe('UdpRtpTransport: the socket connects to a settled remote', () => {
     const first = await peer();
     const second = await peer();
     const { t, rtp } = await transport(clock);
-    t.setRemote(remoteAt(first), clock.monotonic());
-    clock.advance(WINDOW_MS + 1);
-    t.sendRtp(rtpPacket(1));
+    settleOn(t, clock, first);
     expect(t.connected).toBe(true);
     // The same remote again (e.g. a direction change) keeps the connection.
     t.setRemote(remoteAt(first), clock.monotonic());
