@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { fullCollection, IdleCollector } from '../core/idle-collector.js';
+import { youngCollection, youngGenerationBytes, YoungGenerationTrim } from '../core/young-generation-trim.js';
 import { cryptoRandom, type RandomSource } from '../core/random.js';
 import { startHttpServer } from '../api/index.js';
 import { InboundLeg, LegRegistry, type CallSignallingDeps, type LegDeps } from '../call/index.js';
@@ -188,6 +189,12 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
     });
     idleCollector.start();
     cleanups.push(() => idleCollector.close());
+    // The young generation a burst of call setups grew: given back while SIP is quiet, calls up or not.
+    const youngTrim = new YoungGenerationTrim({
+      clock, activity: () => transport.stats.received, scavenge: youngCollection(), size: youngGenerationBytes,
+    });
+    youngTrim.start();
+    cleanups.push(() => youngTrim.close());
     const legDeps: LegDeps = {
       ...callDeps,
       logger: logger.child({ component: 'leg' }),

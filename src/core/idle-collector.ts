@@ -69,8 +69,14 @@ export class IdleCollector {
   }
 }
 
-/** V8's full collection, without starting Node with --expose-gc (the flag only exposes `gc` to new contexts). */
-export function fullCollection(): () => void {
+/** V8's `gc`, without starting Node with --expose-gc (the flag only exposes it to new contexts). */
+export function exposedGc(): (options?: { type: 'major' | 'minor' }) => void {
   setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
+  return runInNewContext('gc') as (options?: { type: 'major' | 'minor' }) => void;
+}
+
+/** V8's full collection. */
+export function fullCollection(): () => void {
+  const gc = exposedGc();
+  return () => gc();
 }

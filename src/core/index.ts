@@ -4,3 +4,4 @@ export * from './errors.js';
 export * from './logger.js';
 export * from './event-bus.js';
 export * from './idle-collector.js';
+export * from './young-generation-trim.js';
