@@ -5,3 +5,4 @@ export * from './logger.js';
 export * from './event-bus.js';
 export * from './idle-collector.js';
 export * from './young-generation-trim.js';
+export * from './literal-lookup.js';

@@ -5,9 +5,8 @@
  * by its packet type (RFC 5761 4).
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import { lookup as dnsLookup } from 'node:dns';
 import { isIP } from 'node:net';
-import type { Clock } from '../../core/index.js';
+import { literalLookup, type Clock } from '../../core/index.js';
 import { isRtcp } from '../rtcp/index.js';
 import { RtpLatch, type RtpLatchOptions } from './rtp-latch.js';
 import type { DatagramGuard, RtpTransport, RtpTransportReceiver, TransportRemote } from './rtp-transport.js';
@@ -25,18 +24,6 @@ export class BindError extends Error {
   constructor(readonly code: string, message: string) {
     super(message);
   }
-}
-
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
-
-/**
- * Resolves IP literals synchronously: dgram's default lookup defers every send by a tick,
- * which costs per packet and keeps the buffer busy after send() returned.
- */
-function literalLookup(hostname: string, options: unknown, callback: LookupCallback): void {
-  const family = isIP(hostname);
-  if (family !== 0) callback(null, hostname, family);
-  else dnsLookup(hostname, { family: typeof options === 'number' ? options : 0 }, callback);
 }
 
 /** Binds one UDP socket (exclusive, IP literals resolved synchronously); rejects with BindError. */

@@ -2,6 +2,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { Logger } from '../../core/logger.js';
+import { literalLookup } from '../../core/literal-lookup.js';
 import { normalizeAddress } from './stream-connection.js';
 import { TransportError } from './transport-error.js';
 import type { TransportAddress } from './types.js';
@@ -36,7 +37,11 @@ export class UdpEndpoint {
   ): Promise<UdpEndpoint> {
     // A large receive buffer absorbs bursts (a phone fleet re-registering after an outage);
     // the kernel caps it at net.core.rmem_max.
-    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', reuseAddr: false, recvBufferSize: UDP_BUFFER_BYTES, sendBufferSize: UDP_BUFFER_BYTES });
+    // The cast: @types/node types the lookup options as an object, dgram passes the family number.
+    const socket = createSocket({
+      type: isIPv6(host) ? 'udp6' : 'udp4', reuseAddr: false, recvBufferSize: UDP_BUFFER_BYTES, sendBufferSize: UDP_BUFFER_BYTES,
+      lookup: literalLookup as never,
+    });
     return new Promise((resolve, reject) => {
       const onError = (err: Error): void => {
         socket.close();
