@@ -13,7 +13,8 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { Clock, TimerHandle } from './clock.js';
+import { ActivityTicker } from './activity-ticker.js';
+import type { Clock } from './clock.js';
 
 export interface IdleCollectorOptions {
   clock: Clock;
@@ -30,42 +31,21 @@ export interface IdleCollectorOptions {
   busy?: () => boolean;
 }
 
-export class IdleCollector {
-  private readonly quietMs: number;
-  private timer: TimerHandle | undefined;
-  private lastSeen: number;
+export class IdleCollector extends ActivityTicker {
   /** Traffic since the last collection. */
   private dirty = false;
-  private closed = false;
 
   constructor(private readonly opts: IdleCollectorOptions) {
-    this.quietMs = opts.quietMs ?? 1000;
-    this.lastSeen = opts.activity();
+    super(opts.clock, opts.activity, opts.quietMs ?? 1000);
   }
 
-  start(): void {
-    if (this.closed || this.timer !== undefined) return;
-    this.timer = this.opts.clock.setTimer(this.quietMs, () => this.check());
-  }
-
-  close(): void {
-    this.closed = true;
-    this.opts.clock.clearTimer(this.timer);
-    this.timer = undefined;
-  }
-
-  private check(): void {
-    this.timer = undefined;
-    if (this.closed) return;
-    const seen = this.opts.activity();
-    if (seen !== this.lastSeen) {
-      this.lastSeen = seen;
+  protected onTick(moved: boolean): void {
+    if (moved) {
       this.dirty = true;
     } else if (this.dirty && this.opts.busy?.() !== true) {
       this.dirty = false;
       this.opts.collect();
     }
-    this.start();
   }
 }
 

@@ -3,6 +3,7 @@ export * from './random.js';
 export * from './errors.js';
 export * from './logger.js';
 export * from './event-bus.js';
+export * from './activity-ticker.js';
 export * from './idle-collector.js';
 export * from './young-generation-trim.js';
 export * from './literal-lookup.js';

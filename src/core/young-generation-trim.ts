@@ -10,7 +10,8 @@
  * its objects, unlike the full collection of IdleCollector), so it runs while calls are up too.
  */
 import { getHeapSpaceStatistics } from 'node:v8';
-import type { Clock, TimerHandle } from './clock.js';
+import { ActivityTicker } from './activity-ticker.js';
+import type { Clock } from './clock.js';
 import { exposedGc } from './idle-collector.js';
 
 export interface YoungGenerationTrimOptions {
@@ -29,51 +30,31 @@ export interface YoungGenerationTrimOptions {
   maxAttempts?: number;
 }
 
-export class YoungGenerationTrim {
+export class YoungGenerationTrim extends ActivityTicker {
   private readonly floorBytes: number;
-  private readonly everyMs: number;
   private readonly maxAttempts: number;
-  private timer: TimerHandle | undefined;
-  private lastSeen: number;
   private attempts = 0;
   /** Traffic since the young generation was last found small. */
   private grown = false;
-  private closed = false;
 
   constructor(private readonly opts: YoungGenerationTrimOptions) {
+    super(opts.clock, opts.activity, opts.everyMs ?? 1000);
     this.floorBytes = opts.floorBytes ?? 4 * 1024 * 1024;
-    this.everyMs = opts.everyMs ?? 1000;
     this.maxAttempts = opts.maxAttempts ?? 30;
-    this.lastSeen = opts.activity();
   }
 
-  start(): void {
-    if (this.closed || this.timer !== undefined) return;
-    this.timer = this.opts.clock.setTimer(this.everyMs, () => this.tick());
-  }
-
-  close(): void {
-    this.closed = true;
-    this.opts.clock.clearTimer(this.timer);
-    this.timer = undefined;
-  }
-
-  private tick(): void {
-    this.timer = undefined;
-    if (this.closed) return;
-    const seen = this.opts.activity();
-    if (seen !== this.lastSeen) {
-      this.lastSeen = seen;
+  protected onTick(moved: boolean): void {
+    if (moved) {
       this.grown = true;
       this.attempts = 0;
-    } else if (this.grown) {
-      if (this.opts.size() > this.floorBytes && this.attempts < this.maxAttempts) {
-        this.attempts++;
-        this.opts.scavenge();
-      }
-      if (this.opts.size() <= this.floorBytes || this.attempts >= this.maxAttempts) this.grown = false;
+      return;
     }
-    this.start();
+    if (!this.grown) return;
+    if (this.opts.size() > this.floorBytes && this.attempts < this.maxAttempts) {
+      this.attempts++;
+      this.opts.scavenge();
+    }
+    if (this.opts.size() <= this.floorBytes || this.attempts >= this.maxAttempts) this.grown = false;
   }
 }
 
