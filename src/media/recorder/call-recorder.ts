@@ -9,8 +9,9 @@
  * sent, is silence on its channel. So the two channels stay in step whatever either side does.
  * advance(now) on the media clock keeps time moving when neither party sends (a silent hold).
  *
- * Crash safety. The WavWriter appends and patches the header at least every
- * (1000 - maxDelayMs - 20) ms of audio, so with the commit lag a crash loses under one second.
+ * Crash safety. The WavWriter appends and patches the header every 250 ms of audio, so with
+ * the commit lag (maxDelayMs, at most 500) a crash loses under 800 ms, under half a second by
+ * default.
  *
  * Two ways to stop capturing for a while. pause()/resume() skip: the paused stretch is left out
  * of the file. mute()/unmute() keep the timeline, as MixMonitor's mute does: the stretch is
@@ -52,6 +53,11 @@ export interface RecordingResult {
 export type RecordingChannel = 0 | 1;
 
 const BLOCK_MS = 20;
+/**
+ * Audio between appends to the file. Short: the writer's buffer is memory every recorded call
+ * holds (8 KB at 8 kHz stereo, against 24 KB at the 780 ms used before), and a crash loses less.
+ */
+const FLUSH_MS = 250;
 
 export class CallRecorder {
   readonly path: string;
@@ -85,7 +91,7 @@ export class CallRecorder {
       const writer = WavWriter.create(opts.path, {
         sampleRate: rate,
         channels: (opts.layout ?? 'stereo') === 'stereo' ? 2 : 1,
-        flushIntervalMs: Math.max(100, 1000 - maxDelayMs - BLOCK_MS),
+        flushIntervalMs: FLUSH_MS,
         durable: opts.durable ?? false,
       });
       return new CallRecorder(opts, writer, rate, maxDelayMs);
