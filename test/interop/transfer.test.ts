@@ -24,7 +24,8 @@ const clients: SipTestClient[] = [];
 const sinks: RtpSink[] = [];
 
 beforeAll(async () => {
-  stack = await startLegStack({ codecs: ['PCMU', 'PCMA'] });
+  // Two media workers, as on a 2-core server: a transfer must work wherever the calls landed.
+  stack = await startLegStack({ codecs: ['PCMU', 'PCMA'], workers: 2 });
   sipPort = stack.transport.viaSentBy('udp').port;
   const dir = await makePeerDir('interop-transfer-audio');
   talkWav = join(dir, 'talk.wav');

@@ -23,7 +23,7 @@ export interface LegStack {
   close(): Promise<void>;
 }
 
-export async function startLegStack(opts: { codecs?: AudioCodecName[]; mediaTimeoutMs?: number; portBase?: number } = {}): Promise<LegStack> {
+export async function startLegStack(opts: { codecs?: AudioCodecName[]; mediaTimeoutMs?: number; portBase?: number; workers?: number } = {}): Promise<LegStack> {
   const logger = silentLogger();
   // The closures below run only once messages arrive, after every const here is set.
   const transport: TransportLayer = new TransportLayer({ clock: systemClock, random: cryptoRandom, logger, onMessage: (inbound): void => transactions.receive(inbound) });
@@ -31,7 +31,7 @@ export async function startLegStack(opts: { codecs?: AudioCodecName[]; mediaTime
   const registry = new LegRegistry(systemClock);
   // A window of ports of its own, so test files running side by side rarely meet.
   const start = (opts.portBase ?? 33_000) + 200 * Math.floor(Math.random() * 30);
-  const pool = await MediaWorkerPool.start({ workers: 1, ports: `${start}-${start + 199}` });
+  const pool = await MediaWorkerPool.start({ workers: opts.workers ?? 1, ports: `${start}-${start + 199}` });
   const transactions: TransactionLayer = new TransactionLayer({
     sender: transport,
     clock: systemClock,

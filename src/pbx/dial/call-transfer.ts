@@ -14,8 +14,9 @@
  * Attended transfer (RFC 5589 7, RFC 3891): the transferor talked to the target first in a
  * second call through us and sends REFER with Replaces naming its leg of that call. We take
  * the target out of that call, NOTIFY 200, hang up both of the transferor's legs and bridge
- * the transferee with the target. A Replaces naming no call of ours gets 481; endpoints in
- * different media workers (they cannot be relayed yet) get 501 and both calls go on.
+ * the transferee with the target. A Replaces naming no call of ours gets 481. The two calls
+ * share a media worker when they were set up between extensions (workerOfCallsWith); when they
+ * do not (a call that came in from outside, say), the REFER gets 501 and both calls go on.
  */
 import {
   bridge,
@@ -78,6 +79,24 @@ function callsOf(deps: LegDeps): Set<RunningCall> {
     runningCalls.set(deps.registry, set);
   }
   return set;
+}
+
+/**
+ * The media worker of a bridged call that one of `numbers` (extensions) is in, if any. A new call
+ * of theirs opens its media there: an attendant's consultation call then shares a worker with
+ * the call it will transfer, and the attended transfer can bridge the two remaining parties
+ * (a relay runs within one worker).
+ */
+export function workerOfCallsWith(deps: LegDeps, numbers: readonly string[]): number | undefined {
+  for (const call of callsOf(deps)) {
+    for (const { leg, party } of call.parties()) {
+      if (party.number === undefined || !numbers.includes(party.number)) continue;
+      const endpoint = leg.endpointId;
+      const worker = endpoint === undefined ? undefined : deps.media.pool.workerOf(endpoint);
+      if (worker !== undefined) return worker;
+    }
+  }
+  return undefined;
 }
 
 /** The running call and leg whose dialog a Replaces names (to-tag ours; either order accepted, phones differ). */
