@@ -20,3 +20,4 @@ export { originate, mediaKindForForks, OriginateError, isOriginateError, causeFo
 export { bridge, BridgeError, type BridgeEnd, type BridgeOptions, type BridgeRecordOptions, type MediaConnector } from './leg/bridge.js';
 export { LegMix, LegMixError, conference, spy, spyMembers, type LegMixMember, type MediaMixer, type SpyMode } from './leg/leg-mix.js';
 export { forkForSipUri, type UriTargetResult } from './leg/uri-target.js';
+export { partyOf } from './leg/party.js';

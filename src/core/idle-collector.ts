@@ -49,10 +49,19 @@ export class IdleCollector extends ActivityTicker {
   }
 }
 
-/** V8's `gc`, without starting Node with --expose-gc (the flag only exposes it to new contexts). */
-export function exposedGc(): (options?: { type: 'major' | 'minor' }) => void {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as (options?: { type: 'major' | 'minor' }) => void;
+type Gc = (options?: { type: 'major' | 'minor' }) => void;
+let gcOfThisThread: Gc | undefined;
+
+/**
+ * V8's `gc`, without starting Node with --expose-gc (the flag only exposes it to new contexts).
+ * Each new context is a heap of its own objects: one per thread, shared by every caller.
+ */
+export function exposedGc(): Gc {
+  if (gcOfThisThread === undefined) {
+    setFlagsFromString('--expose-gc');
+    gcOfThisThread = runInNewContext('gc') as Gc;
+  }
+  return gcOfThisThread;
 }
 
 /** V8's full collection. */

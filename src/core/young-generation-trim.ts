@@ -50,11 +50,12 @@ export class YoungGenerationTrim extends ActivityTicker {
       return;
     }
     if (!this.grown) return;
-    if (this.opts.size() > this.floorBytes && this.attempts < this.maxAttempts) {
-      this.attempts++;
-      this.opts.scavenge();
+    if (this.opts.size() <= this.floorBytes || this.attempts >= this.maxAttempts) {
+      this.grown = false;
+      return;
     }
-    if (this.opts.size() <= this.floorBytes || this.attempts >= this.maxAttempts) this.grown = false;
+    this.attempts++;
+    this.opts.scavenge();
   }
 }
 

@@ -12,13 +12,13 @@ import {
   relayableVideoSections,
   isOriginateError,
   originate,
+  partyOf,
   type ForkTarget,
   type InboundLeg,
   type LegDeps,
   type OutboundLeg,
   type Party,
 } from '../../call/index.js';
-import { isParseError, parseUri } from '../../sip/message/index.js';
 import { bridgeWithTransfers, workerOfCallsWith, type TransferTargetResolver } from './call-transfer.js';
 
 export interface DialRequest {
@@ -48,7 +48,8 @@ export async function dialExtension(deps: LegDeps, req: DialRequest): Promise<vo
   // Both legs' endpoints open at once, in one worker (they are bridged there): one media
   // round trip less before the callee's INVITE goes out. That worker is the one of a call either
   // extension is already in (an attendant's consultation call, for an attended transfer).
-  const numbers = [req.from.number, userOf(req.toUri)].filter((n): n is string => n !== undefined);
+  // The callee's number as its leg will show it (OutboundLeg.to).
+  const numbers = [req.from.number, partyOf(`<${req.toUri}>`).number].filter((n): n is string => n !== undefined);
   const worker = workerOfCallsWith(deps, numbers) ?? deps.media.pool.pickWorker();
   const callerMedia = caller.ensureMedia(worker);
   // The devices stop ringing when the caller gives up or its endpoint cannot open.
@@ -122,10 +123,4 @@ export async function dialExtension(deps: LegDeps, req: DialRequest): Promise<vo
   if (earlyRelay && caller.endpointId !== undefined) await caller.mediaConnector.disconnect(caller.endpointId).catch(() => undefined);
   const policy = req.transferTarget !== undefined ? { resolve: req.transferTarget, ringTimeoutMs: req.ringTimeoutMs } : undefined;
   await bridgeWithTransfers(deps, { leg: caller, party: req.from }, { leg: callee, party: callee.to }, policy, req.recordPath);
-}
-
-/** The user part of a SIP address (an extension number here). */
-function userOf(uri: string): string | undefined {
-  const parsed = parseUri(uri);
-  return isParseError(parsed) || !('host' in parsed) ? undefined : parsed.user;
 }
