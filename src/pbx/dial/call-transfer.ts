@@ -32,6 +32,7 @@ import {
   type Party,
 } from '../../call/index.js';
 import { defaultReason } from '../../sip/message/index.js';
+import { sharedMediaWorker, type PartyPlacement } from './shared-media-worker.js';
 
 /** The devices a transfer rings: one of our extensions. */
 export interface TransferTarget {
@@ -81,22 +82,18 @@ function callsOf(deps: LegDeps): Set<RunningCall> {
   return set;
 }
 
-/**
- * The media worker of a bridged call that one of `numbers` (extensions) is in, if any. A new call
- * of theirs opens its media there: an attendant's consultation call then shares a worker with
- * the call it will transfer, and the attended transfer can bridge the two remaining parties
- * (a relay runs within one worker).
- */
+/** The media worker a new call of `numbers` (extensions, the caller first) shares, if any: sharedMediaWorker. */
 export function workerOfCallsWith(deps: LegDeps, numbers: readonly string[]): number | undefined {
+  return sharedMediaWorker(partyPlacements(deps), numbers);
+}
+
+function* partyPlacements(deps: LegDeps): Iterable<PartyPlacement> {
   for (const call of callsOf(deps)) {
     for (const { leg, party } of call.parties()) {
-      if (party.number === undefined || !numbers.includes(party.number)) continue;
       const endpoint = leg.endpointId;
-      const worker = endpoint === undefined ? undefined : deps.media.pool.workerOf(endpoint);
-      if (worker !== undefined) return worker;
+      yield { number: party.number, worker: endpoint === undefined ? undefined : deps.media.pool.workerOf(endpoint) };
     }
   }
-  return undefined;
 }
 
 /** The running call and leg whose dialog a Replaces names (to-tag ours; either order accepted, phones differ). */
