@@ -29,6 +29,8 @@ import { mediaAddresses } from './media-address.js';
 
 export const USER_AGENT = 'Atende/0.1';
 export const DEFAULT_DOMAIN = 'atende.local';
+/** RTP port pairs each media worker keeps bound per local address (2 sockets each). */
+const SPARE_ENDPOINTS = 8;
 
 export interface StartOptions {
   logger: Logger;
@@ -175,6 +177,8 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
     };
     const mediaPool = await MediaWorkerPool.start({
       ports: config.rtpPorts,
+      // Port pairs bound ahead: a call's offer goes out without waiting for a media worker.
+      spareEndpoints: SPARE_ENDPOINTS,
       logger: logger.child({ component: 'media' }),
       ...((opts.mediaWorkers ?? config.mediaWorkers) !== undefined ? { workers: opts.mediaWorkers ?? config.mediaWorkers } : {}),
     });

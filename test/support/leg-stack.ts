@@ -31,7 +31,7 @@ export async function startLegStack(opts: { codecs?: AudioCodecName[]; mediaTime
   const registry = new LegRegistry(systemClock);
   // A window of ports of its own, so test files running side by side rarely meet.
   const start = (opts.portBase ?? 33_000) + 200 * Math.floor(Math.random() * 30);
-  const pool = await MediaWorkerPool.start({ workers: opts.workers ?? 1, ports: `${start}-${start + 199}` });
+  const pool = await MediaWorkerPool.start({ workers: opts.workers ?? 1, ports: `${start}-${start + 199}`, spareEndpoints: 4 });
   const transactions: TransactionLayer = new TransactionLayer({
     sender: transport,
     clock: systemClock,

@@ -46,6 +46,8 @@ export class DigitQueue {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    // Most endpoints close with nothing queued: no Error (and its stack trace) for them.
+    if (this.current === undefined && this.waiting.length === 0) return;
     const err = new Error('endpoint closed');
     this.current?.done(err);
     this.current = undefined;

@@ -105,6 +105,16 @@ export class UdpRtpTransport implements RtpTransport {
     return new UdpRtpTransport(options.clock, rtp, rtcp, options.latch, options.localAddress);
   }
 
+  /**
+   * A transport on sockets bound earlier (a reserved pair, see media/worker/spare-sockets.ts),
+   * made synchronously. With rtcpMux the RTCP socket is closed: its port stays allocated with
+   * the pair.
+   */
+  static adopt(options: Omit<UdpRtpTransportOptions, 'port'>, rtp: Socket, rtcp: Socket): UdpRtpTransport {
+    if (options.rtcpMux) rtcp.close();
+    return new UdpRtpTransport(options.clock, rtp, options.rtcpMux ? undefined : rtcp, options.latch, options.localAddress);
+  }
+
   get remoteAddress(): string | undefined {
     return this.hasRemote ? this.rtpLatch.address : undefined;
   }

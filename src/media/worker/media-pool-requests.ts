@@ -10,6 +10,11 @@ export interface MediaWorkerPoolOptions {
   ports?: string | RtpPortRange | RtpPortAllocator;
   /** Ports tried when binding fails with EADDRINUSE (default 16). */
   bindAttempts?: number;
+  /**
+   * RTP port pairs each worker keeps bound per local address for plain-RTP endpoints to come
+   * (default 0): such an endpoint is then handed out without a round trip to the worker.
+   */
+  spareEndpoints?: number;
   logger?: Logger;
 }
 

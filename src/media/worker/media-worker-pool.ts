@@ -10,13 +10,14 @@ import type { EventLoopUtilization } from 'node:perf_hooks';
 import { silentLogger, type Logger } from '../../core/index.js';
 import { RtpPortAllocator } from './rtp-port-allocator.js';
 import type {
-  EndpointBinding, EndpointId, EndpointStats, MediaCommand, MediaCommandOp,
+  CreateEndpointCommand, EndpointBinding, EndpointId, EndpointStats, MediaCommand, MediaCommandOp,
   MediaCommandResults, MediaEvent, RecordResult, RemoteDescription,
 } from './protocol.js';
 import { mediaWorkerEntry } from './worker-entry.js';
 import { MediaWorkerError } from './media-worker-error.js';
 import { WorkerSlot } from './media-worker-slot.js';
 import { MediaEventRouter, type MediaEventListener } from './media-event-router.js';
+import { SparePorts } from './spare-ports.js';
 import type { CreateEndpointRequest, MediaWorkerPoolOptions, MixMemberRequest, PlayRequestSpec, RecordRequest } from './media-pool-requests.js';
 
 export type { CreateEndpointRequest, MediaWorkerPoolOptions, MixMemberRequest, PlayRequestSpec, RecordRequest } from './media-pool-requests.js';
@@ -32,7 +33,13 @@ interface EndpointRecord {
   port: number;
 }
 
-type Listener = MediaEventListener;
+function endpointCommand(endpoint: EndpointId, request: CreateEndpointRequest, port: number): Unsent<CreateEndpointCommand> {
+  const command: Unsent<CreateEndpointCommand> = { op: 'createEndpoint', endpoint, kind: request.kind ?? 'rtp', localAddress: request.localAddress, port };
+  if (request.rtcpMux) command.rtcpMux = true;
+  if (request.srtpSuite !== undefined) command.srtpSuite = request.srtpSuite;
+  if (request.options) command.options = request.options;
+  return command;
+}
 
 export class MediaWorkerPool {
   private readonly slots: WorkerSlot[] = [];
@@ -42,6 +49,7 @@ export class MediaWorkerPool {
   private readonly recordings = new Map<string, { slot: WorkerSlot; path: string }>();
   private readonly mixes = new Map<string, WorkerSlot>();
   private readonly allocator: RtpPortAllocator;
+  private readonly spares: SparePorts;
   private readonly bindAttempts: number;
   private readonly logger: Logger;
   private nextCommandId = 1;
@@ -54,6 +62,7 @@ export class MediaWorkerPool {
     this.bindAttempts = options.bindAttempts ?? 16;
     this.logger = options.logger ?? silentLogger();
     this.events = new MediaEventRouter(this.logger);
+    this.spares = new SparePorts(options.spareEndpoints ?? 0, this.allocator, (slot, localAddress, port) => this.send(slot, { op: 'reserve', localAddress, port }), this.logger);
   }
 
   /** Starts the workers and resolves once every one is ready. */
@@ -73,6 +82,10 @@ export class MediaWorkerPool {
   /** The port allocator (tests and metrics read `inUse`). */
   get ports(): RtpPortAllocator {
     return this.allocator;
+  }
+  /** Port pairs bound ahead for endpoints to come (counted in `ports.inUse`). */
+  get sparePorts(): number {
+    return this.spares.count;
   }
   get endpointCount(): number {
     return this.endpoints.size;
@@ -98,16 +111,15 @@ export class MediaWorkerPool {
   async createEndpoint(request: CreateEndpointRequest): Promise<EndpointBinding> {
     const slot = this.placeEndpoint(request.near, request.worker);
     const endpoint = `ep${this.nextEndpoint++}`;
+    const plain = (request.kind ?? 'rtp') === 'rtp';
+    const spare = plain ? this.spares.take(slot, request.localAddress) : undefined;
+    if (spare !== undefined) return this.adoptSpare(slot, endpoint, spare, request);
     for (let attempt = 1; ; attempt++) {
       const port = this.allocator.allocate();
       try {
-        const command: Unsent<MediaCommand> = {
-          op: 'createEndpoint', endpoint, kind: request.kind ?? 'rtp', localAddress: request.localAddress, port,
-        };
-        if (request.rtcpMux) command.rtcpMux = true;
-        if (request.srtpSuite !== undefined) command.srtpSuite = request.srtpSuite;
-        if (request.options) command.options = request.options;
-        const binding = await this.send(slot, command);
+        const created = this.send(slot, endpointCommand(endpoint, request, port));
+        if (plain && attempt === 1) this.spares.refill(slot, request.localAddress);
+        const binding = await created;
         if (!slot.alive) throw new MediaWorkerError('worker_crashed', 'media worker died');
         this.endpoints.set(endpoint, { slot, port });
         slot.endpoints.add(endpoint);
@@ -123,6 +135,22 @@ export class MediaWorkerPool {
     }
   }
 
+  /** A plain-RTP endpoint on a pair its worker bound ahead: answered now, adopted by the worker before later commands. */
+  private adoptSpare(slot: WorkerSlot, endpoint: EndpointId, port: number, request: CreateEndpointRequest): EndpointBinding {
+    const command = { ...endpointCommand(endpoint, request, port), reserved: true as const };
+    this.endpoints.set(endpoint, { slot, port });
+    slot.endpoints.add(endpoint);
+    // Nobody waits for the reply: a failure ends the endpoint as a worker's error event does.
+    this.send(slot, command).catch((err: unknown) => {
+      if (!this.endpoints.has(endpoint)) return;
+      this.forget(endpoint);
+      const error = err instanceof MediaWorkerError ? { code: err.code, message: err.message } : { code: 'internal', message: String(err) };
+      this.events.dispatch({ ev: 'error', endpoint, error });
+    });
+    this.spares.refill(slot, request.localAddress);
+    return { endpoint, localAddress: request.localAddress, port, rtcpPort: request.rtcpMux === true ? undefined : port + 1 };
+  }
+
   /** Applies the far end's description (first answer or a re-INVITE). */
   async setRemote(endpoint: EndpointId, remote: RemoteDescription): Promise<void> {
     await this.sendTo(endpoint, { op: 'setRemote', endpoint, remote });
@@ -132,9 +160,7 @@ export class MediaWorkerPool {
   async connect(a: EndpointId, b: EndpointId): Promise<{ transcoding: boolean }> {
     const ra = this.recordOf(a);
     const rb = this.recordOf(b);
-    if (ra.slot !== rb.slot) {
-      throw new MediaWorkerError('not_same_worker', `endpoints ${a} and ${b} live in different workers (use near)`);
-    }
+    if (ra.slot !== rb.slot) throw new MediaWorkerError('not_same_worker', `endpoints ${a} and ${b} live in different workers (use near)`);
     return this.send(ra.slot, { op: 'connect', a, b });
   }
 
@@ -232,7 +258,6 @@ export class MediaWorkerPool {
     await this.send(slot, { op: 'unmix', mixId });
   }
 
-  /** Closes the endpoint and frees its port; unknown endpoints are already gone. */
   /** Destroys the endpoint (frees its port); resolves with its last counters, if it still had any. */
   async destroy(endpoint: EndpointId): Promise<EndpointStats | undefined> {
     const record = this.endpoints.get(endpoint);
@@ -248,12 +273,12 @@ export class MediaWorkerPool {
   }
 
   /** Subscribes to every event; returns the unsubscribe function. */
-  on(listener: Listener): () => void {
+  on(listener: MediaEventListener): () => void {
     return this.events.on(listener);
   }
 
   /** Subscribes to one endpoint's events. */
-  onEndpoint(endpoint: EndpointId, listener: Listener): () => void {
+  onEndpoint(endpoint: EndpointId, listener: MediaEventListener): () => void {
     return this.events.onEndpoint(endpoint, listener);
   }
 
@@ -265,7 +290,10 @@ export class MediaWorkerPool {
 
   private async shutdown(): Promise<void> {
     const err = new MediaWorkerError('pool_closed', 'media worker pool closed');
-    for (const slot of this.slots) slot.failPending(err);
+    for (const slot of this.slots) {
+      slot.failPending(err);
+      this.spares.drop(slot);
+    }
     for (const id of [...this.endpoints.keys()]) this.forget(id);
     this.recordings.clear();
     this.mixes.clear();
@@ -286,7 +314,7 @@ export class MediaWorkerPool {
 
   private onWorkerEvent(msg: MediaEvent): void {
     if (msg.ev === 'recordDone') this.recordings.delete(msg.recId);
-    this.dispatch(msg);
+    this.events.dispatch(msg);
     // An endpoint that reports an error is gone in its worker.
     if (msg.ev === 'error') this.forget(msg.endpoint);
   }
@@ -295,23 +323,19 @@ export class MediaWorkerPool {
     this.logger.error({ worker: slot.index, code }, 'media worker exited; its endpoints are lost');
     const err = new MediaWorkerError('worker_crashed', `media worker ${slot.index} exited with code ${code}`);
     slot.failPending(err);
+    this.spares.drop(slot);
     for (const endpoint of [...slot.endpoints]) {
       this.forget(endpoint);
-      this.dispatch({ ev: 'error', endpoint, error: { code: 'worker_crashed', message: err.message } });
+      this.events.dispatch({ ev: 'error', endpoint, error: { code: 'worker_crashed', message: err.message } });
     }
     // Recordings die with their worker: what reached the disk stays, but nobody closes the file.
     for (const [recId, rec] of [...this.recordings]) {
       if (rec.slot !== slot) continue;
       this.recordings.delete(recId);
-      this.dispatch({ ev: 'recordDone', recId, path: rec.path, durationMs: 0, bytes: 0, error: err.message });
+      this.events.dispatch({ ev: 'recordDone', recId, path: rec.path, durationMs: 0, bytes: 0, error: err.message });
     }
     for (const [mixId, s] of [...this.mixes]) if (s === slot) this.mixes.delete(mixId);
   }
-
-  private dispatch(event: MediaEvent): void {
-    this.events.dispatch(event);
-  }
-
 
   private forget(endpoint: EndpointId): void {
     const record = this.endpoints.get(endpoint);
@@ -321,7 +345,6 @@ export class MediaWorkerPool {
     this.allocator.release(record.port);
   }
 
-  /** The least-loaded live worker, or the one holding `near`. */
   /** The worker a new endpoint would go to now (the least loaded live one), for `worker`. */
   pickWorker(): number {
     return this.placeEndpoint(undefined, undefined).index;

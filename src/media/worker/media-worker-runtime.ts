@@ -5,11 +5,12 @@
  * (media-worker.ts) so it can also run on the calling thread.
  */
 import type { Clock, RandomSource } from '../../core/index.js';
-import { BindError, RtpEndpoint, type EndpointEvent } from '../endpoint/index.js';
+import { BindError, RtpEndpoint, UdpRtpTransport, type EndpointEvent, type RtpTransport } from '../endpoint/index.js';
 import { GraphError, MediaGraph } from '../graph/index.js';
 import { RtpRelay } from '../relay/index.js';
-import { openEndpointTransport } from './endpoint-transport.js';
-import type { EndpointId, MediaCommand, MediaCommandResults, MediaErrorCode, MediaEvent, MediaReply } from './protocol.js';
+import { openEndpointTransport, type OpenedTransport } from './endpoint-transport.js';
+import type { CreateEndpointCommand, EndpointId, MediaCommand, MediaCommandResults, MediaErrorCode, MediaEvent, MediaReply } from './protocol.js';
+import { SpareSockets } from './spare-sockets.js';
 
 export interface MediaWorkerRuntimeOptions {
   clock: Clock;
@@ -30,6 +31,7 @@ const DEFAULT_LATCH_WINDOW_PACKETS = 20;
 export class MediaWorkerRuntime {
   private readonly endpoints = new Map<EndpointId, RtpEndpoint>();
   private readonly relays = new Map<EndpointId, RtpRelay>();
+  private readonly spares = new SpareSockets();
   /** Players, echo, recordings and mixes over this worker's endpoints. */
   readonly graph: MediaGraph;
   private closed = false;
@@ -65,6 +67,7 @@ export class MediaWorkerRuntime {
   /** Destroys every endpoint and relay; safe to call twice. */
   close(): void {
     this.closed = true;
+    this.spares.close();
     this.graph.close();
     for (const relay of this.relays.values()) relay.close();
     this.relays.clear();
@@ -76,7 +79,12 @@ export class MediaWorkerRuntime {
     if (this.closed) throw new CommandError('pool_closed', 'media worker is closing');
     switch (c.op) {
       case 'createEndpoint':
-        return this.createEndpoint(c);
+        // A reserved pair makes the endpoint before this turn ends: the commands the main
+        // thread sent right after (it did not wait for this reply) find it.
+        return c.reserved === true ? this.adoptReserved(c) : this.createEndpoint(c);
+      case 'reserve':
+        await this.spares.reserve(c.localAddress, c.port);
+        return null;
       case 'setRemote':
         this.get(c.endpoint).setRemote(c.remote);
         // In-band DTMF detection follows the (re)negotiated telephone-event.
@@ -148,27 +156,49 @@ export class MediaWorkerRuntime {
     }
   }
 
-  private async createEndpoint(c: Extract<MediaCommand, { op: 'createEndpoint' }>): Promise<MediaCommandResults['createEndpoint']> {
+  private async createEndpoint(c: CreateEndpointCommand): Promise<MediaCommandResults['createEndpoint']> {
     if (this.endpoints.has(c.endpoint)) throw new CommandError('endpoint_exists', `endpoint ${c.endpoint} exists`);
-    const options = c.options ?? {};
     const id = c.endpoint;
     const emit = this.options.emit;
-    const { transport, binding } = await openEndpointTransport(c, {
+    const opened = await openEndpointTransport(c, {
       clock: this.options.clock,
       random: this.options.random,
-      latch: {
-        windowMs: options.latchWindowMs ?? DEFAULT_LATCH_WINDOW_MS,
-        windowPackets: options.latchWindowPackets ?? DEFAULT_LATCH_WINDOW_PACKETS,
-      },
+      latch: this.latchOf(c),
       // ICE and DTLS progress of a 'webrtc' endpoint, for the call layer to log or fail the call.
       emit: (event) => emit({ ...event, endpoint: id }),
     });
     if (this.closed || this.endpoints.has(c.endpoint)) {
-      transport.close();
+      opened.transport.close();
       throw new CommandError('endpoint_exists', `endpoint ${c.endpoint} exists`);
     }
+    return this.addEndpoint(c, opened);
+  }
+
+  /** A plain-RTP endpoint on a pair `reserve` bound: no await, so it exists once this returns. */
+  private adoptReserved(c: CreateEndpointCommand): MediaCommandResults['createEndpoint'] {
+    if (c.kind !== 'rtp') throw new CommandError('invalid_argument', `a ${c.kind} endpoint cannot take a reserved port`);
+    if (this.endpoints.has(c.endpoint)) throw new CommandError('endpoint_exists', `endpoint ${c.endpoint} exists`);
+    const pair = this.spares.take(c.localAddress, c.port);
+    if (pair === undefined) throw new CommandError('unknown_reservation', `no reserved port ${c.port} on ${c.localAddress}`);
+    const transport: RtpTransport = UdpRtpTransport.adopt(
+      { localAddress: c.localAddress, rtcpMux: c.rtcpMux === true, clock: this.options.clock, latch: this.latchOf(c) },
+      pair.rtp, pair.rtcp,
+    );
+    return this.addEndpoint(c, { transport, binding: {} });
+  }
+
+  private latchOf(c: CreateEndpointCommand): { windowMs: number; windowPackets: number } {
+    return {
+      windowMs: c.options?.latchWindowMs ?? DEFAULT_LATCH_WINDOW_MS,
+      windowPackets: c.options?.latchWindowPackets ?? DEFAULT_LATCH_WINDOW_PACKETS,
+    };
+  }
+
+  private addEndpoint(c: CreateEndpointCommand, { transport, binding }: OpenedTransport): MediaCommandResults['createEndpoint'] {
+    const id = c.endpoint;
+    const emit = this.options.emit;
     const endpoint = new RtpEndpoint({
-      ...options,
+      ...(c.options ?? {}),
       id,
       transport,
       clock: this.options.clock,

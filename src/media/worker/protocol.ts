@@ -42,6 +42,20 @@ export interface CreateEndpointCommand {
   /** 'srtp': the suite of our key (default AES_CM_128_HMAC_SHA1_80; the one the offer picked when answering). */
   srtpSuite?: string;
   options?: EndpointOptions;
+  /**
+   * 'rtp': take the sockets a `reserve` command bound on this port, synchronously: the main
+   * thread answered the caller with this binding before the worker saw the command.
+   */
+  reserved?: true;
+}
+
+/** Binds an RTP/RTCP socket pair ahead of need, for a later `createEndpoint` with `reserved`. */
+export interface ReserveCommand {
+  op: 'reserve';
+  id: number;
+  localAddress: string;
+  /** Even port from the main thread's allocator; RTCP on port + 1. */
+  port: number;
 }
 
 export interface SetRemoteCommand {
@@ -188,6 +202,7 @@ export type MediaCommand =
   | MixCommand
   | UnmixCommand
   | CreateEndpointCommand
+  | ReserveCommand
   | SetRemoteCommand
   | ConnectCommand
   | DisconnectCommand
@@ -226,6 +241,7 @@ export interface WebRtcLocalDtls {
 /** What each command's successful reply carries. */
 export interface MediaCommandResults {
   createEndpoint: EndpointBinding;
+  reserve: null;
   setRemote: null;
   connect: { transcoding: boolean };
   disconnect: null;
