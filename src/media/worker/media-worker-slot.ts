@@ -9,6 +9,7 @@ import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../../core/index.js';
 import { MediaWorkerError } from './media-worker-error.js';
+import { forEachBatched, MessageBatch } from './message-batch.js';
 import { isMediaReply, type EndpointId, type MediaCommand, type MediaEvent, type WorkerMessage } from './protocol.js';
 
 const WORKER_YOUNG_GENERATION_MB = 4;
@@ -29,6 +30,8 @@ export class WorkerSlot {
   readonly endpoints = new Set<EndpointId>();
   alive = true;
   private readonly pending = new Map<number, Pending>();
+  /** The commands of one job (a call's endpoints and reservations) go as one message. */
+  private readonly outbox: MessageBatch<MediaCommand>;
   private markExited!: () => void;
   /** Resolves once the thread has exited. */
   readonly exited = new Promise<void>((resolve) => (this.markExited = resolve));
@@ -36,7 +39,9 @@ export class WorkerSlot {
   private constructor(
     readonly index: number,
     private readonly worker: Worker,
-  ) {}
+  ) {
+    this.outbox = new MessageBatch((msg) => worker.postMessage(msg), queueMicrotask);
+  }
 
   /** Starts worker `index` from `url`; `ready` resolves when it said so, rejects if it failed first. */
   static start(index: number, url: URL, logger: Logger, hooks: WorkerSlotHooks): { slot: WorkerSlot; ready: Promise<void> } {
@@ -44,7 +49,7 @@ export class WorkerSlot {
     const slot = new WorkerSlot(index, worker);
     const ready = new Promise<void>((resolve, reject) => {
       let started = false;
-      worker.on('message', (msg: WorkerMessage) => {
+      worker.on('message', (message: WorkerMessage | WorkerMessage[]) => forEachBatched(message, (msg) => {
         if (isMediaReply(msg)) return slot.settle(msg);
         if (msg.ev === 'ready') {
           started = true;
@@ -52,7 +57,7 @@ export class WorkerSlot {
           return;
         }
         hooks.onEvent(slot, msg);
-      });
+      }));
       worker.on('error', (err) => {
         logger.error({ err, worker: index }, 'media worker failed');
         if (!started) reject(new MediaWorkerError('worker_crashed', `media worker ${index} failed to start: ${err.message}`, { cause: err }));
@@ -71,7 +76,7 @@ export class WorkerSlot {
   request(command: MediaCommand): Promise<unknown> {
     return new Promise((resolve, reject) => {
       this.pending.set(command.id, { resolve, reject });
-      this.worker.postMessage(command);
+      this.outbox.add(command);
     });
   }
 

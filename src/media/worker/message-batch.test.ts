@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { forEachBatched, MessageBatch } from './message-batch.js';
+
+describe('MessageBatch', () => {
+  it('sends what one job added as one list, in order, and a lone message as itself', async () => {
+    const sent: unknown[] = [];
+    const batch = new MessageBatch<{ n: number }>((m) => sent.push(m), queueMicrotask);
+    batch.add({ n: 1 });
+    batch.add({ n: 2 });
+    batch.add({ n: 3 });
+    expect(sent).toEqual([]);
+    await Promise.resolve();
+    expect(sent).toEqual([[{ n: 1 }, { n: 2 }, { n: 3 }]]);
+    batch.add({ n: 4 });
+    await Promise.resolve();
+    expect(sent).toEqual([[{ n: 1 }, { n: 2 }, { n: 3 }], { n: 4 }]);
+  });
+
+  it('hands each batched message to the receiver in order', () => {
+    const seen: number[] = [];
+    forEachBatched<{ n: number }>([{ n: 1 }, { n: 2 }], (m) => seen.push(m.n));
+    forEachBatched<{ n: number }>({ n: 3 }, (m) => seen.push(m.n));
+    expect(seen).toEqual([1, 2, 3]);
+  });
+});
