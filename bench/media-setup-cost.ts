@@ -5,7 +5,7 @@
 //   npx tsx bench/media-setup-cost.ts [--calls 4000] [--rate 250] [--spare 8]
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MediaWorkerPool } from '../dist/media/worker/index.js';
+import { MediaWorkerPool } from '../src/media/worker/index.js';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
