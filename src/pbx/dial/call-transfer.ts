@@ -32,7 +32,10 @@ import {
   type Party,
 } from '../../call/index.js';
 import { defaultReason } from '../../sip/message/index.js';
-import { sharedMediaWorker, type PartyPlacement } from './shared-media-worker.js';
+import { RunningCalls, type CallParty, type RunningCall } from './running-calls.js';
+import { sharedMediaWorker } from './shared-media-worker.js';
+
+export type { CallParty } from './running-calls.js';
 
 /** The devices a transfer rings: one of our extensions. */
 export interface TransferTarget {
@@ -44,12 +47,6 @@ export interface TransferTarget {
 /** Resolves a Refer-To to one of our extensions, or undefined (the REFER then gets 404). */
 export type TransferTargetResolver = (target: { user: string | undefined; host: string | undefined; uri: string }) => TransferTarget | undefined;
 
-/** One side of a bridged call: its leg and who it is when shown to a transfer target. */
-export interface CallParty {
-  leg: Leg;
-  party: Party;
-}
-
 export interface TransferPolicy {
   resolve: TransferTargetResolver;
   /** How long the target's devices ring. */
@@ -60,40 +57,22 @@ export interface TransferPolicy {
 
 const DEFAULT_FAILURE_TONE_MS = 3000;
 
-/** A bridged call another call's attended transfer can take a party from. */
-interface RunningCall {
-  /** The two parties now bridged. */
-  parties(): readonly [CallParty, CallParty];
-  /** Takes the party facing `leg` out of this call: its bridge stops and its loop ends, hanging nobody up. */
-  release(leg: Leg): CallParty | undefined;
-  /** Resolves once this call's bridge is down (its relay gone, so its parties can be bridged anew). */
-  readonly down: Promise<void>;
-}
-
 /** The calls bridged by this module, per leg registry (one per server): attended transfers search them. */
-const runningCalls = new WeakMap<object, Set<RunningCall>>();
+const runningCalls = new WeakMap<object, RunningCalls>();
 
-function callsOf(deps: LegDeps): Set<RunningCall> {
-  let set = runningCalls.get(deps.registry);
-  if (set === undefined) {
-    set = new Set();
-    runningCalls.set(deps.registry, set);
+function callsOf(deps: LegDeps): RunningCalls {
+  let calls = runningCalls.get(deps.registry);
+  if (calls === undefined) {
+    calls = new RunningCalls();
+    runningCalls.set(deps.registry, calls);
   }
-  return set;
+  return calls;
 }
 
 /** The media worker a new call of `numbers` (extensions, the caller first) shares, if any: sharedMediaWorker. */
 export function workerOfCallsWith(deps: LegDeps, numbers: readonly string[]): number | undefined {
-  return sharedMediaWorker(partyPlacements(deps), numbers);
-}
-
-function* partyPlacements(deps: LegDeps): Iterable<PartyPlacement> {
-  for (const call of callsOf(deps)) {
-    for (const { leg, party } of call.parties()) {
-      const endpoint = leg.endpointId;
-      yield { number: party.number, worker: endpoint === undefined ? undefined : deps.media.pool.workerOf(endpoint) };
-    }
-  }
+  const calls = callsOf(deps);
+  return sharedMediaWorker(numbers, (number) => calls.partyCalls(number, (endpoint) => deps.media.pool.workerOf(endpoint)));
 }
 
 /** The running call and leg whose dialog a Replaces names (to-tag ours; either order accepted, phones differ). */

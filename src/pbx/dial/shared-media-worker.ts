@@ -11,10 +11,11 @@
 /** A phone's line keys: more calls at once than this is traffic, not an attendant's lines. */
 export const MAX_LINES_SHARING_A_WORKER = 4;
 
-/** One party of a bridged call: its extension number and the worker its media runs in. */
-export interface PartyPlacement {
-  number: string | undefined;
-  worker: number | undefined;
+/** An extension's calls now: how many, and the worker of its media in one of them. */
+export interface PartyCalls {
+  calls: number;
+  /** Read only when the count qualifies (finding it may walk the calls). */
+  worker(): number | undefined;
 }
 
 /**
@@ -22,20 +23,15 @@ export interface PartyPlacement {
  * the usual case), or undefined to let the pool pick the least loaded one.
  */
 export function sharedMediaWorker(
-  parties: Iterable<PartyPlacement>,
   numbers: readonly string[],
+  callsOf: (number: string) => PartyCalls,
   maxLines = MAX_LINES_SHARING_A_WORKER,
 ): number | undefined {
-  const seen = new Map<string, { worker: number; calls: number }>();
-  for (const { number, worker } of parties) {
-    if (number === undefined || worker === undefined || !numbers.includes(number)) continue;
-    const entry = seen.get(number);
-    if (entry === undefined) seen.set(number, { worker, calls: 1 });
-    else entry.calls += 1;
-  }
   for (const n of numbers) {
-    const entry = seen.get(n);
-    if (entry !== undefined && entry.calls <= maxLines) return entry.worker;
+    const party = callsOf(n);
+    if (party.calls === 0 || party.calls > maxLines) continue;
+    const worker = party.worker();
+    if (worker !== undefined) return worker;
   }
   return undefined;
 }
