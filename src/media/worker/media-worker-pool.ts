@@ -62,7 +62,7 @@ export class MediaWorkerPool {
     this.bindAttempts = options.bindAttempts ?? 16;
     this.logger = options.logger ?? silentLogger();
     this.events = new MediaEventRouter(this.logger);
-    this.spares = new SparePorts(options.spareEndpoints ?? 0, this.allocator, (slot, localAddress, port) => this.send(slot, { op: 'reserve', localAddress, port }), this.logger);
+    this.spares = new SparePorts(options.spareEndpoints ?? 0, this.allocator, (slot, localAddress, ports) => this.send(slot, { op: 'reserve', localAddress, ports }), this.logger);
   }
 
   /** Starts the workers and resolves once every one is ready. */

@@ -49,13 +49,13 @@ export interface CreateEndpointCommand {
   reserved?: true;
 }
 
-/** Binds an RTP/RTCP socket pair ahead of need, for a later `createEndpoint` with `reserved`. */
+/** Binds RTP/RTCP socket pairs ahead of need, for later `createEndpoint`s with `reserved`. */
 export interface ReserveCommand {
   op: 'reserve';
   id: number;
   localAddress: string;
-  /** Even port from the main thread's allocator; RTCP on port + 1. */
-  port: number;
+  /** Even ports from the main thread's allocator; RTCP on port + 1 each. */
+  ports: number[];
 }
 
 export interface SetRemoteCommand {
@@ -241,7 +241,8 @@ export interface WebRtcLocalDtls {
 /** What each command's successful reply carries. */
 export interface MediaCommandResults {
   createEndpoint: EndpointBinding;
-  reserve: null;
+  /** The ports whose pair is now bound (the others failed, EADDRINUSE say). */
+  reserve: { bound: number[] };
   setRemote: null;
   connect: { transcoding: boolean };
   disconnect: null;

@@ -18,8 +18,8 @@ interface Stock {
   pending: number;
 }
 
-/** Sends a worker its `reserve` command; resolves once the pair is bound. */
-export type Reserve = (slot: WorkerSlot, localAddress: string, port: number) => Promise<unknown>;
+/** Sends a worker its `reserve` command; resolves with the ports whose pair it bound. */
+export type Reserve = (slot: WorkerSlot, localAddress: string, ports: number[]) => Promise<{ bound: number[] }>;
 
 export class SparePorts {
   private readonly stocks = new Map<WorkerSlot, Map<string, Stock>>();
@@ -47,40 +47,44 @@ export class SparePorts {
   }
 
   /**
-   * Asks `slot` to bind pairs until its stock for `localAddress` is full again. Called after
-   * each plain-RTP endpoint's command was sent (the first one on an address starts the stock),
-   * so reservations queue behind the endpoint in the worker.
+   * Once `slot`'s stock for `localAddress` is down to half, asks the worker to bind it full
+   * again, in one command. Called after each plain-RTP endpoint's command was sent (the first
+   * one on an address starts the stock), so reservations queue behind the endpoint in the
+   * worker, and a busy setup rate costs one reservation message per few endpoints.
    */
   refill(slot: WorkerSlot, localAddress: string): void {
-    if (this.perAddress <= 0) return;
+    if (this.perAddress <= 0 || !slot.alive) return;
     const stock = this.stockOf(slot, localAddress);
-    while (slot.alive && stock.ready.length + stock.pending < this.perAddress) {
-      let port: number;
-      try {
-        port = this.allocator.allocate();
-      } catch {
-        return; // the range is full: endpoints take the slow path and fail there if need be
-      }
-      stock.pending++;
-      this.reserve(slot, localAddress, port).then(
-        () => {
-          stock.pending--;
-          // A stock dropped meanwhile (worker gone, pool closing) no longer holds ports.
-          if (this.stocks.get(slot)?.get(localAddress) !== stock) {
-            this.allocator.release(port);
-            return;
-          }
-          stock.ready.push(port);
-          this.held++;
-        },
-        (err: unknown) => {
-          // Not retried here: the next endpoint refills (the allocator moves on to other ports).
-          stock.pending--;
-          this.allocator.release(port);
-          this.logger.debug({ err, port, localAddress }, 'RTP port not reserved');
-        },
-      );
+    if (2 * (stock.ready.length + stock.pending) > this.perAddress) return;
+    const ports: number[] = [];
+    try {
+      while (stock.ready.length + stock.pending + ports.length < this.perAddress) ports.push(this.allocator.allocate());
+    } catch {
+      // The range is full: endpoints take the slow path and fail there if need be.
     }
+    if (ports.length === 0) return;
+    stock.pending += ports.length;
+    this.reserve(slot, localAddress, ports).then(
+      ({ bound }) => {
+        stock.pending -= ports.length;
+        // A stock dropped meanwhile (worker gone, pool closing) no longer holds ports.
+        const kept = this.stocks.get(slot)?.get(localAddress) === stock;
+        for (const port of ports) {
+          if (kept && bound.includes(port)) {
+            stock.ready.push(port);
+            this.held++;
+          } else {
+            // Not retried here: the next refill draws other ports (the allocator moves on).
+            this.allocator.release(port);
+          }
+        }
+      },
+      (err: unknown) => {
+        stock.pending -= ports.length;
+        for (const port of ports) this.allocator.release(port);
+        this.logger.debug({ err, ports, localAddress }, 'RTP ports not reserved');
+      },
+    );
   }
 
   /** Forgets `slot`'s stock and frees its ports (the worker died or the pool closes: the sockets go with it). */
