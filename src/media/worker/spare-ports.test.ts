@@ -81,7 +81,7 @@ describe('MediaWorkerPool with spare endpoints', () => {
   });
 
   it('skips a port another program holds and keeps serving', async () => {
-    pool = await MediaWorkerPool.start({ workers: 1, ports: '34100-34107', spareEndpoints: 2 });
+    pool = await MediaWorkerPool.start({ workers: 1, ports: '34100-34163', spareEndpoints: 2 });
     // 34100 goes to the first endpoint; its reservations draw 34102 (taken here) and 34104.
     sockets.push(await udp(34103));
     const first = await pool.createEndpoint({ localAddress: HOST });
@@ -93,6 +93,17 @@ describe('MediaWorkerPool with spare endpoints', () => {
     expect(second.port).toBe(34104);
     await pool.destroy(first.endpoint);
     await pool.destroy(second.endpoint);
+  });
+
+  it('keeps at most an eighth of a small range bound ahead', async () => {
+    pool = await MediaWorkerPool.start({ workers: 2, ports: '34300-34331', spareEndpoints: 8 });
+    const a = await pool.createEndpoint({ localAddress: HOST, worker: 0 });
+    const b = await pool.createEndpoint({ localAddress: HOST, worker: 1 });
+    await until(() => pool!.sparePorts === 2);
+    await sleep(50);
+    expect(pool.sparePorts).toBe(2);
+    await pool.destroy(a.endpoint);
+    await pool.destroy(b.endpoint);
   });
 
   it('frees the stock of a worker that died', async () => {

@@ -24,6 +24,9 @@ export type Reserve = (slot: WorkerSlot, localAddress: string, ports: number[]) 
 export class SparePorts {
   private readonly stocks = new Map<WorkerSlot, Map<string, Stock>>();
   private held = 0;
+  private pending = 0;
+  /** At most an eighth of the range sits idle in stocks: a small range is for calls. */
+  private readonly maxHeld: number;
 
   constructor(
     /** Pairs kept bound per worker and local address (0: no reservations). */
@@ -31,7 +34,9 @@ export class SparePorts {
     private readonly allocator: RtpPortAllocator,
     private readonly reserve: Reserve,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.maxHeld = Math.floor(allocator.capacity / 8);
+  }
 
   /** Ports reserved and not taken (they count as in use in the allocator). */
   get count(): number {
@@ -58,15 +63,19 @@ export class SparePorts {
     if (2 * (stock.ready.length + stock.pending) > this.perAddress) return;
     const ports: number[] = [];
     try {
-      while (stock.ready.length + stock.pending + ports.length < this.perAddress) ports.push(this.allocator.allocate());
+      while (stock.ready.length + stock.pending + ports.length < this.perAddress && this.held + this.pending + ports.length < this.maxHeld) {
+        ports.push(this.allocator.allocate());
+      }
     } catch {
       // The range is full: endpoints take the slow path and fail there if need be.
     }
     if (ports.length === 0) return;
     stock.pending += ports.length;
+    this.pending += ports.length;
     this.reserve(slot, localAddress, ports).then(
       ({ bound }) => {
         stock.pending -= ports.length;
+        this.pending -= ports.length;
         // A stock dropped meanwhile (worker gone, pool closing) no longer holds ports.
         const kept = this.stocks.get(slot)?.get(localAddress) === stock;
         for (const port of ports) {
@@ -81,6 +90,7 @@ export class SparePorts {
       },
       (err: unknown) => {
         stock.pending -= ports.length;
+        this.pending -= ports.length;
         for (const port of ports) this.allocator.release(port);
         this.logger.debug({ err, ports, localAddress }, 'RTP ports not reserved');
       },
