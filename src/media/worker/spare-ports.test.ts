@@ -45,7 +45,7 @@ describe('MediaWorkerPool with spare endpoints', () => {
   });
 
   it('hands out a bound port at once and relays on it with commands sent right behind', async () => {
-    pool = await MediaWorkerPool.start({ workers: 1, ports: '34000-34099', spareEndpoints: 2 });
+    pool = await MediaWorkerPool.start({ workers: 1, ports: '36000-36099', spareEndpoints: 2 });
     // The first endpoint on an address goes the slow way and starts the stock.
     const first = await pool.createEndpoint({ localAddress: HOST, rtcpMux: true });
     await until(() => pool!.sparePorts === 2);
@@ -81,22 +81,22 @@ describe('MediaWorkerPool with spare endpoints', () => {
   });
 
   it('skips a port another program holds and keeps serving', async () => {
-    pool = await MediaWorkerPool.start({ workers: 1, ports: '34100-34163', spareEndpoints: 2 });
-    // 34100 goes to the first endpoint; its reservations draw 34102 (taken here) and 34104.
-    sockets.push(await udp(34103));
+    pool = await MediaWorkerPool.start({ workers: 1, ports: '36100-36163', spareEndpoints: 2 });
+    // 36100 goes to the first endpoint; its reservations draw 36102 (taken here) and 36104.
+    sockets.push(await udp(36103));
     const first = await pool.createEndpoint({ localAddress: HOST });
-    expect(first.port).toBe(34100);
+    expect(first.port).toBe(36100);
     await until(() => pool!.sparePorts === 1);
     await sleep(50);
-    expect(pool.ports.isAllocated(34102)).toBe(false);
+    expect(pool.ports.isAllocated(36102)).toBe(false);
     const second = await pool.createEndpoint({ localAddress: HOST });
-    expect(second.port).toBe(34104);
+    expect(second.port).toBe(36104);
     await pool.destroy(first.endpoint);
     await pool.destroy(second.endpoint);
   });
 
   it('keeps at most an eighth of a small range bound ahead', async () => {
-    pool = await MediaWorkerPool.start({ workers: 2, ports: '34300-34331', spareEndpoints: 8 });
+    pool = await MediaWorkerPool.start({ workers: 2, ports: '36300-36331', spareEndpoints: 8 });
     const a = await pool.createEndpoint({ localAddress: HOST, worker: 0 });
     const b = await pool.createEndpoint({ localAddress: HOST, worker: 1 });
     await until(() => pool!.sparePorts === 2);
@@ -107,7 +107,7 @@ describe('MediaWorkerPool with spare endpoints', () => {
   });
 
   it('frees the stock of a worker that died', async () => {
-    pool = await MediaWorkerPool.start({ workers: 2, ports: '34200-34299', spareEndpoints: 3 });
+    pool = await MediaWorkerPool.start({ workers: 2, ports: '36200-36299', spareEndpoints: 3 });
     const events: MediaEvent[] = [];
     pool.on((e) => events.push(e));
     const a = await pool.createEndpoint({ localAddress: HOST, worker: 0 });
