@@ -57,8 +57,6 @@ describe('MediaWorkerPool with spare endpoints', () => {
     const [a, b] = await Promise.all(created);
     expect(a!.rtcpPort).toBe(a!.port + 1);
     expect(b!.rtcpPort).toBeUndefined();
-    // With rtcp-mux the reserved RTCP socket was closed (its port stays with the pair).
-    sockets.push(await udp(b!.port + 1));
 
     const [phoneA, phoneB] = [await udp(), await udp()];
     sockets.push(phoneA, phoneB);
@@ -70,6 +68,9 @@ describe('MediaWorkerPool with spare endpoints', () => {
     // Not awaited one by one: they reach the worker after the createEndpoint commands.
     await Promise.all([pool.setRemote(a!.endpoint, pcmu(phoneA.address().port)), pool.setRemote(b!.endpoint, pcmu(phoneB.address().port))]);
     await pool.connect(a!.endpoint, b!.endpoint);
+    // The worker has adopted both pairs by now (it runs commands in order): with rtcp-mux the
+    // reserved RTCP socket was closed (its port stays allocated with the pair).
+    sockets.push(await udp(b!.port + 1));
     for (let i = 1; i <= 3; i++) phoneA.send(rtp(i), a!.port, HOST);
     await until(() => got.length === 3);
 
