@@ -71,7 +71,9 @@ export class InboundLeg extends AnchoredLeg implements Leg {
     });
     this.referRecipient = new ReferRecipient({ deps, side: () => this.uas, answered: () => this.answeredNow, legId: this.id });
     this.referIssuer = new ReferIssuer({ deps, side: () => this.uas, legId: this.id });
-    this.uas.respond(100);
+    // No 100 Trying of our own: the INVITE server transaction sends one after 200 ms without a
+    // response (RFC 3261 17.2.1), well before the caller's first retransmission (500 ms). Most
+    // calls ring within that time, and their 180 says more: one message less per call.
   }
 
   get endpointId(): string | undefined {
