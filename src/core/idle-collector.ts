@@ -11,10 +11,9 @@
  * wire, that one pause per quiet spell was most of the jitter the relay added at 700 calls
  * (bench/RESULTS.md, media run 7). While calls are up, V8's own incremental collections do.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { ActivityTicker } from './activity-ticker.js';
 import type { Clock } from './clock.js';
+import { exposedGc } from './exposed-gc.js';
 
 export interface IdleCollectorOptions {
   clock: Clock;
@@ -47,21 +46,6 @@ export class IdleCollector extends ActivityTicker {
       this.opts.collect();
     }
   }
-}
-
-type Gc = (options?: { type: 'major' | 'minor' }) => void;
-let gcOfThisThread: Gc | undefined;
-
-/**
- * V8's `gc`, without starting Node with --expose-gc (the flag only exposes it to new contexts).
- * Each new context is a heap of its own objects: one per thread, shared by every caller.
- */
-export function exposedGc(): Gc {
-  if (gcOfThisThread === undefined) {
-    setFlagsFromString('--expose-gc');
-    gcOfThisThread = runInNewContext('gc') as Gc;
-  }
-  return gcOfThisThread;
 }
 
 /** V8's full collection. */

@@ -4,6 +4,7 @@ export * from './errors.js';
 export * from './logger.js';
 export * from './event-bus.js';
 export * from './activity-ticker.js';
+export * from './exposed-gc.js';
 export * from './idle-collector.js';
 export * from './young-generation-trim.js';
 export * from './literal-lookup.js';

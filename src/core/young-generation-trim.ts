@@ -12,7 +12,7 @@
 import { getHeapSpaceStatistics } from 'node:v8';
 import { ActivityTicker } from './activity-ticker.js';
 import type { Clock } from './clock.js';
-import { exposedGc } from './idle-collector.js';
+import { exposedGc } from './exposed-gc.js';
 
 export interface YoungGenerationTrimOptions {
   clock: Clock;

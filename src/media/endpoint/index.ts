@@ -7,7 +7,7 @@ export type {
 export { checkRemoteDescription, transportRemoteOf } from './remote-description.js';
 export { RtpLatch, type LatchDecision, type RtpLatchOptions } from './rtp-latch.js';
 export type { DatagramGuard, RtpTransport, RtpTransportReceiver, TransportRemote } from './rtp-transport.js';
-export { BindError, UdpRtpTransport, bindUdpSocket, type UdpRtpTransportOptions } from './udp-rtp-transport.js';
+export { BindError, UdpRtpTransport, bindRtpSockets, bindUdpSocket, type UdpRtpTransportOptions } from './udp-rtp-transport.js';
 export {
   DEFAULT_SDES_SUITE, SrtpRtpTransport, asBuffer, sdesCryptoOf, sdesKeyDescription,
 } from './srtp-rtp-transport.js';

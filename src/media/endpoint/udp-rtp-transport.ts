@@ -43,6 +43,24 @@ export function bindUdpSocket(type: 'udp4' | 'udp6', address: string, port: numb
   });
 }
 
+/**
+ * Binds an RTP socket on `port` of `localAddress` and, unless rtcpMux, its RTCP socket on
+ * port + 1 (the RTP one is closed again if that fails); rejects with BindError.
+ */
+export async function bindRtpSockets(localAddress: string, port: number, rtcpMux: boolean): Promise<{ rtp: Socket; rtcp: Socket | undefined }> {
+  const family = isIP(localAddress);
+  if (family === 0) throw new BindError('invalid_argument', `local address ${localAddress} is not an IP address`);
+  const type = family === 6 ? 'udp6' : 'udp4';
+  const rtp = await bindUdpSocket(type, localAddress, port);
+  if (rtcpMux) return { rtp, rtcp: undefined };
+  try {
+    return { rtp, rtcp: await bindUdpSocket(type, localAddress, rtp.address().port + 1) };
+  } catch (err) {
+    rtp.close();
+    throw err;
+  }
+}
+
 export class UdpRtpTransport implements RtpTransport {
   receiver: RtpTransportReceiver | undefined;
   /** Authenticates and opens datagrams before latching and delivery (SRTP); none for plain RTP. */
@@ -89,19 +107,7 @@ export class UdpRtpTransport implements RtpTransport {
 
   /** Binds the RTP socket (and the RTCP one on port + 1 unless rtcpMux); rejects with BindError. */
   static async open(options: UdpRtpTransportOptions): Promise<UdpRtpTransport> {
-    const family = isIP(options.localAddress);
-    if (family === 0) throw new BindError('invalid_argument', `local address ${options.localAddress} is not an IP address`);
-    const type = family === 6 ? 'udp6' : 'udp4';
-    const rtp = await bindUdpSocket(type, options.localAddress, options.port);
-    let rtcp: Socket | undefined;
-    if (!options.rtcpMux) {
-      try {
-        rtcp = await bindUdpSocket(type, options.localAddress, rtp.address().port + 1);
-      } catch (err) {
-        rtp.close();
-        throw err;
-      }
-    }
+    const { rtp, rtcp } = await bindRtpSockets(options.localAddress, options.port, options.rtcpMux);
     return new UdpRtpTransport(options.clock, rtp, rtcp, options.latch, options.localAddress);
   }
 

@@ -82,18 +82,8 @@ export class MediaWorkerRuntime {
         // A reserved pair makes the endpoint before this turn ends: the commands the main
         // thread sent right after (it did not wait for this reply) find it.
         return c.reserved === true ? this.adoptReserved(c) : this.createEndpoint(c);
-      case 'reserve': {
-        const bound: number[] = [];
-        for (const port of c.ports) {
-          try {
-            await this.spares.reserve(c.localAddress, port);
-            bound.push(port);
-          } catch {
-            // A port another program holds: the main thread frees it and draws others later.
-          }
-        }
-        return { bound };
-      }
+      case 'reserve':
+        return { bound: await this.spares.reserve(c.localAddress, c.ports) };
       case 'setRemote':
         this.get(c.endpoint).setRemote(c.remote);
         // In-band DTMF detection follows the (re)negotiated telephone-event.

@@ -5,8 +5,7 @@
  * goes out without waiting for this thread (bench/RESULTS.md, SIP run 10).
  */
 import type { Socket } from 'node:dgram';
-import { isIP } from 'node:net';
-import { BindError, bindUdpSocket } from '../endpoint/index.js';
+import { bindRtpSockets } from '../endpoint/index.js';
 
 interface SocketPair {
   localAddress: string;
@@ -22,26 +21,29 @@ export class SpareSockets {
     return this.pairs.size;
   }
 
-  /** Binds `port` and `port + 1` on `localAddress`; rejects with BindError (EADDRINUSE...). */
-  async reserve(localAddress: string, port: number): Promise<void> {
-    const family = isIP(localAddress);
-    if (family === 0) throw new BindError('invalid_argument', `local address ${localAddress} is not an IP address`);
-    if (this.pairs.has(port)) throw new BindError('endpoint_exists', `port ${port} is already reserved`);
-    const type = family === 6 ? 'udp6' : 'udp4';
-    const rtp = await bindUdpSocket(type, localAddress, port);
-    let rtcp: Socket;
-    try {
-      rtcp = await bindUdpSocket(type, localAddress, port + 1);
-    } catch (err) {
-      rtp.close();
-      throw err;
+  /**
+   * Binds a pair (`port`, `port + 1`) on `localAddress` for each of `ports`; resolves with the
+   * ports it bound. The others failed (a port another program holds, say): the main thread
+   * frees them and draws others later.
+   */
+  async reserve(localAddress: string, ports: readonly number[]): Promise<number[]> {
+    const bound: number[] = [];
+    for (const port of ports) {
+      if (this.closed || this.pairs.has(port)) continue;
+      try {
+        const { rtp, rtcp } = await bindRtpSockets(localAddress, port, false);
+        if (this.closed || rtcp === undefined) {
+          rtp.close();
+          rtcp?.close();
+          continue;
+        }
+        this.pairs.set(port, { localAddress, rtp, rtcp });
+        bound.push(port);
+      } catch {
+        // Not bound: left out of the answer.
+      }
     }
-    if (this.closed) {
-      rtp.close();
-      rtcp.close();
-      return;
-    }
-    this.pairs.set(port, { localAddress, rtp, rtcp });
+    return bound;
   }
 
   /** The pair reserved on `port` for `localAddress`, now the caller's; undefined when there is none. */

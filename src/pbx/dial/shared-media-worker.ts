@@ -5,7 +5,7 @@
  * is already in a call goes to that call's worker. Only for a party with a few calls, as a phone
  * juggling its lines has: a party carrying many at once (a gateway or a load generator
  * registered as an extension) would otherwise pull every call to one worker and leave the
- * others idle, so its calls spread as any other.
+ * others idle, so its calls spread over the workers like the rest.
  */
 
 /** A phone's line keys: more calls at once than this is traffic, not an attendant's lines. */
