@@ -9,7 +9,7 @@ export { canonicalHeaderName, compactHeaderName, isListValuedHeader } from './he
 export { getHeader, getHeaderValues, setHeader, addHeader, removeHeader, splitHeaderList } from './header-fields.js';
 export { parseUri, formatUri, unescapeUriComponent } from './uri.js';
 export { parseNameAddr, formatNameAddr } from './name-addr.js';
-export { parseVia, formatVia } from './via.js';
+export { parseVia, formatVia, formatRememberedVia } from './via.js';
 export { parseCSeq, formatCSeq } from './cseq.js';
 export { parseParams, formatParams } from './header-params.js';
 export { topVia, callId, cseq, fromTag, toTag } from './message-accessors.js';

@@ -55,4 +55,11 @@ export class ParseCache<T extends object> {
     this.next = this.next + 1 === this.keys.length ? 0 : this.next + 1;
     return parsed;
   }
+
+  /** Remembers `value` as the parse of `input` (text we formatted from it); `value` must not change afterwards. */
+  store(input: string, value: T): void {
+    this.keys[this.next] = input;
+    this.values[this.next] = value;
+    this.next = this.next + 1 === this.keys.length ? 0 : this.next + 1;
+  }
 }

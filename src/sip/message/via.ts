@@ -31,6 +31,18 @@ export function rememberedVia(input: string): Via | ParseError {
   return cache.remember(input);
 }
 
+/**
+ * formatVia, remembering `v` as the parse of the text. For a Via read from the wire and then
+ * changed (received/rport stamped on arrival): the layers above read it back (the transaction
+ * key, the response's route) without parsing the new text again. Only for values that format
+ * and parse back the same: parsed fields plus addresses, ports and tokens.
+ */
+export function formatRememberedVia(v: Via): string {
+  const text = formatVia(v);
+  cache.store(text, cloneVia(v));
+  return text;
+}
+
 function cloneVia(v: Via): Via {
   const out: Via = { protocol: v.protocol, transport: v.transport, host: v.host, params: { ...v.params } };
   if (v.port !== undefined) out.port = v.port;

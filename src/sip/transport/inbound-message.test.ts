@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getHeader, getHeaderValues, isParseError, parseMessage, type SipRequest } from '../message/index.js';
+import { getHeader, getHeaderValues, isParseError, parseMessage, parseVia, topVia, type SipRequest } from '../message/index.js';
 import { readInbound, stampReceivedAndRport } from './inbound-message.js';
 import type { TransportAddress } from './types.js';
 
@@ -59,6 +59,20 @@ describe('stampReceivedAndRport', () => {
       'SIP/2.0/UDP 10.0.0.2;branch=z9hG4bK2',
       'SIP/2.0/UDP proxy.example.com;branch=z9hG4bKp1',
     ]);
+  });
+
+  it('reads the stamped Via back as a fresh parse of its text would (IPv4 and IPv6 sources)', () => {
+    for (const from of [source, { protocol: 'udp', address: '2001:db8::7', port: 5070 } as const]) {
+      const req = parseRequest(request('SIP/2.0/udp [2001:DB8::1]:5062;RPort;branch=z9hG4bK1;maddr=x.example.com'));
+      stampReceivedAndRport(req, from);
+      const remembered = topVia(req);
+      const text = getHeader(req, 'Via') as string;
+      // Push the stamped text out of the parse memo, so this parse really reads the text.
+      for (let i = 0; i < 40; i++) parseVia(`SIP/2.0/UDP 10.9.9.${i};branch=z9hG4bK${i}`);
+      expect(remembered).toEqual(parseVia(text));
+      expect(remembered?.params['received']).toBe(from.address);
+      expect(remembered?.params['rport']).toBe(String(from.port));
+    }
   });
 });
 
