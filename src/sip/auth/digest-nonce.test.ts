@@ -7,11 +7,15 @@ describe('digest nonces', () => {
 
   it('carry an HMAC-SHA256 equal to node:crypto createHmac, for short and long secrets', () => {
     for (const secret of [randomBytes(32), randomBytes(100)]) {
-      const nonce = mintDigestNonce(secret, 'atende.local', 1_700_000_000_123, salt);
-      const raw = Buffer.from(nonce, 'base64url');
-      const head = raw.subarray(0, 16);
-      const expected = createHmac('sha256', secret).update(head).update('atende.local').digest().subarray(0, 16);
-      expect(raw.subarray(16).equals(expected)).toBe(true);
+      // A realm changed by provisioning, and back: the laid-out MAC blocks follow it.
+      for (const realm of ['atende.local', 'defensoria.example.gov.br', 'atende.local']) {
+        const nonce = mintDigestNonce(secret, realm, 1_700_000_000_123, salt);
+        const raw = Buffer.from(nonce, 'base64url');
+        const head = raw.subarray(0, 16);
+        const expected = createHmac('sha256', secret).update(head).update(realm).digest().subarray(0, 16);
+        expect(raw.subarray(16).equals(expected)).toBe(true);
+        expect(readDigestNonce(secret, realm, nonce)).toBe(1_700_000_000_123);
+      }
     }
   });
 

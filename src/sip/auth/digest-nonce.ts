@@ -12,34 +12,47 @@ const macBytes = 16;
 const nonceBytes = timeBytes + saltBytes + macBytes;
 
 const blockBytes = 64;
-const pads = new WeakMap<Buffer, { inner: Buffer; outer: Buffer }>();
-
-/** The HMAC-SHA256 key pads (RFC 2104) of a secret, computed once per secret. */
-function padsOf(secret: Buffer): { inner: Buffer; outer: Buffer } {
-  let p = pads.get(secret);
-  if (p === undefined) {
-    const key = Buffer.alloc(blockBytes);
-    (secret.length > blockBytes ? hash('sha256', secret, 'buffer') : secret).copy(key);
-    const inner = Buffer.alloc(blockBytes);
-    const outer = Buffer.alloc(blockBytes);
-    for (let i = 0; i < blockBytes; i++) {
-      inner[i] = (key[i] ?? 0) ^ 0x36;
-      outer[i] = (key[i] ?? 0) ^ 0x5c;
-    }
-    p = { inner, outer };
-    pads.set(secret, p);
-  }
-  return p;
-}
+const digestBytes = 32;
 
 /**
- * HMAC-SHA256(secret, head | realm), truncated. Written out with one-shot hashes because an
- * Hmac object per nonce was a measurable share of a registration's CPU; same result as createHmac.
+ * The two HMAC-SHA256 inputs (RFC 2104) of one secret and realm, laid out once:
+ * inner = (key ^ ipad) | head | realm, outer = (key ^ opad) | inner digest. A MAC writes the
+ * head (or the inner digest) into its slot and hashes the block, with no allocation but the
+ * digests: a nonce is minted for every challenge and checked on every authenticated request.
  */
+interface MacBlocks {
+  realm: string;
+  inner: Buffer;
+  outer: Buffer;
+}
+
+const blocks = new WeakMap<Buffer, MacBlocks>();
+
+function blocksOf(secret: Buffer, realm: string): MacBlocks {
+  const known = blocks.get(secret);
+  if (known !== undefined && known.realm === realm) return known;
+  const key = Buffer.alloc(blockBytes);
+  (secret.length > blockBytes ? hash('sha256', secret, 'buffer') : secret).copy(key);
+  const realmBytes = Buffer.from(realm, 'utf8');
+  const inner = Buffer.alloc(blockBytes + timeBytes + saltBytes + realmBytes.length);
+  const outer = Buffer.alloc(blockBytes + digestBytes);
+  for (let i = 0; i < blockBytes; i++) {
+    inner[i] = (key[i] ?? 0) ^ 0x36;
+    outer[i] = (key[i] ?? 0) ^ 0x5c;
+  }
+  realmBytes.copy(inner, blockBytes + timeBytes + saltBytes);
+  const made = { realm, inner, outer };
+  // One realm per secret in practice (the domain); a changed realm simply replaces it.
+  blocks.set(secret, made);
+  return made;
+}
+
+/** HMAC-SHA256(secret, head | realm), truncated; the same result as createHmac, a fraction of its cost. */
 function mac(secret: Buffer, head: Buffer, realm: string): Buffer {
-  const { inner, outer } = padsOf(secret);
-  const innerDigest = hash('sha256', Buffer.concat([inner, head, Buffer.from(realm, 'utf8')]), 'buffer');
-  return hash('sha256', Buffer.concat([outer, innerDigest]), 'buffer').subarray(0, macBytes);
+  const { inner, outer } = blocksOf(secret, realm);
+  head.copy(inner, blockBytes, 0, timeBytes + saltBytes);
+  hash('sha256', inner, 'buffer').copy(outer, blockBytes);
+  return hash('sha256', outer, 'buffer').subarray(0, macBytes);
 }
 
 /** Mints a nonce for `realm` issued at `issuedAt` (epoch ms). `salt` must be 8 random bytes. */

@@ -176,6 +176,8 @@ function sameBinding(b: Binding, c: RequestedContact, regId: number | undefined)
 }
 
 function sameUri(b: Binding, c: RequestedContact): boolean {
+  // The same text is the same URI (a refresh, the common case); equivalence is for the rest.
+  if (b.contact === c.uri) return true;
   const stored = parseUri(b.contact);
   return !isParseError(stored) && uriEquivalent(stored, c.parsed);
 }
