@@ -30,7 +30,12 @@ export class WorkerSlot {
   readonly endpoints = new Set<EndpointId>();
   alive = true;
   private readonly pending = new Map<number, Pending>();
-  /** The commands of one job (a call's endpoints and reservations) go as one message. */
+  /**
+   * The commands of one loop turn go as one message: a call's endpoints and reservations, the
+   * remote descriptions and the bridge its answer brings, its two destroys, and those of other
+   * calls handled in the same turn. At 250 calls/s that is ~1.3 messages a call instead of 6 (one
+   * per job), each a wake-up of the worker. A command waits at most for the rest of the turn.
+   */
   private readonly outbox: MessageBatch<MediaCommand>;
   private markExited!: () => void;
   /** Resolves once the thread has exited. */
@@ -40,7 +45,7 @@ export class WorkerSlot {
     readonly index: number,
     private readonly worker: Worker,
   ) {
-    this.outbox = new MessageBatch((msg) => worker.postMessage(msg), queueMicrotask);
+    this.outbox = new MessageBatch((msg) => worker.postMessage(msg), setImmediate);
   }
 
   /** Starts worker `index` from `url`; `ready` resolves when it said so, rejects if it failed first. */
