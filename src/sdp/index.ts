@@ -1,4 +1,4 @@
-// The SDP offer/answer layer (RFC 4566 via sdp-transform, RFC 3264) the call layer uses for every leg.
+// The SDP offer/answer layer (RFC 4566, RFC 3264) the call layer uses for every leg.
 export { parseSessionDescription } from './parse.js';
 export { isSdpParseError, sdpParseError, bundleGroupOf } from './model.js';
 export type {

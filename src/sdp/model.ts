@@ -1,5 +1,5 @@
 // The typed view of a session description (RFC 4566) that the offer/answer engine works on.
-// Built from sdp-transform's output, with inheritance from the session level already applied.
+// Built by parse.ts, with inheritance from the session level already applied.
 
 /** What an m= line carries; anything not audio, video or application is 'other' (image, text, message). */
 export type MediaKind = 'audio' | 'video' | 'application' | 'other';

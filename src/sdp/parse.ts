@@ -1,26 +1,41 @@
 // parseSessionDescription: SDP text (RFC 4566) -> typed model, or an SdpParseError. Never throws.
-// Structure (v=, o=, m=, c=) is checked here line by line; attributes come from sdp-transform.
-import * as sdpTransform from 'sdp-transform';
-import type { MediaAttributes, SessionAttributes } from 'sdp-transform';
+// One pass over the lines checks structure (v=, o=, m=, c=) and reads attributes (attribute-lines.ts).
+import { emptyAttributeLines, readAttributeLine } from './attribute-lines.js';
+import type { AttributeLines } from './attribute-lines.js';
 import { isRtpProto, isTelephoneEvent, parseFmtpParams, staticPayloadType } from './codecs.js';
-import { isDirection } from './directions.js';
 import { sdpParseError } from './model.js';
 import type {
-  CryptoAttribute, DtlsParameters, DtlsSetup, IceParameters, MediaKind, MediaSection, PayloadCodec,
-  SdpConnection, SdpOrigin, SdpParseError, SessionDescription,
+  DtlsParameters, DtlsSetup, IceParameters, MediaKind, MediaSection, PayloadCodec, SdpConnection, SdpOrigin, SdpParseError,
+  SessionDescription,
 } from './model.js';
 
-const LINE = /^[a-zA-Z]=/;
 const M_LINE = /^m=(\S+) (\d+)(?:\/\d+)? (\S+)((?: +\S+)*) *$/;
 const C_LINE = /^c=IN (IP4|IP6) ([^\s/]+)(?:\/\S+)? *$/;
 const O_LINE = /^o=(\S+) (\d+) (\d+) (\S+) (\S+) (\S+) *$/;
+const PAYLOAD_TYPE = /^\d{1,3}$/;
+const SESSION_NAME = /.*/y;
 const SETUPS: ReadonlySet<string> = new Set(['actpass', 'active', 'passive', 'holdconn']);
+
+/** The lines of an SDP body, and whether the body is exactly them CRLF-joined with a final CRLF. */
+function splitLines(text: string): { lines: string[]; crlfJoined: boolean } {
+  let lines: string[];
+  let crlfOnly = false;
+  // A string split is much cheaper than the regex; CRLF-only bodies are the rule on the wire.
+  if (!text.includes('\r')) lines = text.split('\n');
+  else if (!text.includes('\n')) lines = text.split('\r');
+  else {
+    lines = text.split('\r\n');
+    crlfOnly = lines.every((l) => !l.includes('\r') && !l.includes('\n'));
+    if (!crlfOnly) lines = text.split(/\r\n|\r|\n/);
+  }
+  const last = lines.length - 1;
+  while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();
+  return { lines, crlfJoined: crlfOnly && lines.length === last && text.endsWith('\r\n') };
+}
 
 /** Splits on any line ending; blank trailing lines are dropped. */
 export function sdpLines(text: string): string[] {
-  const lines = text.split(/\r\n|\r|\n/);
-  while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();
-  return lines;
+  return splitLines(text).lines;
 }
 
 /** CRLF-joined lines with a final CRLF, as SDP is sent. */
@@ -28,164 +43,174 @@ export function joinSdpLines(lines: readonly string[]): string {
   return lines.length === 0 ? '' : `${lines.join('\r\n')}\r\n`;
 }
 
-function parseConnection(lines: readonly string[], where: string): SdpConnection | undefined | SdpParseError {
-  let connection: SdpConnection | undefined;
-  for (const line of lines) {
-    if (!line.startsWith('c=')) continue;
-    const m = C_LINE.exec(line);
-    if (!m) return sdpParseError(`malformed c= line in ${where}: "${line}"`);
-    // Several c= lines (multicast) are legal; the first is the one we send to.
-    connection ??= { addressType: m[1] as 'IP4' | 'IP6', address: m[2]! };
-  }
-  return connection;
+/** The session part or one m= section: its first line, where it lies in the CRLF-joined body, what it says. */
+interface Level {
+  readonly first: string;
+  readonly from: number;
+  to: number;
+  readonly attributes: AttributeLines;
+  /** The first c= line, or the first malformed one, which makes the description unreadable. */
+  connection: SdpConnection | SdpParseError | undefined;
+}
+
+const newLevel = (first: string, from: number): Level => ({ first, from, to: from, attributes: emptyAttributeLines(), connection: undefined });
+const isError = (x: object | undefined): x is SdpParseError => x !== undefined && 'type' in x;
+
+/** `section` is the m-section's index, or -1 for the session part. */
+function readConnection(level: Level, line: string, section: number): void {
+  if (isError(level.connection)) return;
+  const m = C_LINE.exec(line);
+  if (!m) level.connection = sdpParseError(`malformed c= line in ${section < 0 ? 'the session' : `m-section ${section}`}: "${line}"`);
+  // Several c= lines (multicast) are legal; the first is the one we send to.
+  else level.connection ??= { addressType: m[1] as 'IP4' | 'IP6', address: m[2]! };
+}
+
+function isLetter(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
 }
 
 function kindOf(media: string): MediaKind {
   return media === 'audio' || media === 'video' || media === 'application' ? media : 'other';
 }
 
-function rtpCodecs(formats: readonly string[], attrs: MediaAttributes, kind: MediaKind): PayloadCodec[] | SdpParseError {
+function rtpCodecs(formats: readonly string[], attrs: AttributeLines, kind: MediaKind): PayloadCodec[] | SdpParseError {
   const codecs: PayloadCodec[] = [];
   for (const format of formats) {
-    if (!/^\d{1,3}$/.test(format) || Number(format) > 127) return sdpParseError(`RTP payload type "${format}" is not 0-127`);
+    if (!PAYLOAD_TYPE.test(format) || Number(format) > 127) return sdpParseError(`RTP payload type "${format}" is not 0-127`);
     const pt = Number(format);
     if (codecs.some((c) => c.pt === pt)) continue;
-    const rtpmap = attrs.rtp.find((r) => r.payload === pt);
+    // Only the plain decimal form names a payload type (a=rtpmap:08 is not type 8), as before.
+    const written = String(pt);
+    const rtpmap = attrs.rtpmaps.find((r) => r.payload === written);
     const fixed = staticPayloadType(pt);
-    const fmtp = attrs.fmtp.find((f) => f.payload === pt)?.config;
-    const encodingName = rtpmap?.codec ?? fixed?.name ?? '';
-    const clockRate = rtpmap?.rate ?? fixed?.clockRate ?? 0;
-    const channels = rtpmap?.encoding ?? (rtpmap ? 1 : fixed?.channels ?? 1);
+    const fmtp = attrs.fmtps.find((f) => f.payload === written)?.config;
+    const clockRate = rtpmap?.clockRate === undefined ? fixed?.clockRate ?? 0 : Number(rtpmap.clockRate);
+    const channels = rtpmap ? (rtpmap.channels === undefined ? 1 : Number(rtpmap.channels)) : fixed?.channels ?? 1;
     codecs.push({
-      pt, encodingName, clockRate, channels: kind === 'audio' ? channels : 1,
+      pt, encodingName: rtpmap?.encodingName ?? fixed?.name ?? '', clockRate, channels: kind === 'audio' ? channels : 1,
       fmtp, fmtpParams: fmtp === undefined ? {} : parseFmtpParams(fmtp),
     });
   }
   return codecs;
 }
 
-function iceOf(attrs: MediaAttributes, session: SessionAttributes): IceParameters | undefined {
+function iceOf(attrs: AttributeLines, session: AttributeLines): IceParameters | undefined {
   const ufrag = attrs.iceUfrag ?? session.iceUfrag;
   const pwd = attrs.icePwd ?? session.icePwd;
   if (ufrag === undefined || pwd === undefined) return undefined;
   return {
-    ufrag: String(ufrag), pwd: String(pwd), lite: session.icelite === 'ice-lite',
-    options: attrs.iceOptions ?? session.iceOptions,
-    candidates: (attrs.candidates ?? []).map((c) => ({
-      foundation: String(c.foundation), component: c.component, transport: c.transport, priority: c.priority,
-      address: c.ip, port: c.port, type: c.type, relatedAddress: c.raddr, relatedPort: c.rport, tcpType: c.tcptype,
-    })),
-    endOfCandidates: attrs.endOfCandidates !== undefined,
+    ufrag, pwd, lite: session.iceLite, options: attrs.iceOptions ?? session.iceOptions,
+    candidates: attrs.candidates, endOfCandidates: attrs.endOfCandidates,
   };
 }
 
-function dtlsOf(attrs: MediaAttributes, session: SessionAttributes): DtlsParameters | undefined {
+function dtlsOf(attrs: AttributeLines, session: AttributeLines): DtlsParameters | undefined {
   const fingerprint = attrs.fingerprint ?? session.fingerprint;
   if (!fingerprint) return undefined;
   const setup = (attrs.setup ?? session.setup ?? 'active').toLowerCase();
   return {
-    fingerprint: { algorithm: fingerprint.type, value: fingerprint.hash },
+    fingerprint: { algorithm: fingerprint.algorithm, value: fingerprint.value },
     setup: (SETUPS.has(setup) ? setup : 'active') as DtlsSetup,
   };
 }
 
-function cryptoOf(attrs: MediaAttributes): CryptoAttribute[] {
-  return (attrs.crypto ?? []).map((c) => ({
-    tag: c.id, suite: c.suite, keyParams: c.config, sessionParams: c.sessionConfig,
-  }));
+/** A positive ptime/maxptime; "20.0" or "020" count as absent, as they did through sdp-transform. */
+function positive(written: string | undefined): number | undefined {
+  if (written === undefined) return undefined;
+  const n = Number(written);
+  return String(n) === written && Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
-function buildSection(
-  index: number, lines: readonly string[], attrs: MediaAttributes, session: SessionAttributes,
-  sessionConnection: SdpConnection | undefined, sessionDirection: SessionDescription['direction'],
-): MediaSection | SdpParseError {
-  const m = M_LINE.exec(lines[0]!);
-  if (!m) return sdpParseError(`malformed m= line: "${lines[0]}"`);
+/** The session-level values a section inherits. */
+interface SessionLevel {
+  readonly attributes: AttributeLines;
+  readonly connection: SdpConnection | undefined;
+  readonly direction: SessionDescription['direction'];
+}
+
+function buildSection(index: number, level: Level, body: string, session: SessionLevel): MediaSection | SdpParseError {
+  const m = M_LINE.exec(level.first);
+  if (!m) return sdpParseError(`malformed m= line: "${level.first}"`);
   const port = Number(m[2]);
   if (port > 65535) return sdpParseError(`m= port ${port} out of range`);
-  const formats = m[4]!.trim().split(/ +/).filter((f) => f !== '');
+  const formats = m[4]!.split(' ').filter((f) => f !== ''); // m[4] is spaces and non-space runs only
   if (formats.length === 0) return sdpParseError(`m= line ${index} has no formats`);
   const kind = kindOf(m[1]!);
-  const own = parseConnection(lines, `m-section ${index}`);
-  if (own !== undefined && 'type' in own) return own;
-  const connection = own ?? sessionConnection;
+  if (isError(level.connection)) return level.connection;
+  const connection = level.connection ?? session.connection;
   if (connection === undefined && port !== 0) return sdpParseError(`m-section ${index} has no c= line`);
   const proto = m[3]!;
+  const attrs = level.attributes;
   const codecs = isRtpProto(proto) ? rtpCodecs(formats, attrs, kind) : [];
   if (!Array.isArray(codecs)) return codecs;
   return {
     index, kind, media: m[1]!, port, proto, formats, connection, codecs,
     telephoneEvents: codecs.filter((c) => isTelephoneEvent(c.encodingName)).map((c) => ({ pt: c.pt, clockRate: c.clockRate })),
     ptime: positive(attrs.ptime), maxptime: positive(attrs.maxptime),
-    direction: isDirection(attrs.direction) ? attrs.direction : sessionDirection ?? 'sendrecv',
-    rtcpMux: attrs.rtcpMux !== undefined,
-    rtcp: attrs.rtcp ? { port: attrs.rtcp.port, address: attrs.rtcp.address } : undefined,
-    crypto: cryptoOf(attrs),
-    ice: iceOf(attrs, session),
-    dtls: dtlsOf(attrs, session),
-    mid: attrs.mid === undefined ? undefined : String(attrs.mid),
-    ssrcs: (attrs.ssrcs ?? []).map((s) => ({ ssrc: Number(s.id), attribute: s.attribute, value: s.value })),
-    raw: joinSdpLines(lines),
+    direction: attrs.direction ?? session.direction ?? 'sendrecv',
+    rtcpMux: attrs.rtcpMux,
+    rtcp: attrs.rtcp,
+    crypto: attrs.crypto,
+    ice: iceOf(attrs, session.attributes),
+    dtls: dtlsOf(attrs, session.attributes),
+    mid: attrs.mid,
+    ssrcs: attrs.ssrcs,
+    raw: body.slice(level.from, level.to),
   };
 }
 
-function positive(n: number | undefined): number | undefined {
-  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : undefined;
-}
-
-function parseOrigin(lines: readonly string[]): SdpOrigin | SdpParseError {
-  const line = lines.find((l) => l.startsWith('o='));
+function parseOrigin(line: string | undefined): SdpOrigin | SdpParseError {
   if (line === undefined) return sdpParseError('no o= line');
   const m = O_LINE.exec(line);
   if (!m) return sdpParseError(`malformed o= line: "${line}"`);
   return { username: m[1]!, sessionId: m[2]!, sessionVersion: m[3]!, netType: m[4]!, addressType: m[5]!, address: m[6]! };
 }
 
+function sessionNameOf(line: string): string {
+  // Up to a U+2028/2029 line separator, as sdp-transform's /(.*)/ read it.
+  SESSION_NAME.lastIndex = 2;
+  return SESSION_NAME.exec(line)![0];
+}
+
 /** Reads an SDP body; returns an SdpParseError for anything RFC 4566 structure forbids. */
 export function parseSessionDescription(text: string): SessionDescription | SdpParseError {
-  if (typeof text !== 'string' || text.trim() === '') return sdpParseError('empty session description');
-  const lines = sdpLines(text);
-  if (lines[0]?.trim() !== 'v=0') return sdpParseError('first line is not v=0');
-  const bad = lines.find((l) => !LINE.test(l));
-  if (bad !== undefined) return sdpParseError(`malformed line: "${bad.slice(0, 80)}"`);
+  if (typeof text !== 'string') return sdpParseError('empty session description');
+  const { lines, crlfJoined } = splitLines(text);
+  if (lines.length === 0) return sdpParseError('empty session description');
+  if (lines[0]!.trim() !== 'v=0') return sdpParseError('first line is not v=0');
 
-  const firstM = lines.findIndex((l) => l.startsWith('m='));
-  const sessionLines = firstM < 0 ? lines : lines.slice(0, firstM);
-  const sectionLines: string[][] = [];
-  if (firstM >= 0) {
-    for (const line of lines.slice(firstM)) {
-      if (line.startsWith('m=')) sectionLines.push([line]);
-      else sectionLines[sectionLines.length - 1]!.push(line);
-    }
+  const session = newLevel(lines[0]!, 0);
+  const sections: Level[] = [];
+  let level = session;
+  let originLine: string | undefined;
+  let sessionName = '';
+  let offset = 0; // of the current line in the CRLF-joined body
+  for (const line of lines) {
+    const type = line.charCodeAt(0);
+    if (line.charCodeAt(1) !== 0x3d || !isLetter(type)) return sdpParseError(`malformed line: "${line.slice(0, 80)}"`);
+    if (type === 0x61) readAttributeLine(line, level.attributes); // a=
+    else if (type === 0x6d) sections.push(level = newLevel(line, offset)); // m=
+    else if (type === 0x63) readConnection(level, line, sections.length - 1); // c=
+    else if (level === session && type === 0x6f) originLine ??= line; // o=
+    else if (level === session && type === 0x73) sessionName = sessionNameOf(line); // s=, the last one counts
+    offset += line.length + 2;
+    level.to = offset;
   }
-  const origin = parseOrigin(sessionLines);
+  const origin = parseOrigin(originLine);
   if ('type' in origin) return origin;
-  const connection = parseConnection(sessionLines, 'the session');
-  if (connection !== undefined && 'type' in connection) return connection;
+  const connection = session.connection;
+  if (isError(connection)) return connection;
 
-  let parsed: sdpTransform.SessionDescription;
-  try {
-    parsed = sdpTransform.parse(joinSdpLines(lines));
-  } catch (err) {
-    return sdpParseError(`unreadable attributes: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  if (parsed.media.length !== sectionLines.length) return sdpParseError('m= sections could not be read');
-  const direction = isDirection(parsed.direction) ? parsed.direction : undefined;
+  const body = crlfJoined ? text : joinSdpLines(lines);
+  const inherited: SessionLevel = { attributes: session.attributes, connection, direction: session.attributes.direction };
   const media: MediaSection[] = [];
-  for (let i = 0; i < sectionLines.length; i++) {
-    const section = buildSection(i, sectionLines[i]!, parsed.media[i]!, parsed, connection, direction);
+  for (let i = 0; i < sections.length; i++) {
+    const section = buildSection(i, sections[i]!, body, inherited);
     if ('type' in section) return section;
     media.push(section);
   }
   return {
-    origin,
-    sessionName: parsed.name ?? '',
-    connection,
-    direction,
-    iceLite: parsed.icelite === 'ice-lite',
-    groups: (parsed.groups ?? []).map((g) => ({ semantics: g.type, mids: String(g.mids).split(' ').filter((x) => x !== '') })),
-    media,
-    rawSession: joinSdpLines(sessionLines),
+    origin, sessionName, connection, direction: inherited.direction, iceLite: session.attributes.iceLite,
+    groups: session.attributes.groups, media, rawSession: body.slice(0, session.to),
   };
 }
-
