@@ -56,6 +56,15 @@ describe('RFC 7616 section 3.9.1 vectors', () => {
     );
   });
 
+  it('MD5 and SHA-256 in turn over the same method and URI (the remembered H(A2) is per algorithm)', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(digestResponse({ ...base, algorithm: 'SHA-256', ha1: ha1('SHA-256') })).toBe(
+        '753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1',
+      );
+      expect(digestResponse({ ...base, algorithm: 'MD5', ha1: ha1('MD5') })).toBe('8ca523f5e9506fed4657c9700eebdbec');
+    }
+  });
+
   it('the client produces the RFC response for the RFC challenge', () => {
     const challenge = parseDigestChallenge(
       'Digest realm="http-auth@example.org", qop="auth, auth-int", algorithm=SHA-256, ' +

@@ -48,9 +48,22 @@ export function digestResponse(input: DigestResponseInput): string {
     qop === 'auth-int'
       ? `${method}:${uri}:${hashBody(algorithm, input.body)}`
       : `${method}:${uri}`;
-  const ha2 = digestHash(algorithm, a2);
+  const ha2 = qop === 'auth-int' ? digestHash(algorithm, a2) : ha2Of(algorithm, a2);
   if (qop === undefined) return digestHash(algorithm, `${ha1}:${nonce}:${ha2}`);
   return digestHash(algorithm, `${ha1}:${nonce}:${input.nc ?? ''}:${input.cnonce ?? ''}:${qop}:${ha2}`);
+}
+
+// H(method:uri) is the same for every REGISTER to the registrar's URI (and every call to one
+// number): the last few are kept, so a registration hashes once instead of twice.
+const ha2Memo: { algorithm: DigestAlgorithm; a2: string; ha2: string }[] = [];
+const HA2_MEMO_SIZE = 8;
+
+function ha2Of(algorithm: DigestAlgorithm, a2: string): string {
+  for (const m of ha2Memo) if (m.a2 === a2 && m.algorithm === algorithm) return m.ha2;
+  const ha2 = digestHash(algorithm, a2);
+  if (ha2Memo.length >= HA2_MEMO_SIZE) ha2Memo.pop();
+  ha2Memo.unshift({ algorithm, a2, ha2 });
+  return ha2;
 }
 
 function hashBody(algorithm: DigestAlgorithm, body: Buffer | string | undefined): string {
