@@ -28,7 +28,7 @@ const optString = (v: unknown): string | undefined => (v === undefined ? undefin
 const optNumber = (v: unknown): number | undefined => (v === undefined ? undefined : Number(v));
 
 /**
- * sdp-transform turns any value that reads back as the same number into a number, and leaves
+ * sdp-transform turns every value that reads back as the same number into a number, and leaves
  * non-canonical digits ('', '007') as text, whatever field they land in; the new reader gives
  * each field its declared type (text as written, numbers via Number). Identity on well-typed
  * descriptions, so applying it to the new parser's output checks that output's types too.
@@ -73,7 +73,7 @@ function expectSame(text: string): void {
 }
 
 /**
- * The property the rewrite keeps for any text: same reject decision and reason; where the
+ * The property the rewrite keeps for every text: same reject decision and reason; where the
  * reference read the text, the same description up to declared types; where the reference threw
  * (our own code choking on a number sdp-transform made), a well-typed description instead.
  */

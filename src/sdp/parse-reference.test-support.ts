@@ -17,7 +17,7 @@ const C_LINE = /^c=IN (IP4|IP6) ([^\s/]+)(?:\/\S+)? *$/;
 const O_LINE = /^o=(\S+) (\d+) (\d+) (\S+) (\S+) (\S+) *$/;
 const SETUPS: ReadonlySet<string> = new Set(['actpass', 'active', 'passive', 'holdconn']);
 
-/** Splits on any line ending; blank trailing lines are dropped. */
+/** Splits on every kind of line ending; blank trailing lines are dropped. */
 function sdpLines(text: string): string[] {
   const lines = text.split(/\r\n|\r|\n/);
   while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();

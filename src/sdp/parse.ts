@@ -33,7 +33,7 @@ function splitLines(text: string): { lines: string[]; crlfJoined: boolean } {
   return { lines, crlfJoined: crlfOnly && lines.length === last && text.endsWith('\r\n') };
 }
 
-/** Splits on any line ending; blank trailing lines are dropped. */
+/** Splits on every kind of line ending; blank trailing lines are dropped. */
 export function sdpLines(text: string): string[] {
   return splitLines(text).lines;
 }
