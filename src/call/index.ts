@@ -7,6 +7,7 @@ export type {
 export { TransferError, isTransferError } from './leg/refer-issuer.js';
 export { ReinviteError } from './leg/reinvite.js';
 export { HangupError, isHangupError, statusForCause, q850ForCause } from './leg/hangup-error.js';
+export { LegEnd, type EndSignal } from './leg/leg-end.js';
 export { InboundLeg } from './leg/inbound-leg.js';
 export { LegRegistry } from './leg/leg-registry.js';
 export type { LegDeps } from './leg/leg-deps.js';

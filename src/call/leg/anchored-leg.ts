@@ -8,6 +8,7 @@
 import type { LegMedia } from '../media/leg-media.js';
 import type { AudioCodecName } from '../../sdp/index.js';
 import { LegListeners } from './leg-bye.js';
+import { LegEnd, type EndSignal } from './leg-end.js';
 import type { LegDeps } from './leg-deps.js';
 import { LegOperations } from './leg-operations.js';
 import { LegRecorder } from './leg-recorder.js';
@@ -22,7 +23,7 @@ import type { ReferRecipient } from './refer-recipient.js';
 
 export abstract class AnchoredLeg {
   readonly id: string;
-  protected readonly ctl = new AbortController();
+  protected readonly ctl = new LegEnd();
   protected readonly listeners: LegListeners;
   protected readonly ops: LegOperations;
   protected readonly recorder: LegRecorder;
@@ -36,8 +37,8 @@ export abstract class AnchoredLeg {
   protected constructor(protected readonly deps: LegDeps) {
     this.id = deps.random.token(9);
     this.listeners = new LegListeners(deps, this.id);
-    this.ops = new LegOperations(deps.clock, this.ctl.signal, () => this.endCause);
-    this.recorder = new LegRecorder(deps.clock, deps.media.pool, this.ctl.signal);
+    this.ops = new LegOperations(deps.clock, this.ctl, () => this.endCause);
+    this.recorder = new LegRecorder(deps.clock, deps.media.pool, this.ctl);
   }
 
   /** The endpoint for an operation (opened on demand where the leg allows); HangupError once ended. */
@@ -55,8 +56,8 @@ export abstract class AnchoredLeg {
     return this.legState;
   }
 
-  get signal(): AbortSignal {
-    return this.ctl.signal;
+  get signal(): EndSignal {
+    return this.ctl;
   }
 
   on(listener: (event: LegEvent) => void): () => void {

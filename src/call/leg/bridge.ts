@@ -9,6 +9,7 @@
 import { AtendeError } from '../../core/index.js';
 import type { EndpointId } from '../../media/worker/index.js';
 import { isHangupError } from './hangup-error.js';
+import type { EndSignal } from './leg-end.js';
 import type { HangupCause, Leg, Recording, RecordingHandle } from './leg-types.js';
 import { RunningRecording, type RecorderPort } from './running-recording.js';
 
@@ -47,7 +48,7 @@ export interface BridgeOptions {
    * Aborting it takes the relay down and resolves with endedBy 'stopped', both legs still up
    * (a transfer re-bridges one of them elsewhere).
    */
-  stop?: AbortSignal;
+  stop?: EndSignal;
 }
 
 export interface BridgeEnd {
@@ -78,13 +79,13 @@ function connectorOf(leg: Leg): MediaConnector | undefined {
   return 'mediaConnector' in leg ? (leg as Leg & MediaBridgeable).mediaConnector : undefined;
 }
 
-function causeOf(signal: AbortSignal): HangupCause {
+function causeOf(signal: EndSignal): HangupCause {
   const reason: unknown = signal.reason;
   return isHangupError(reason) ? reason.hangupCause : 'normal';
 }
 
 /** Which leg ended first (a when both already had), or the stop signal, as soon as one does. */
-function firstEnded(a: Leg, b: Leg, stop: AbortSignal | undefined): Promise<'a' | 'b' | 'stopped'> {
+function firstEnded(a: Leg, b: Leg, stop: EndSignal | undefined): Promise<'a' | 'b' | 'stopped'> {
   // A stop asked for while the relay was still being set up wins over a leg that ended since:
   // the application stopped the bridge to do something with the legs (a transfer whose
   // transferor hangs up right after the 202), and a bridge ended by a leg would hang up the other.

@@ -65,7 +65,7 @@ export class InboundLeg extends AnchoredLeg implements Leg {
       side: () => this.uas,
       // The caller made the Call-ID: our glare wait is the shorter one.
       ownsCallId: false,
-      signal: this.ctl.signal,
+      signal: this.ctl,
       onDialogGone: () => void this.hangup('failed'),
       legId: this.id,
     });
@@ -350,7 +350,7 @@ export class InboundLeg extends AnchoredLeg implements Leg {
     this.referIssuer.close(err);
     this.answerWait?.reject(err);
     this.answerWait = undefined;
-    this.ctl.abort(err);
+    this.ctl.end(err);
     this.ops.wake();
     this.emit({ type: 'ended', cause });
     this.resolveEnded(cause);

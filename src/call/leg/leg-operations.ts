@@ -6,6 +6,7 @@
 import type { Clock, TimerHandle } from '../../core/index.js';
 import { collectorTransition, startCollector, type CollectorState } from './digit-collector.js';
 import { HangupError } from './hangup-error.js';
+import type { EndSignal } from './leg-end.js';
 import type { CollectOptions, HangupCause, PlayItem, PlayOptions, PlayResult } from './leg-types.js';
 
 /** The same key press arriving by two routes (RFC 4733 and INFO) within this window counts once. */
@@ -18,7 +19,7 @@ export class LegOperations {
 
   constructor(
     private readonly clock: Clock,
-    private readonly signal: AbortSignal,
+    private readonly signal: EndSignal,
     /** The cause once the leg has ended. */
     private readonly endCause: () => HangupCause | undefined,
   ) {}

@@ -5,6 +5,7 @@
  */
 import { AtendeError, type Clock, type TimerHandle } from '../../core/index.js';
 import type { LegRecording, PlayItem, PlayOptions, PlayResult, RecordOptions } from './leg-types.js';
+import type { EndSignal } from './leg-end.js';
 import { RunningRecording, type RecorderPort } from './running-recording.js';
 
 /** How long the beep before a recording lasts. */
@@ -23,7 +24,7 @@ export class LegRecorder {
     private readonly clock: Clock,
     private readonly port: RecorderPort,
     /** Aborted when the leg ends. */
-    private readonly signal: AbortSignal,
+    private readonly signal: EndSignal,
   ) {}
 
   /**

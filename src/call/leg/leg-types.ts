@@ -3,6 +3,7 @@
  * dialog plus one media endpoint, with awaitable operations. A hang-up from either side aborts
  * `signal`, and every pending operation rejects with a HangupError.
  */
+import type { EndSignal } from './leg-end.js';
 
 export type LegState = 'offered' | 'early' | 'answered' | 'held' | 'ended';
 
@@ -178,7 +179,7 @@ export interface Leg {
   readonly to: Party;
   readonly state: LegState;
   /** Aborted when the leg ends, whoever ends it. */
-  readonly signal: AbortSignal;
+  readonly signal: EndSignal;
   /** The media endpoint's id in the media workers, once it exists. */
   readonly endpointId: string | undefined;
 

@@ -6,6 +6,7 @@
 import type { DialogSide } from '../signalling/types.js';
 import type { LegMedia } from '../media/leg-media.js';
 import type { LegDeps } from './leg-deps.js';
+import type { EndSignal } from './leg-end.js';
 import { ReinviteError, sendReinvite } from './reinvite.js';
 
 export interface LocalHoldContext {
@@ -15,7 +16,7 @@ export interface LocalHoldContext {
   side: () => DialogSide | undefined;
   ownsCallId: boolean;
   /** Aborted when the leg ends. */
-  signal: AbortSignal;
+  signal: EndSignal;
   /** The far end says the dialog is gone (408/481 to our re-INVITE): end the leg. */
   onDialogGone: () => void;
   legId: string;

@@ -9,6 +9,7 @@
 import type { EndpointKind } from '../../media/worker/index.js';
 import type { ForkTarget } from '../signalling/types.js';
 import type { LegDeps } from './leg-deps.js';
+import type { EndSignal } from './leg-end.js';
 import type { Party } from './leg-types.js';
 import { forkGroups, type ForkGroup } from './fork-media.js';
 import { OriginateRace } from './originate-race.js';
@@ -30,7 +31,7 @@ export interface OriginateOptions {
   /** Ring for at most this long, then cancel: cause 'no-answer'. */
   timeoutMs: number;
   /** Aborting cancels the attempt: cause 'cancelled'. Ignored once answered. */
-  signal?: AbortSignal;
+  signal?: EndSignal;
   /**
    * Put the new leg's media in the worker of this endpoint, or in this worker (picked by the
    * pool while the other leg's endpoint is still opening), to bridge it with that leg.

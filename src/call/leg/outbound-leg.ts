@@ -78,7 +78,7 @@ export class OutboundLeg extends AnchoredLeg implements Leg, MediaBridgeable {
       media: () => this.media,
       side: () => this.winner(),
       ownsCallId: true,
-      signal: this.ctl.signal,
+      signal: this.ctl,
       onDialogGone: () => void this.hangup('failed'),
       legId: this.id,
     });
@@ -386,7 +386,7 @@ export class OutboundLeg extends AnchoredLeg implements Leg, MediaBridgeable {
     const err = new HangupError(cause);
     this.referRecipient.close();
     this.referIssuer.close(err);
-    this.ctl.abort(err);
+    this.ctl.end(err);
     this.ops.wake();
     this.emit({ type: 'ended', cause });
     this.resolveEnded(cause);

@@ -8,6 +8,7 @@ import { AtendeError } from '../../core/index.js';
 import { buildAck, nextInDialogRequest, processInDialogResponse } from '../../sip/dialog/index.js';
 import { cseq, type SipResponse } from '../../sip/message/index.js';
 import { sendAck } from '../signalling/ack-sender.js';
+import type { EndSignal } from './leg-end.js';
 import type { CallSignallingDeps, DialogSide } from '../signalling/types.js';
 
 /** A re-INVITE that was not accepted: the session goes on as it was. */
@@ -24,7 +25,7 @@ export interface ReinviteOptions {
   /** We sent the dialog's first INVITE (we own the Call-ID): our glare wait is 2.1-4 s, else 0-2 s. */
   ownsCallId: boolean;
   /** Stop retrying when this aborts (the leg ended). */
-  signal?: AbortSignal;
+  signal?: EndSignal;
 }
 
 /** Sends a re-INVITE with `offer` (SDP) and resolves with its final response (ACKed when 2xx). */

@@ -19,6 +19,7 @@
  * do not (a call that came in from outside, say), the REFER gets 501 and both calls go on.
  */
 import {
+  LegEnd,
   bridge,
   isOriginateError,
   originate,
@@ -108,7 +109,7 @@ export async function bridgeWithTransfers(
   const calls = callsOf(deps);
   for (let stretch = 0; pair !== undefined; stretch++) {
     const [x, y] = pair;
-    const stop = new AbortController();
+    const stop = new LegEnd();
     let request: TransferRequest | undefined;
     let released = false;
     let bridgeDown: () => void = () => undefined;
@@ -121,7 +122,7 @@ export async function bridgeWithTransfers(
         const other = leg === x.leg ? y : leg === y.leg ? x : undefined;
         if (other === undefined || request !== undefined || released) return undefined;
         released = true;
-        stop.abort();
+        stop.end('stopped');
         return other;
       },
     };
@@ -150,7 +151,7 @@ export async function bridgeWithTransfers(
         }
         refer.accept();
         request = { kind: 'attended', transferor, transferee, refer, replaced: found.leg, target, targetFree: found.call.down };
-        stop.abort();
+        stop.end('stopped');
         return;
       }
       const target = policy.resolve({ user: refer.targetUser, host: refer.targetHost, uri: refer.target });
@@ -160,7 +161,7 @@ export async function bridgeWithTransfers(
       }
       refer.accept();
       request = { kind: 'blind', transferor, transferee, refer, target };
-      stop.abort();
+      stop.end('stopped');
     };
     const offX = policy !== undefined ? x.leg.onRefer(take(x, y), { attended: true }) : undefined;
     const offY = policy !== undefined ? y.leg.onRefer(take(y, x), { attended: true }) : undefined;
@@ -168,7 +169,7 @@ export async function bridgeWithTransfers(
     let stopped: boolean;
     try {
       const record = recordPath !== undefined ? { record: { path: recordPath(stretch) } } : {};
-      stopped = (await bridge(x.leg, y.leg, { stop: stop.signal, ...record })).endedBy === 'stopped';
+      stopped = (await bridge(x.leg, y.leg, { stop, ...record })).endedBy === 'stopped';
     } finally {
       calls.delete(self);
       bridgeDown();

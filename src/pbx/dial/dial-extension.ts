@@ -10,6 +10,7 @@ import {
   endpointKindForOffer,
   mediaKindForForks,
   relayableVideoSections,
+  LegEnd,
   isOriginateError,
   originate,
   partyOf,
@@ -53,8 +54,8 @@ export async function dialExtension(deps: LegDeps, req: DialRequest): Promise<vo
   const worker = workerOfCallsWith(deps, numbers) ?? deps.media.pool.pickWorker();
   const callerMedia = caller.ensureMedia(worker);
   // The devices stop ringing when the caller gives up or its endpoint cannot open.
-  const attempt = new AbortController();
-  const stopRinging = (): void => attempt.abort();
+  const attempt = new LegEnd();
+  const stopRinging = (): void => attempt.end('caller gone');
   caller.signal.addEventListener('abort', stopRinging, { once: true });
   callerMedia.catch(stopRinging);
   // Video between two plain-RTP phones is relayed untouched (their m=video lines pass through
@@ -72,7 +73,7 @@ export async function dialExtension(deps: LegDeps, req: DialRequest): Promise<vo
       ...(video.length > 0 ? { relaySections: video.map((v) => v.text) } : {}),
       from: req.from,
       timeoutMs: req.ringTimeoutMs,
-      signal: attempt.signal,
+      signal: attempt,
       near: { worker },
       onEarly: (leg) => {
         const earlyMedia = leg.hasEarlyMedia;
