@@ -18,7 +18,7 @@ export class LegEnd implements EndSignal {
   private listeners: (() => void)[] = [];
 
   /** Called once, at the end; like an AbortSignal, nothing after the end (listeners run once anyway). */
-  addEventListener(_type: 'abort', listener: () => void): void {
+  addEventListener(_type: 'abort', listener: () => void, _options?: { once?: boolean }): void {
     if (!this.aborted) this.listeners.push(listener);
   }
 
