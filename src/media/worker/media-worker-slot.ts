@@ -45,7 +45,7 @@ export class WorkerSlot {
     readonly index: number,
     private readonly worker: Worker,
   ) {
-    this.outbox = new MessageBatch((msg) => worker.postMessage(msg), setImmediate);
+    this.outbox = new MessageBatch((msg) => worker.postMessage(msg));
   }
 
   /** Starts worker `index` from `url`; `ready` resolves when it said so, rejects if it failed first. */

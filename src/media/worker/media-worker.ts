@@ -12,7 +12,7 @@ const port = parentPort;
 if (!port) throw new Error('media-worker.ts must run in a worker thread');
 
 // Replies and events of one loop turn go as one message (and keep their order).
-const outbox = new MessageBatch<WorkerMessage>((msg) => port.postMessage(msg), setImmediate);
+const outbox = new MessageBatch<WorkerMessage>((msg) => port.postMessage(msg));
 const post = (msg: WorkerMessage): void => outbox.add(msg);
 const runtime = new MediaWorkerRuntime({ clock: systemClock, random: cryptoRandom, emit: post });
 

@@ -2,17 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { forEachBatched, MessageBatch } from './message-batch.js';
 
 describe('MessageBatch', () => {
-  it('sends what one job added as one list, in order, and a lone message as itself', async () => {
+  it('sends what one loop turn added as one list, in order, and a lone message as itself', async () => {
     const sent: unknown[] = [];
-    const batch = new MessageBatch<{ n: number }>((m) => sent.push(m), queueMicrotask);
+    const turnEnd = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    const batch = new MessageBatch<{ n: number }>((m) => sent.push(m));
     batch.add({ n: 1 });
     batch.add({ n: 2 });
+    // A later job of the same turn (a promise continuation) joins the same message.
+    await Promise.resolve();
     batch.add({ n: 3 });
     expect(sent).toEqual([]);
-    await Promise.resolve();
+    await turnEnd();
     expect(sent).toEqual([[{ n: 1 }, { n: 2 }, { n: 3 }]]);
     batch.add({ n: 4 });
-    await Promise.resolve();
+    await turnEnd();
     expect(sent).toEqual([[{ n: 1 }, { n: 2 }, { n: 3 }], { n: 4 }]);
   });
 

@@ -1,20 +1,17 @@
 /**
- * What one thread posts to another in one stretch of work, sent as one message: a call setup
- * issues several media commands at once (two endpoints, two reservations...), and each
- * postMessage costs both threads a fixed price (serialization, a wake-up, an event dispatch)
- * that a list pays once. Messages keep their order; a lone one goes as itself.
+ * What one thread posts to another in one loop turn, sent as one message at the turn's end: a
+ * call setup issues several media commands (two endpoints, two reservations, remote descriptions
+ * and a bridge), other calls handled in the same turn add theirs, and each postMessage costs
+ * both threads a fixed price (serialization, a wake-up, an event dispatch) that a list pays once.
+ * Messages keep their order; a lone one goes as itself.
  */
 export class MessageBatch<T extends object> {
   private queued: T[] = [];
 
-  constructor(
-    private readonly post: (message: T | T[]) => void,
-    /** When the batch is sent: queueMicrotask (end of this job) or setImmediate (end of this loop turn). */
-    private readonly schedule: (flush: () => void) => void,
-  ) {}
+  constructor(private readonly post: (message: T | T[]) => void) {}
 
   add(message: T): void {
-    if (this.queued.length === 0) this.schedule(this.flush);
+    if (this.queued.length === 0) setImmediate(this.flush);
     this.queued.push(message);
   }
 
