@@ -67,8 +67,9 @@ describe('stampReceivedAndRport', () => {
       stampReceivedAndRport(req, from);
       const remembered = topVia(req);
       const text = getHeader(req, 'Via') as string;
-      // Push the stamped text out of the parse memo, so this parse really reads the text.
-      for (let i = 0; i < 40; i++) parseVia(`SIP/2.0/UDP 10.9.9.${i};branch=z9hG4bK${i}`);
+      // Push the stamped text out of the parse memo (each parsed message remembers its top Via),
+      // so this parse really reads the text.
+      for (let i = 0; i < 40; i++) parseRequest(request(`SIP/2.0/UDP 10.9.9.${i};branch=z9hG4bK${i}`));
       expect(remembered).toEqual(parseVia(text));
       expect(remembered?.params['received']).toBe(from.address);
       expect(remembered?.params['rport']).toBe(String(from.port));
