@@ -49,10 +49,7 @@ export class ParseCache<T extends object> {
     const newest = this.next === 0 ? this.keys.length - 1 : this.next - 1;
     if (this.keys[newest] === input) return this.values[newest] as T;
     const parsed = this.parse(input);
-    if (isParseError(parsed)) return parsed;
-    this.keys[this.next] = input;
-    this.values[this.next] = parsed;
-    this.next = this.next + 1 === this.keys.length ? 0 : this.next + 1;
+    if (!isParseError(parsed)) this.store(input, parsed);
     return parsed;
   }
 

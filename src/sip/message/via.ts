@@ -35,11 +35,12 @@ export function rememberedVia(input: string): Via | ParseError {
  * formatVia, remembering `v` as the parse of the text. For a Via read from the wire and then
  * changed (received/rport stamped on arrival): the layers above read it back (the transaction
  * key, the response's route) without parsing the new text again. Only for values that format
- * and parse back the same: parsed fields plus addresses, ports and tokens.
+ * and parse back the same: parsed fields plus addresses, ports and tokens. `v` is kept as it is
+ * (it runs per request, so no copy): the caller hands over its own copy and leaves it alone.
  */
 export function formatRememberedVia(v: Via): string {
   const text = formatVia(v);
-  cache.store(text, cloneVia(v));
+  cache.store(text, v);
   return text;
 }
 

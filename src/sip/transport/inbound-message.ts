@@ -67,7 +67,7 @@ export function stampReceivedAndRport(request: SipRequest, source: TransportAddr
   const first = request.headers.findIndex((h) => h.name === 'Via' || h.name.toLowerCase() === 'via' || h.name.toLowerCase() === 'v');
   const field = request.headers[first];
   if (field === undefined) return false;
-  const stamped = formatRememberedVia(via);
+  const stamped = formatRememberedVia(via); // topVia gave this call its own copy
   if (field.value.indexOf(',') < 0) {
     request.headers[first] = { name: 'Via', value: stamped };
     return true;
