@@ -11,21 +11,24 @@ import { startHttpServer } from '../api/index.js';
 import { InboundLeg, LegRegistry, type CallSignallingDeps, type LegDeps } from '../call/index.js';
 import { MediaWorkerPool } from '../media/worker/index.js';
 import { ExtensionDirectory, PromptLibrary, RequestAuthenticator, SipRequestRouter } from '../pbx/index.js';
-import { EdgePolicy } from '../sbc/index.js';
+import { defaultScannerUserAgents, EdgePolicy } from '../sbc/index.js';
 import { DigestAuthenticator } from '../sip/auth/index.js';
 import { LocalIdentity } from '../sip/identity/index.js';
 import { getHeader } from '../sip/message/index.js';
-import { LocationService } from '../sip/registrar/index.js';
+import type { BindingLookup } from '../sip/registrar/index.js';
 import { DEFAULT_TIMERS, TransactionLayer, type ServerTransaction, type TimerConfig } from '../sip/transaction/index.js';
 import type { SessionTimerConfig } from '../sip/dialog/index.js';
 import { loadOrCreateCertificate, TransportLayer, type TransportAddress, type TransportProtocol } from '../sip/transport/index.js';
 import { DEFAULT_SECURITY_SETTINGS, openDatabase, type Store } from '../store/index.js';
+import type { LogLevel } from '../core/logger.js';
 import type { RuntimeConfig } from './config/index.js';
 import { ConfigWatcher } from './config-watcher.js';
 import { DatabaseBindingStore } from './database-binding-store.js';
 import { loadDigestSecret } from './digest-secret.js';
 import { ensureAdministrator } from './administrator.js';
 import { mediaAddresses } from './media-address.js';
+import type { IdentitySettings, RegistrarSettings } from './registrar-thread/protocol.js';
+import { RegistrarThread } from './registrar-thread/registrar-thread.js';
 
 export const USER_AGENT = 'Atende/0.1';
 export const DEFAULT_DOMAIN = 'atende.local';
@@ -60,7 +63,8 @@ export interface RunningServer {
   };
   readonly store: Store;
   readonly edge: EdgePolicy;
-  readonly registrar: LocationService;
+  /** The registered bindings (the registrar thread's, as last reported to this thread). */
+  readonly registrar: BindingLookup;
   /** Every live call leg (inbound and outbound). */
   readonly legs: LegRegistry;
   readonly transactions: TransactionLayer;
@@ -101,7 +105,7 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
 
     const sipLogger = logger.child({ component: 'sip' });
     let transactions: TransactionLayer | undefined;
-    let registrar: LocationService | undefined;
+    let registrarThread: RegistrarThread | undefined;
     let router: SipRequestRouter | undefined;
     const transport = new TransportLayer({
       clock,
@@ -109,13 +113,12 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       logger: sipLogger,
       ...(config.publicHost ? { publicHost: config.publicHost } : {}),
       acceptSource: (source) => edge.acceptSource(source.address),
-      onConnectionClosed: (connectionId) => {
-        registrar?.removeFlow(connectionId).catch((err: unknown) => sipLogger.warn({ err }, 'flow removal failed'));
-      },
+      onConnectionClosed: (connectionId) => registrarThread?.flowClosed(connectionId),
+      // Every REGISTER is parsed and answered on the registrar's thread.
+      divert: (raw) => registrarThread?.divert(raw) ?? false,
       onMessage: (inbound) => {
         const msg = inbound.message;
         if (msg.type === 'request' && edge.inspectRequest({ address: inbound.source.address, userAgent: getHeader(msg, 'User-Agent') }) === 'drop') return;
-        if (router?.challengeStatelessly(inbound)) return;
         transactions?.receive(inbound);
       },
     });
@@ -134,18 +137,40 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       tls = await transport.listenTls(config.sipBind, config.sipTlsPort, tlsCredentials);
     }
 
-    const identity = new LocalIdentity(domain, {
+    const identitySettings: IdentitySettings = {
+      domain,
       bindAddress: config.sipBind,
       ports: [udp.port, tcp.port, ...(tls ? [tls.port] : []), config.httpPort],
       extraHosts: config.publicHost ? [config.publicHost] : [],
-    });
+    };
+    const identity = new LocalIdentity(domain, identitySettings);
     const directory = new ExtensionDirectory(store);
     await directory.reload();
     const bindingStore = new DatabaseBindingStore(store, clock, sipLogger);
     cleanups.push(() => bindingStore.close());
-    registrar = new LocationService({ clock, store: bindingStore, logger: sipLogger.child({ component: 'registrar' }) });
-    await registrar.start();
-    const digest = new DigestAuthenticator({ clock, random, secret: await loadDigestSecret(config.dataDir, random) });
+    const digestSecret = await loadDigestSecret(config.dataDir, random);
+    const digest = new DigestAuthenticator({ clock, random, secret: digestSecret });
+    let digestAlgorithms = security.digestAlgorithms ?? ['MD5'];
+    let scannerUserAgents = security.scannerUserAgents ?? [...defaultScannerUserAgents];
+    const registrarSettings = (): RegistrarSettings => ({
+      identity: { ...identitySettings, domain: identity.domain, ports: [...identitySettings.ports] },
+      algorithms: digestAlgorithms,
+      scannerUserAgents,
+    });
+    const registrars = await RegistrarThread.start(
+      {
+        settings: registrarSettings(),
+        directory: directory.snapshot(),
+        secret: digestSecret,
+        bindings: await bindingStore.load(),
+        ...(opts.sipTimers ? { timers: opts.sipTimers } : {}),
+        maxMessageBytes: 65_535,
+        logLevel: logger.level as LogLevel,
+      },
+      { clock, logger: sipLogger, sendPrepared: (p) => transport.sendPrepared(p), store: bindingStore, edge },
+    );
+    registrarThread = registrars;
+    cleanups.push(() => registrars.close());
 
     const localContact = (protocol: TransportProtocol, toward?: string): string => {
       const { host, port } = transport.viaSentBy(protocol, toward);
@@ -223,12 +248,9 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       },
       prompts: new PromptLibrary(opts.promptsDir ?? fileURLToPath(new URL('../../prompts/', import.meta.url))),
     };
-    let digestAlgorithms = security.digestAlgorithms ?? ['MD5'];
     const auth = new RequestAuthenticator(digest, directory, () => identity.domain, edge, () => digestAlgorithms);
-    const requestRouter = new SipRequestRouter({ sender: transport, identity, directory, auth, registrar, logger: sipLogger, userAgent: USER_AGENT, calls: applications });
+    const requestRouter = new SipRequestRouter({ identity, directory, auth, registrar: registrars.bindings, logger: sipLogger, userAgent: USER_AGENT, calls: applications });
     router = requestRouter;
-    const reg = registrar;
-    cleanups.push(() => reg.close());
 
     let ready = false;
     const http: HttpServer = await startHttpServer(
@@ -243,6 +265,7 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
     const httpAddress = http.address();
     const httpPort = typeof httpAddress === 'object' && httpAddress ? httpAddress.port : config.httpPort;
     identity.addPort(httpPort);
+    identitySettings.ports.push(httpPort);
     let httpsPort: number | undefined;
     if (config.httpsPort !== null && tlsCredentials) {
       const https: HttpServer = await startHttpServer(
@@ -257,7 +280,9 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       const a = https.address();
       httpsPort = typeof a === 'object' && a ? a.port : config.httpsPort;
       identity.addPort(httpsPort);
+      identitySettings.ports.push(httpsPort);
     }
+    registrars.updateSettings(registrarSettings());
 
     const reloadConfiguration = async (): Promise<void> => {
       await directory.reload();
@@ -265,6 +290,9 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       const sec = (await store.settings.get('security')) ?? DEFAULT_SECURITY_SETTINGS;
       edge.update(sec);
       digestAlgorithms = sec.digestAlgorithms ?? ['MD5'];
+      scannerUserAgents = sec.scannerUserAgents ?? [...defaultScannerUserAgents];
+      registrars.updateDirectory(directory.snapshot());
+      registrars.updateSettings(registrarSettings());
       // A ban lifted from the CLI is gone from the store. One made here a moment ago may not be
       // written yet: only bans written before the store was read are compared.
       const written = new Set(persistedBans);
@@ -294,7 +322,7 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       },
       store,
       edge,
-      registrar: reg,
+      registrar: registrars.bindings,
       legs,
       transactions: txLayer,
       transport,

@@ -11,7 +11,7 @@ import {
   type SipUri,
 } from '../sip/message/index.js';
 import type { LocalIdentity } from '../sip/identity/index.js';
-import type { LocationService } from '../sip/registrar/index.js';
+import type { BindingLookup } from '../sip/registrar/index.js';
 import { contactTarget } from '../sip/registrar/index.js';
 import type { ServerTransaction } from '../sip/transaction/index.js';
 import type { InboundMessage, MessageSender } from '../sip/transport/types.js';
@@ -28,12 +28,11 @@ const SUPPORTED_OPTION_TAGS = new Set(['outbound', 'path', '100rel', 'timer']);
 const KNOWN_METHODS = new Set(['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'REGISTER', 'UPDATE', 'INFO', 'MESSAGE', 'NOTIFY', 'SUBSCRIBE', 'PRACK', 'REFER', 'PUBLISH']);
 
 export interface SipRequestRouterDeps {
-  /** For the stateless challenge of REGISTERs without credentials. */
-  sender: MessageSender;
   identity: LocalIdentity;
   directory: ExtensionDirectory;
   auth: RequestAuthenticator;
-  registrar: LocationService;
+  /** Where extensions are registered (a replica of the registrar thread's location service). */
+  registrar: BindingLookup;
   logger: Logger;
   userAgent: string;
   /** Every call is made of Legs: the caller's, and Atende's own apps or the callee's. */
@@ -55,8 +54,8 @@ function sipUri(value: string): SipUri | undefined {
 }
 
 /**
- * The PBX's SIP front: decides what each new request means. REGISTER goes to the registrar
- * after digest authentication; INVITE from an extension to another extension becomes a
+ * The PBX's SIP front: decides what each new request means (REGISTER is handled on the
+ * registrar's own thread, see pbx/registration); INVITE from an extension to another extension becomes a
  * B2BUA call forked to every registered device; OPTIONS is answered (phones and trunks
  * ping with it); requests inside a call go to the B2BUA.
  */
@@ -68,27 +67,6 @@ export class SipRequestRouter {
   /** Stop taking new calls (graceful shutdown): new INVITEs get 503. */
   drain(): void {
     this.draining = true;
-  }
-
-  /**
-   * Answers a REGISTER that carries no credentials with its 401 statelessly, before any
-   * transaction exists (RFC 3261 8.2.7; Kamailio's auth_challenge does the same): half of
-   * all registration traffic then costs no transaction state or timers, and a retransmission
-   * simply gets a fresh challenge. Returns false when the request needs the stateful path.
-   */
-  challengeStatelessly(inbound: InboundMessage): boolean {
-    const req = inbound.message;
-    if (req.type !== 'request' || req.method !== 'REGISTER') return false;
-    if (getHeader(req, 'Authorization') !== undefined || toTag(req) !== undefined) return false;
-    if (getHeaderValues(req, 'Require').some((t) => !SUPPORTED_OPTION_TAGS.has(t.toLowerCase()))) return false;
-    const ruri = sipUri(req.uri);
-    if (!ruri || !this.deps.identity.isUs(ruri.host, ruri.port)) return false;
-    const to = parseNameAddr(getHeader(req, 'To') ?? '');
-    if (isParseError(to) || !('host' in to.uri) || to.uri.user === undefined) return false;
-    this.deps.sender
-      .sendResponse(this.deps.auth.challengeResponse(req), inbound)
-      .catch((err: unknown) => this.deps.logger.debug({ err }, 'challenge not sent'));
-    return true;
   }
 
   /** The transaction layer's onRequest. Never throws. */
@@ -136,7 +114,8 @@ export class SipRequestRouter {
         );
         return;
       case 'REGISTER':
-        await this.register(req, tx, inbound);
+        // The transport hands every REGISTER to the registrar's thread before parsing it.
+        tx.respond(createResponse(req, 500, 'Server Internal Error', { headers: [{ name: 'Warning', value: `399 ${this.deps.identity.domain} "registrar not reached"` }] }));
         return;
       case 'INVITE':
         await this.invite(req, tx);
@@ -148,31 +127,6 @@ export class SipRequestRouter {
           tx.respond(createResponse(req, 501, 'Not Implemented', { headers: [{ name: 'Allow', value: `${ALLOWED_METHODS}, REGISTER` }] }));
         }
     }
-  }
-
-  private async register(req: SipRequest, tx: ServerTransaction, inbound: InboundMessage): Promise<void> {
-    // RFC 3261 10.3 step 1: the registrar serves only our domain (or our addresses).
-    const ruri = sipUri(req.uri);
-    if (!ruri || !this.deps.identity.isUs(ruri.host, ruri.port)) {
-      tx.respond(createResponse(req, 404, 'Not Found', { headers: [{ name: 'Warning', value: `399 ${this.deps.identity.domain} "not our domain"` }] }));
-      return;
-    }
-    const to = parseNameAddr(getHeader(req, 'To') ?? '');
-    const toUri = isParseError(to) ? undefined : to.uri;
-    const aorUri = toUri && 'host' in toUri ? toUri : undefined;
-    if (!aorUri || aorUri.user === undefined) {
-      tx.respond(createResponse(req, 400, 'Bad Request', { headers: [{ name: 'Warning', value: `399 ${this.deps.identity.domain} "To has no user"` }] }));
-      return;
-    }
-    const auth = await this.deps.auth.authenticate(req, tx);
-    if (!auth.ok) return;
-    // 10.3 step 3: the authenticated user may only change its own bindings.
-    if (auth.extension !== aorUri.user || !this.deps.directory.has(aorUri.user)) {
-      tx.respond(createResponse(req, 403, 'Forbidden'));
-      return;
-    }
-    const outcome = await this.deps.registrar.processRegister(req, inbound, aorUri.user);
-    tx.respond(createResponse(req, outcome.status, outcome.reason, { headers: outcome.headers }));
   }
 
   private async invite(req: SipRequest, tx: ServerTransaction): Promise<void> {

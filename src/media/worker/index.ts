@@ -1,7 +1,7 @@
 // Media worker threads and their control protocol (CALL-CONTROL.md, "The media seam").
 // The main thread uses MediaWorkerPool; RTP never touches it. Worker entry: media-worker.ts
 // (compiled: dist/media/worker/media-worker.js; from sources it starts through tsx, see
-// worker-entry.ts).
+// core/thread-entry.ts).
 export type {
   ConnectCommand, CreateEndpointCommand, DestroyCommand, DisconnectCommand, EndpointBinding, EndpointId, EndpointKind,
   EndpointOptions, EndpointStats, MediaCommand, MediaCommandOp, MediaCommandResults, MediaDirection, MediaErrorCode,
@@ -17,4 +17,3 @@ export {
 } from './media-worker-pool.js';
 export { MediaWorkerRuntime, type MediaWorkerRuntimeOptions } from './media-worker-runtime.js';
 export { RtpPortAllocator, RtpPortError, parseRtpPortRange, type RtpPortRange } from './rtp-port-allocator.js';
-export { mediaWorkerEntry, type WorkerEntry } from './worker-entry.js';

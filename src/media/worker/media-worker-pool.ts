@@ -13,7 +13,7 @@ import type {
   CreateEndpointCommand, EndpointBinding, EndpointId, EndpointStats, MediaCommand, MediaCommandOp,
   MediaCommandResults, MediaEvent, RecordResult, RemoteDescription,
 } from './protocol.js';
-import { mediaWorkerEntry } from './worker-entry.js';
+import { threadEntry } from '../../core/thread-entry.js';
 import { MediaWorkerError } from './media-worker-error.js';
 import { WorkerSlot } from './media-worker-slot.js';
 import { MediaEventRouter, type MediaEventListener } from './media-event-router.js';
@@ -69,7 +69,7 @@ export class MediaWorkerPool {
   static async start(options: MediaWorkerPoolOptions = {}): Promise<MediaWorkerPool> {
     const pool = new MediaWorkerPool(options);
     const count = Math.max(1, options.workers ?? availableParallelism());
-    const entry = mediaWorkerEntry();
+    const entry = threadEntry(import.meta.url, 'media-worker');
     try {
       await Promise.all(Array.from({ length: count }, (_, i) => pool.startWorker(i, entry.url)));
     } catch (err) {

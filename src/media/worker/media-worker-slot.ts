@@ -9,7 +9,7 @@ import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../../core/index.js';
 import { MediaWorkerError } from './media-worker-error.js';
-import { forEachBatched, MessageBatch } from './message-batch.js';
+import { forEachBatched, MessageBatch } from '../../core/message-batch.js';
 import { isMediaReply, type EndpointId, type MediaCommand, type MediaEvent, type WorkerMessage } from './protocol.js';
 
 const WORKER_YOUNG_GENERATION_MB = 4;

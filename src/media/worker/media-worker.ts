@@ -1,10 +1,10 @@
 /**
  * The media worker thread's entry: commands arrive on parentPort, each answered by one reply;
- * endpoint events are posted as they happen. Started by MediaWorkerPool (see worker-entry.ts).
+ * endpoint events are posted as they happen. Started by MediaWorkerPool (see core/thread-entry.ts).
  */
 import { parentPort } from 'node:worker_threads';
 import { cryptoRandom, fullCollection, IdleCollector, systemClock } from '../../core/index.js';
-import { forEachBatched, MessageBatch } from './message-batch.js';
+import { forEachBatched, MessageBatch } from '../../core/message-batch.js';
 import { MediaWorkerRuntime } from './media-worker-runtime.js';
 import type { MediaCommand, WorkerMessage } from './protocol.js';
 

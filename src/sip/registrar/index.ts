@@ -15,3 +15,4 @@ export { contactTarget } from './contact-target.js';
 export type { ContactTarget } from './contact-target.js';
 export { formatBindingContact, remainingSeconds } from './register-response.js';
 export { uriEquivalent } from './contact-uri-match.js';
+export { BindingReplica, type BindingLookup } from './binding-replica.js';

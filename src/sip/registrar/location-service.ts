@@ -10,6 +10,7 @@ import type { InboundMessage } from '../transport/types.js';
 import { bindingQ, isConnectionBound } from './binding.js';
 import type { Binding } from './binding.js';
 import type { BindingStore } from './binding-store.js';
+import type { BindingLookup } from './binding-replica.js';
 import { planRegister } from './register-plan.js';
 import type { PlannedRemoval, PlannedUpsert, RegistrarLimits, RemovalCause } from './register-plan.js';
 import { readRegister } from './register-request.js';
@@ -45,7 +46,7 @@ export const DEFAULT_LIMITS: RegistrarLimits = {
   maxContactsPerAor: 10,
 };
 
-export class LocationService {
+export class LocationService implements BindingLookup {
   private readonly clock: Clock;
   private readonly store: BindingStore;
   private readonly limits: RegistrarLimits;
@@ -180,6 +181,11 @@ export class LocationService {
     return (this.byAor.get(aor) ?? [])
       .filter((b) => b.expiresAt > now)
       .sort((a, b) => bindingQ(b) - bindingQ(a) || b.updatedAt - a.updatedAt);
+  }
+
+  /** The AOR's bindings as held now, expired ones not yet purged included (for a replica). */
+  bindingsOf(aor: string): readonly Binding[] {
+    return this.byAor.get(aor) ?? [];
   }
 
   /** Every unexpired binding of every AOR. */

@@ -7,7 +7,9 @@ export type { TlsClientOptions, TlsServerCredentials } from './tls-transport.js'
 export type { WebSocketMountOptions } from './websocket-transport.js';
 export { loadOrCreateCertificate } from './tls-certificate.js';
 export type { CertificatePair } from './tls-certificate.js';
-export { routeResponse, protocolOfViaTransport, viaTransportOf, defaultPort } from './response-routing.js';
+export { routeResponse, prepareResponse, protocolOfViaTransport, viaTransportOf, defaultPort } from './response-routing.js';
+export { readInbound } from './inbound-message.js';
+export type { InboundResult } from './inbound-message.js';
 export type { ResponseRoute } from './response-routing.js';
 export { StreamFramer, defaultStreamFramerLimits } from './stream-framer.js';
 export type { StreamFrame, StreamFramerLimits } from './stream-framer.js';

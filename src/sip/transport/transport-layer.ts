@@ -25,6 +25,7 @@ import {
   type InboundMessage,
   type MessageSender,
   type PreparedResponse,
+  type RawInbound,
   type SendTarget,
   type TransportAddress,
   type TransportProtocol,
@@ -35,6 +36,11 @@ import { WebSocketEndpoint, type WebSocketMountOptions } from './websocket-trans
 export interface TransportLayerOptions {
   /** Every message that parsed, requests with received/rport already stamped. */
   onMessage(inbound: InboundMessage): void | Promise<void>;
+  /**
+   * Sees each admitted message before it is parsed and may take it (true): the registrar's
+   * thread takes REGISTERs this way, parses them there and sends back what to send.
+   */
+  divert?(raw: RawInbound): boolean;
   /** Admission before parsing (SBC bans, flood limits): false drops the datagram or destroys the connection. */
   acceptSource?(source: TransportAddress): boolean;
   /** A stream connection closed (a registered flow failed, RFC 5626). */
@@ -315,6 +321,7 @@ export class TransportLayer implements MessageSender {
   private deliver(data: Buffer, source: TransportAddress, local: TransportAddress, connection?: Connection): void {
     if (this.closed) return;
     if (this.logger.isLevelEnabled('trace')) this.logger.trace({ source, sip: data.toString('utf8') }, 'SIP in');
+    if (this.options.divert !== undefined && this.offerDiverted(data, source, local, connection)) return;
     const result = readInbound(data, source, this.warningHost(local.protocol), { maxMessageBytes: this.maxMessageBytes });
     if (result.kind === 'rejected') {
       this.counters.parseErrors++;
@@ -339,6 +346,20 @@ export class TransportLayer implements MessageSender {
     } catch (err) {
       this.logger.error({ err }, 'onMessage threw');
     }
+  }
+
+  /** True when the divert hook took the message (counted as received: SIP is not idle). */
+  private offerDiverted(data: Buffer, source: TransportAddress, local: TransportAddress, connection?: Connection): boolean {
+    const raw: RawInbound = { data, source, local, warningHost: this.warningHost(local.protocol) };
+    if (connection) raw.connectionId = connection.id;
+    try {
+      if (this.options.divert?.(raw) !== true) return false;
+    } catch (err) {
+      this.logger.error({ err }, 'divert threw');
+      return false;
+    }
+    this.counters.received++;
+    return true;
   }
 
   private onFramingError(connection: Connection, reason: string, head?: Buffer): void {

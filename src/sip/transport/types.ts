@@ -22,6 +22,16 @@ export interface InboundMessage {
   receivedAt: number;
 }
 
+/** A message as it arrived, before parsing: what another thread needs to parse and answer it. */
+export interface RawInbound {
+  data: Buffer;
+  source: TransportAddress;
+  local: TransportAddress;
+  connectionId?: string;
+  /** The host our Warning headers name on this transport (for a 400 to an unparseable request). */
+  warningHost: string;
+}
+
 /** Where to send a message. With connectionId the message goes on that connection if it is still open. */
 export interface SendTarget {
   protocol: TransportProtocol;

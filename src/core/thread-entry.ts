@@ -1,15 +1,15 @@
 /**
- * How to start a media worker from wherever this module runs:
- * - compiled (dist/, production): the sibling `media-worker.js` is started directly;
+ * How to start a worker thread (media workers, the registrar) from wherever its module runs:
+ * - compiled (dist/, production): the `.js` module is started directly;
  * - TypeScript sources (vitest, `tsx bench/...`): Node 20 cannot run a `.ts` worker, and
  *   `execArgv: ['--import', 'tsx']` does not reach worker threads there, so the worker starts
  *   from a tiny `data:` module that registers tsx's ESM hooks (tsx/esm/api `register()`) and then
- *   imports `media-worker.ts`. This needs the `tsx` dev dependency, checked here with a clear error.
+ *   imports the `.ts` module. This needs the `tsx` dev dependency, checked here with a clear error.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { AtendeError } from '../../core/index.js';
+import { AtendeError } from './errors.js';
 
 /** What `new Worker(...)` gets. */
 export interface WorkerEntry {
@@ -29,17 +29,20 @@ function tsxRegisterUrl(from: string): string {
   } catch (err) {
     throw new AtendeError(
       'tsx_missing',
-      'media workers started from TypeScript sources need the tsx package (npm install); production runs dist/',
+      'worker threads started from TypeScript sources need the tsx package (npm install); production runs dist/',
       { cause: err },
     );
   }
 }
 
-/** The worker entry for a module at `moduleUrl` (import.meta.url of this folder). */
-export function mediaWorkerEntry(moduleUrl: string = import.meta.url): WorkerEntry {
+/**
+ * The entry of the worker module `name` (no extension) beside `moduleUrl`, the import.meta.url
+ * of a module in the same folder: its `.js` when that module runs compiled, else its `.ts`.
+ */
+export function threadEntry(moduleUrl: string, name: string): WorkerEntry {
   const path = new URL(moduleUrl).pathname;
-  if (!path.endsWith('.ts')) return { url: new URL('./media-worker.js', moduleUrl), typescript: false };
-  const entry = new URL('./media-worker.ts', moduleUrl).href;
+  if (!path.endsWith('.ts')) return { url: new URL(`./${name}.js`, moduleUrl), typescript: false };
+  const entry = new URL(`./${name}.ts`, moduleUrl).href;
   const register = tsxRegisterUrl(moduleUrl);
   const code = `const { register } = await import(${JSON.stringify(register)});\nregister();\nawait import(${JSON.stringify(entry)});\n`;
   return { url: new URL(`data:text/javascript,${encodeURIComponent(code)}`), typescript: true };

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { mediaWorkerEntry } from './worker-entry.js';
+import { threadEntry } from './thread-entry.js';
 
-describe('mediaWorkerEntry', () => {
+describe('threadEntry', () => {
   it('starts compiled workers directly from dist', () => {
-    const entry = mediaWorkerEntry('file:///srv/atende/dist/media/worker/worker-entry.js');
+    const entry = threadEntry('file:///srv/atende/dist/media/worker/media-worker-pool.js', 'media-worker');
     expect(entry).toEqual({ url: new URL('file:///srv/atende/dist/media/worker/media-worker.js'), typescript: false });
   });
 
   it('starts TypeScript workers through a tsx bootstrap', () => {
-    const entry = mediaWorkerEntry(import.meta.url);
+    const entry = threadEntry(import.meta.url, 'media-worker');
     expect(entry.typescript).toBe(true);
     expect(entry.url.protocol).toBe('data:');
     const code = decodeURIComponent(entry.url.href.slice('data:text/javascript,'.length));

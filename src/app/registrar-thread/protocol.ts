@@ -1,0 +1,68 @@
+/**
+ * What the main thread and the registrar's thread say to each other. The main thread owns the
+ * sockets: it hands each REGISTER over unparsed and sends the bytes it gets back. The registrar
+ * thread owns parsing, REGISTER transactions, the digest check and the location service, and
+ * reports every binding change so the main thread can route calls and persist bindings.
+ */
+import type { LogLevel } from '../../core/logger.js';
+import type { DirectorySnapshot } from '../../pbx/index.js';
+import type { Binding } from '../../sip/registrar/index.js';
+import type { TimerConfig } from '../../sip/transaction/index.js';
+import type { RawInbound, SendTarget, TransportAddress } from '../../sip/transport/index.js';
+import type { DigestAlgorithm } from '../../store/index.js';
+
+/** Who "us" is, as plain data (LocalIdentity's constructor arguments). */
+export interface IdentitySettings {
+  domain: string;
+  bindAddress: string;
+  ports: number[];
+  extraHosts: string[];
+}
+
+/** What can change while running (provisioning, listeners added). */
+export interface RegistrarSettings {
+  identity: IdentitySettings;
+  /** Challenged algorithms, most preferred first. */
+  algorithms: DigestAlgorithm[];
+  /** Scanner User-Agent patterns (the edge's list). */
+  scannerUserAgents: string[];
+}
+
+/** What the thread starts with (workerData). */
+export interface RegistrarStart {
+  settings: RegistrarSettings;
+  directory: DirectorySnapshot;
+  /** The digest secret shared with the main thread: nonces and opaques minted by either verify on both. */
+  secret: Buffer;
+  /** Bindings read from the database at start. */
+  bindings: Binding[];
+  timers?: Partial<TimerConfig>;
+  maxMessageBytes: number;
+  logLevel: LogLevel;
+}
+
+/** A message handed over, its bytes an exact-size copy (posting a view would copy its whole pool). */
+export type HandedInbound = Omit<RawInbound, 'data'> & { data: Uint8Array };
+
+export type RegistrarCommand =
+  | { kind: 'inbound'; raw: HandedInbound }
+  | { kind: 'flow-closed'; connectionId: string }
+  | { kind: 'directory'; directory: DirectorySnapshot }
+  | { kind: 'settings'; settings: RegistrarSettings }
+  /** Stop taking REGISTERs (503) and say 'closed'. */
+  | { kind: 'close' };
+
+export type RegistrarEvent =
+  /** Every binding is known to the main thread (the state loaded at start has been sent). */
+  | { kind: 'ready' }
+  | { kind: 'send'; bytes: Uint8Array; target: SendTarget; local?: TransportAddress }
+  /** The AOR's bindings are now these (sent before any response that reports them). */
+  | { kind: 'bindings'; aor: string; bindings: Binding[] }
+  /** Write-behind to the database (the main thread owns the connection). */
+  | { kind: 'store-save'; binding: Binding }
+  | { kind: 'store-remove'; aor: string; contact: string }
+  | { kind: 'auth-failed'; address: string; detail: { reason: string; username?: string; method?: string } }
+  | { kind: 'scanner'; address: string; userAgent: string }
+  /** One line of the thread's JSON log. */
+  | { kind: 'log'; line: string }
+  | { kind: 'closed' };

@@ -1,0 +1,152 @@
+/**
+ * The main thread's side of the registrar thread: hands it every REGISTER unparsed, sends what
+ * it answers on the socket or connection the request came on, keeps the replica of its
+ * bindings that calls are routed with, persists its binding writes, and feeds its
+ * authentication failures and scanners to the edge. REGISTER floods then load the main thread
+ * with little more than the socket work (bench/RESULTS.md, SIP run 12).
+ */
+import { Worker } from 'node:worker_threads';
+import type { Clock } from '../../core/clock.js';
+import type { Logger } from '../../core/logger.js';
+import { forEachBatched, MessageBatch } from '../../core/message-batch.js';
+import { threadEntry } from '../../core/thread-entry.js';
+import type { DirectorySnapshot } from '../../pbx/index.js';
+import { BindingReplica, type BindingStore } from '../../sip/registrar/index.js';
+import type { PreparedResponse, RawInbound } from '../../sip/transport/index.js';
+import type { RegistrarCommand, RegistrarEvent, RegistrarSettings, RegistrarStart } from './protocol.js';
+import { isRegisterRequest } from './register-request-line.js';
+
+/** What the registrar thread's reports go to on the main thread. */
+export interface RegistrarThreadDeps {
+  clock: Clock;
+  logger: Logger;
+  sendPrepared(prepared: PreparedResponse): Promise<void>;
+  /** The database store its binding writes are queued on. */
+  store: BindingStore;
+  edge: {
+    authFailed(address: string, detail: { reason: string; username?: string; method?: string }): void;
+    inspectRequest(request: { address: string; userAgent?: string }): unknown;
+  };
+}
+
+const LEVELS: Record<number, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = {
+  10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal',
+};
+
+export class RegistrarThread {
+  /** The bindings as the registrar thread last reported them. */
+  readonly bindings: BindingReplica;
+  private readonly outbox: MessageBatch<RegistrarCommand>;
+  private closing: Promise<void> | undefined;
+  private markClosed: (() => void) | undefined;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly deps: RegistrarThreadDeps,
+  ) {
+    this.bindings = new BindingReplica(deps.clock);
+    this.outbox = new MessageBatch((msg) => worker.postMessage(msg));
+  }
+
+  /** Starts the thread; resolves once it has reported every binding it loaded. */
+  static async start(start: RegistrarStart, deps: RegistrarThreadDeps): Promise<RegistrarThread> {
+    const entry = threadEntry(import.meta.url, 'registrar-worker');
+    const worker = new Worker(entry.url, { name: 'registrar', workerData: start });
+    const thread = new RegistrarThread(worker, deps);
+    await new Promise<void>((resolve, reject) => {
+      let ready = false;
+      worker.on('message', (message: RegistrarEvent | RegistrarEvent[]) =>
+        forEachBatched(message, (event) => {
+          if (event.kind === 'ready') {
+            ready = true;
+            resolve();
+          } else thread.onEvent(event);
+        }),
+      );
+      worker.on('error', (err) => {
+        deps.logger.error({ err }, 'registrar thread failed');
+        if (!ready) reject(err);
+      });
+      worker.on('exit', (code) => {
+        thread.markClosed?.();
+        if (!ready) reject(new Error(`registrar thread exited (${code}) before it was ready`));
+        else if (thread.closing === undefined) deps.logger.fatal({ code }, 'registrar thread exited: REGISTERs go unanswered');
+      });
+    });
+    return thread;
+  }
+
+  /** The transport's divert hook: takes every REGISTER. */
+  divert(raw: RawInbound): boolean {
+    if (this.closing !== undefined || !isRegisterRequest(raw.data)) return false;
+    // An exact-size copy: a datagram's or a stream's buffer may be a view of a larger one.
+    this.outbox.add({ kind: 'inbound', raw: { ...raw, data: new Uint8Array(raw.data) } });
+    return true;
+  }
+
+  flowClosed(connectionId: string): void {
+    this.outbox.add({ kind: 'flow-closed', connectionId });
+  }
+
+  updateDirectory(directory: DirectorySnapshot): void {
+    this.outbox.add({ kind: 'directory', directory });
+  }
+
+  updateSettings(settings: RegistrarSettings): void {
+    this.outbox.add({ kind: 'settings', settings });
+  }
+
+  /** Stops taking REGISTERs, waits for the thread's last binding writes, ends it. Safe to call twice. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const closed = new Promise<void>((resolve) => (this.markClosed = resolve));
+      this.outbox.add({ kind: 'close' });
+      await closed;
+      await this.worker.terminate();
+    })();
+    return this.closing;
+  }
+
+  private onEvent(event: RegistrarEvent): void {
+    switch (event.kind) {
+      case 'send': {
+        const bytes = Buffer.from(event.bytes.buffer, event.bytes.byteOffset, event.bytes.byteLength);
+        const prepared: PreparedResponse = event.local ? { bytes, target: event.target, local: event.local } : { bytes, target: event.target };
+        this.deps.sendPrepared(prepared).catch((err: unknown) => this.deps.logger.debug({ err, target: event.target }, 'registrar response not sent'));
+        return;
+      }
+      case 'bindings':
+        this.bindings.replace(event.aor, event.bindings);
+        return;
+      case 'store-save':
+        void this.deps.store.save(event.binding);
+        return;
+      case 'store-remove':
+        void this.deps.store.remove(event.aor, event.contact);
+        return;
+      case 'auth-failed':
+        this.deps.edge.authFailed(event.address, event.detail);
+        return;
+      case 'scanner':
+        this.deps.edge.inspectRequest({ address: event.address, userAgent: event.userAgent });
+        return;
+      case 'log':
+        this.log(event.line);
+        return;
+      case 'closed':
+        this.markClosed?.();
+        return;
+      case 'ready':
+        return;
+    }
+  }
+
+  private log(line: string): void {
+    try {
+      const { level, msg, time: _time, ...fields } = JSON.parse(line) as { level: number; msg?: string; time?: number };
+      this.deps.logger[LEVELS[level] ?? 'info']({ thread: 'registrar', ...fields }, msg ?? '');
+    } catch {
+      this.deps.logger.warn({ line }, 'unreadable log line from the registrar thread');
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import { serializeMessage, type SipMessage } from '../../sip/message/index.js';
+import {
+  isReliableProtocol,
+  prepareResponse,
+  TransportError,
+  type InboundMessage,
+  type MessageSender,
+  type PreparedResponse,
+  type SendTarget,
+  type TransportAddress,
+  type TransportProtocol,
+} from '../../sip/transport/index.js';
+
+/** One message for the main thread to send: exact-size bytes, so posting copies no pooled buffer. */
+export interface OutboundBytes {
+  bytes: Uint8Array;
+  target: SendTarget;
+  local?: TransportAddress;
+}
+
+/**
+ * The registrar thread's transport: it owns no socket, so what it sends is serialized here and
+ * handed to the main thread, which owns the socket the request came in on. A send that fails
+ * there is logged there; the transactions here see every send succeed, as with UDP.
+ */
+export class ThreadSender implements MessageSender {
+  constructor(private readonly post: (out: OutboundBytes) => void) {}
+
+  async send(message: SipMessage, target: SendTarget): Promise<void> {
+    this.post({ bytes: new Uint8Array(serializeMessage(message)), target });
+  }
+
+  async sendResponse(message: SipMessage, inbound?: InboundMessage): Promise<void> {
+    const prepared = this.prepareResponse(message, inbound);
+    if (prepared instanceof TransportError) throw prepared;
+    await this.sendPrepared(prepared);
+  }
+
+  prepareResponse(message: SipMessage, inbound?: InboundMessage): PreparedResponse | TransportError {
+    const prepared = prepareResponse(message, inbound);
+    return typeof prepared === 'string' ? new TransportError(prepared) : prepared;
+  }
+
+  async sendPrepared(prepared: PreparedResponse): Promise<void> {
+    const out: OutboundBytes = { bytes: new Uint8Array(prepared.bytes), target: prepared.target };
+    if (prepared.local) out.local = prepared.local;
+    this.post(out);
+  }
+
+  isReliable(protocol: TransportProtocol): boolean {
+    return isReliableProtocol(protocol);
+  }
+}
