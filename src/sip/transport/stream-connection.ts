@@ -106,3 +106,24 @@ export class SocketConnection implements Connection {
     }
   }
 }
+
+/**
+ * A stream that broke framing cannot be read further: it is closed, after the 400 its header
+ * block deserves when it held a request, else at once.
+ */
+export function closeBrokenStream(connection: Connection, rejection: Buffer | undefined, counters: { sent: number; sendErrors: number }): void {
+  if (!rejection) {
+    connection.destroy();
+    return;
+  }
+  connection
+    .write(rejection)
+    .then(() => {
+      counters.sent++;
+      connection.end();
+    })
+    .catch(() => {
+      counters.sendErrors++;
+      connection.destroy();
+    });
+}

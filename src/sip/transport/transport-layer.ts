@@ -5,7 +5,7 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
-import { isIPv6, type Server, type Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { silentLogger, type Logger } from '../../core/logger.js';
 import { cryptoRandom, type RandomSource } from '../../core/random.js';
@@ -15,7 +15,7 @@ import { readInbound, rejectionForBrokenStream } from './inbound-message.js';
 import { addressFamilyOf } from './address-family.js';
 import { advertisedHost, expandWildcard, servesFamily } from './local-addresses.js';
 import { prepareResponse, unbracketHost } from './response-routing.js';
-import type { ConnectionEvents } from './stream-connection.js';
+import { closeBrokenStream, type ConnectionEvents } from './stream-connection.js';
 import { ConnectionDialer } from './connection-dialer.js';
 import { listenTcp, type StreamContext } from './tcp-transport.js';
 import { listenTls, type TlsClientOptions, type TlsServerCredentials } from './tls-transport.js';
@@ -30,7 +30,7 @@ import {
   type TransportAddress,
   type TransportProtocol,
 } from './types.js';
-import { isUdpKeepAlive, UdpEndpoint } from './udp-transport.js';
+import { isUdpKeepAlive, pickUdpEndpoint, UdpEndpoint } from './udp-transport.js';
 import { WebSocketEndpoint, type WebSocketMountOptions } from './websocket-transport.js';
 
 export interface TransportLayerOptions {
@@ -366,21 +366,8 @@ export class TransportLayer implements MessageSender {
     this.counters.parseErrors++;
     this.logger.debug({ connectionId: connection.id, reason }, 'SIP stream framing error');
     const response = rejectionForBrokenStream(head, reason, this.warningHost(connection.protocol));
-    if (!response) {
-      this.counters.dropped++;
-      connection.destroy();
-      return;
-    }
-    connection
-      .write(serializeMessage(response))
-      .then(() => {
-        this.counters.sent++;
-        connection.end();
-      })
-      .catch(() => {
-        this.counters.sendErrors++;
-        connection.destroy();
-      });
+    if (!response) this.counters.dropped++;
+    closeBrokenStream(connection, response && serializeMessage(response), this.counters);
   }
 
   private async sendCounted(data: Buffer, target: SendTarget, localHint?: TransportAddress): Promise<void> {
@@ -398,7 +385,7 @@ export class TransportLayer implements MessageSender {
   private async sendBytes(data: Buffer, target: SendTarget, localHint?: TransportAddress): Promise<void> {
     if (target.protocol === 'udp') {
       const address = unbracketHost(target.address);
-      const endpoint = this.pickUdp(address, localHint);
+      const endpoint = pickUdpEndpoint(this.udp, address, localHint);
       if (!endpoint) throw new TransportError('Not listening on udp');
       await endpoint.send(data, address, target.port);
       return;
@@ -407,15 +394,4 @@ export class TransportLayer implements MessageSender {
     await connection.write(data);
     this.table.touch(connection.id);
   }
-
-  /** The socket the request came in on (symmetric response, RFC 3581), else one of the right family. */
-  private pickUdp(address: string, localHint?: TransportAddress): UdpEndpoint | undefined {
-    if (localHint?.protocol === 'udp') {
-      const same = this.udp.find((u) => u.local.port === localHint.port && u.local.address === localHint.address);
-      if (same) return same;
-    }
-    const ipv6 = isIPv6(address);
-    return this.udp.find((u) => u.isIPv6 === ipv6) ?? this.udp[0];
-  }
 }
-

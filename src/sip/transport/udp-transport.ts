@@ -98,3 +98,13 @@ export class UdpEndpoint {
     this.socket.close();
   }
 }
+
+/** The socket the request came in on (symmetric response, RFC 3581), else one of the right family. */
+export function pickUdpEndpoint(endpoints: readonly UdpEndpoint[], address: string, localHint?: TransportAddress): UdpEndpoint | undefined {
+  if (localHint?.protocol === 'udp') {
+    const same = endpoints.find((u) => u.local.port === localHint.port && u.local.address === localHint.address);
+    if (same) return same;
+  }
+  const ipv6 = isIPv6(address);
+  return endpoints.find((u) => u.isIPv6 === ipv6) ?? endpoints[0];
+}
