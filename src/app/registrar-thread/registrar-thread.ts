@@ -37,43 +37,66 @@ export class RegistrarThread {
   /** The bindings as the registrar thread last reported them. */
   readonly bindings: BindingReplica;
   private readonly outbox: MessageBatch<RegistrarCommand>;
+  private worker: Worker | undefined;
+  /** Threads started after one died. */
+  restarts = 0;
+  private alive = false;
   private closing: Promise<void> | undefined;
   private markClosed: (() => void) | undefined;
 
   private constructor(
-    private readonly worker: Worker,
+    /** What a thread starts with, kept current: a replacement starts from it. */
+    private startData: RegistrarStart,
     private readonly deps: RegistrarThreadDeps,
   ) {
     this.bindings = new BindingReplica(deps.clock);
-    this.outbox = new MessageBatch((msg) => worker.postMessage(msg));
+    this.outbox = new MessageBatch((msg) => this.worker?.postMessage(msg));
   }
 
   /** Starts the thread; resolves once it has reported every binding it loaded. */
   static async start(start: RegistrarStart, deps: RegistrarThreadDeps): Promise<RegistrarThread> {
+    const thread = new RegistrarThread(start, deps);
+    await thread.spawn();
+    return thread;
+  }
+
+  private spawn(): Promise<void> {
     const entry = threadEntry(import.meta.url, 'registrar-worker');
-    const worker = new Worker(entry.url, { name: 'registrar', workerData: start });
-    const thread = new RegistrarThread(worker, deps);
-    await new Promise<void>((resolve, reject) => {
+    const worker = new Worker(entry.url, { name: 'registrar', workerData: this.startData });
+    this.worker = worker;
+    return new Promise<void>((resolve, reject) => {
       let ready = false;
       worker.on('message', (message: RegistrarEvent | RegistrarEvent[]) =>
         forEachBatched(message, (event) => {
           if (event.kind === 'ready') {
             ready = true;
+            this.alive = true;
             resolve();
-          } else thread.onEvent(event);
+          } else this.onEvent(event);
         }),
       );
       worker.on('error', (err) => {
-        deps.logger.error({ err }, 'registrar thread failed');
+        this.deps.logger.error({ err }, 'registrar thread failed');
         if (!ready) reject(err);
       });
       worker.on('exit', (code) => {
-        thread.markClosed?.();
+        this.alive = false;
+        if (this.closing !== undefined) this.markClosed?.();
         if (!ready) reject(new Error(`registrar thread exited (${code}) before it was ready`));
-        else if (thread.closing === undefined) deps.logger.fatal({ code }, 'registrar thread exited: REGISTERs go unanswered');
+        else if (this.closing === undefined) this.replace(code);
       });
     });
-    return thread;
+  }
+
+  /**
+   * A thread died: another starts from the bindings last reported, so phones stay reachable and
+   * their next REGISTERs are answered; only the REGISTERs in flight are lost (phones retransmit).
+   */
+  private replace(code: number): void {
+    this.deps.logger.error({ code }, 'registrar thread exited; starting another');
+    this.restarts++;
+    this.startData = { ...this.startData, bindings: this.bindings.all() };
+    this.spawn().catch((err: unknown) => this.deps.logger.fatal({ err }, 'registrar thread could not be restarted: REGISTERs go unanswered'));
   }
 
   /** The transport's divert hook: takes every REGISTER. */
@@ -89,20 +112,24 @@ export class RegistrarThread {
   }
 
   updateDirectory(directory: DirectorySnapshot): void {
+    this.startData = { ...this.startData, directory };
     this.outbox.add({ kind: 'directory', directory });
   }
 
   updateSettings(settings: RegistrarSettings): void {
+    this.startData = { ...this.startData, settings };
     this.outbox.add({ kind: 'settings', settings });
   }
 
   /** Stops taking REGISTERs, waits for the thread's last binding writes, ends it. Safe to call twice. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      const closed = new Promise<void>((resolve) => (this.markClosed = resolve));
-      this.outbox.add({ kind: 'close' });
-      await closed;
-      await this.worker.terminate();
+      if (this.alive) {
+        const closed = new Promise<void>((resolve) => (this.markClosed = resolve));
+        this.outbox.add({ kind: 'close' });
+        await closed;
+      }
+      await this.worker?.terminate();
     })();
     return this.closing;
   }

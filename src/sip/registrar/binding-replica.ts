@@ -46,6 +46,11 @@ export class BindingReplica implements BindingLookup {
     return out;
   }
 
+  /** Every binding held, expired ones not yet dropped by the location service included. */
+  all(): Binding[] {
+    return [...this.byAor.values()].flat();
+  }
+
   count(): number {
     return this.listAll().length;
   }
