@@ -1,7 +1,7 @@
 // Shared by register-rate.ts and call-rate.ts: command line, the optional Kamailio reference peer,
 // and the step search for the highest SIPp rate with < 0.1% failed calls.
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { parseArgs, promisify } from 'node:util';
 import { cpus, loadavg } from 'node:os';
 import { startKamailio } from '../test/support/peers/kamailio.js';
@@ -158,6 +158,18 @@ export async function serverPids(args: BenchArgs, kamailio: KamailioPeer | undef
   if (kamailio === undefined) return args.pid === undefined ? [] : [args.pid];
   const { stdout } = await promisify(execFile)('pgrep', ['-f', kamailio.dir]);
   return stdout.split('\n').map(Number).filter((n) => n > 0);
+}
+
+/** utime + stime of each thread of `pid` in clock ticks, by thread id. */
+export async function threadTicksOf(pid: number): Promise<Map<number, number>> {
+  const ticks = new Map<number, number>();
+  const tids = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
+  for (const tid of tids) {
+    const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => '');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks.set(Number(tid), Number(fields[11] ?? 0) + Number(fields[12] ?? 0));
+  }
+  return ticks;
 }
 
 /** utime + stime of `pids` in clock ticks (USER_HZ, 100/s); `mainThread`: only each one's main thread. */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { makePeerDir } from '../test/support/peers/peer-process.js';
 import { runSipp } from '../test/support/peers/sipp.js';
 import { numberedUsers, writeSippCsv } from '../test/support/peers/sipp-csv.js';
-import { benchArgs, cpuTicksOf, machine, serverPids, settle, withTarget } from './rate-search.js';
+import { benchArgs, cpuTicksOf, machine, serverPids, settle, threadTicksOf, withTarget } from './rate-search.js';
 
 const args = benchArgs([2000], 20_000);
 const MEASURED = 30_000;
@@ -26,6 +26,7 @@ await withTarget(args, async (target, kamailio) => {
   await settle(3000);
   const pids = await serverPids(args, kamailio);
   const before = await cpuTicksOf(pids);
+  const threadsBefore = pids.length === 1 ? await threadTicksOf(pids[0]!) : new Map<number, number>();
   const r = await runSipp({
     scenario: 'register-auth', target, injectCsv: csv, rate, calls: MEASURED,
     timeoutMs: (MEASURED / rate) * 1000 + 15_000,
@@ -33,5 +34,14 @@ await withTarget(args, async (target, kamailio) => {
   const after = await cpuTicksOf(pids);
   const us = ((after - before) * TICK_US) / Math.max(1, r.successful);
   console.log(`${r.successful}/${MEASURED} registrations, ${r.failed} failed; server CPU ${((after - before) / 100).toFixed(2)} s over ${pids.length} process(es)`);
+  // Per thread of a single server process (Atende: the main thread, the registrar's, media workers).
+  if (pids.length === 1) {
+    const threadsAfter = await threadTicksOf(pids[0]!);
+    const busy = [...threadsAfter]
+      .map(([tid, t]) => ({ tid, us: ((t - (threadsBefore.get(tid) ?? 0)) * TICK_US) / Math.max(1, r.successful) }))
+      .filter((t) => t.us >= 1)
+      .sort((a, b) => b.us - a.us);
+    for (const t of busy) console.log(`  thread ${t.tid}${t.tid === pids[0] ? ' (main)' : ''}: ${t.us.toFixed(0)} µs per registration`);
+  }
   console.log(`RESULT: ${us.toFixed(0)} µs of server CPU per registration`);
 });

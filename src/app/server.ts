@@ -28,7 +28,7 @@ import { loadDigestSecret } from './digest-secret.js';
 import { ensureAdministrator } from './administrator.js';
 import { mediaAddresses } from './media-address.js';
 import type { IdentitySettings, RegistrarSettings } from './registrar-thread/protocol.js';
-import { RegistrarThread } from './registrar-thread/registrar-thread.js';
+import { startRegistrar, type Registrar } from './registrar-placement.js';
 
 export const USER_AGENT = 'Atende/0.1';
 export const DEFAULT_DOMAIN = 'atende.local';
@@ -63,7 +63,7 @@ export interface RunningServer {
   };
   readonly store: Store;
   readonly edge: EdgePolicy;
-  /** The registered bindings (the registrar thread's, as last reported to this thread). */
+  /** The registered bindings (with the registrar on its own thread: as it last reported them). */
   readonly registrar: BindingLookup;
   /** Every live call leg (inbound and outbound). */
   readonly legs: LegRegistry;
@@ -105,7 +105,7 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
 
     const sipLogger = logger.child({ component: 'sip' });
     let transactions: TransactionLayer | undefined;
-    let registrarThread: RegistrarThread | undefined;
+    let registrar: Registrar | undefined;
     let router: SipRequestRouter | undefined;
     const transport = new TransportLayer({
       clock,
@@ -113,12 +113,13 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       logger: sipLogger,
       ...(config.publicHost ? { publicHost: config.publicHost } : {}),
       acceptSource: (source) => edge.acceptSource(source.address),
-      onConnectionClosed: (connectionId) => registrarThread?.flowClosed(connectionId),
-      // Every REGISTER is parsed and answered on the registrar's thread.
-      divert: (raw) => registrarThread?.divert(raw) ?? false,
+      onConnectionClosed: (connectionId) => registrar?.flowClosed(connectionId),
+      // With the registrar on its own thread, every REGISTER goes there unparsed.
+      divert: (raw) => registrar?.divert(raw) ?? false,
       onMessage: (inbound) => {
         const msg = inbound.message;
         if (msg.type === 'request' && edge.inspectRequest({ address: inbound.source.address, userAgent: getHeader(msg, 'User-Agent') }) === 'drop') return;
+        if (registrar?.challengeStatelessly(inbound)) return;
         transactions?.receive(inbound);
       },
     });
@@ -157,19 +158,21 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       algorithms: digestAlgorithms,
       scannerUserAgents,
     });
-    const registrars = await RegistrarThread.start(
-      {
+    const registrars = await startRegistrar({
+      onThread: config.registrarThread,
+      start: {
         settings: registrarSettings(),
         directory: directory.snapshot(),
         secret: digestSecret,
-        bindings: await bindingStore.load(),
+        bindings: config.registrarThread ? await bindingStore.load() : [],
         ...(opts.sipTimers ? { timers: opts.sipTimers } : {}),
         maxMessageBytes: 65_535,
         logLevel: logger.level as LogLevel,
       },
-      { clock, logger: sipLogger, sendPrepared: (p) => transport.sendPrepared(p), store: bindingStore, edge },
-    );
-    registrarThread = registrars;
+      clock, logger: sipLogger, transport, store: bindingStore, edge,
+      local: { identity, directory, digest, algorithms: () => digestAlgorithms },
+    });
+    registrar = registrars;
     cleanups.push(() => registrars.close());
 
     const localContact = (protocol: TransportProtocol, toward?: string): string => {
@@ -249,7 +252,10 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       prompts: new PromptLibrary(opts.promptsDir ?? fileURLToPath(new URL('../../prompts/', import.meta.url))),
     };
     const auth = new RequestAuthenticator(digest, directory, () => identity.domain, edge, () => digestAlgorithms);
-    const requestRouter = new SipRequestRouter({ identity, directory, auth, registrar: registrars.bindings, logger: sipLogger, userAgent: USER_AGENT, calls: applications });
+    const requestRouter = new SipRequestRouter({
+      identity, directory, auth, registrar: registrars.bindings, register: (req, tx, inbound) => registrars.onRegister(req, tx, inbound),
+      logger: sipLogger, userAgent: USER_AGENT, calls: applications,
+    });
     router = requestRouter;
 
     let ready = false;
@@ -282,7 +288,7 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       identity.addPort(httpsPort);
       identitySettings.ports.push(httpsPort);
     }
-    registrars.updateSettings(registrarSettings());
+    registrars.update(directory.snapshot(), registrarSettings());
 
     const reloadConfiguration = async (): Promise<void> => {
       await directory.reload();
@@ -291,8 +297,7 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       edge.update(sec);
       digestAlgorithms = sec.digestAlgorithms ?? ['MD5'];
       scannerUserAgents = sec.scannerUserAgents ?? [...defaultScannerUserAgents];
-      registrars.updateDirectory(directory.snapshot());
-      registrars.updateSettings(registrarSettings());
+      registrars.update(directory.snapshot(), registrarSettings());
       // A ban lifted from the CLI is gone from the store. One made here a moment ago may not be
       // written yet: only bans written before the store was read are compared.
       const written = new Set(persistedBans);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { forEachBatched, MessageBatch } from './message-batch.js';
 
 describe('MessageBatch', () => {
@@ -17,6 +17,25 @@ describe('MessageBatch', () => {
     batch.add({ n: 4 });
     await turnEnd();
     expect(sent).toEqual([[{ n: 1 }, { n: 2 }, { n: 3 }], { n: 4 }]);
+  });
+
+  it('with a hold, keeps messages of several turns together until the hold ends', () => {
+    vi.useFakeTimers();
+    try {
+      const sent: unknown[] = [];
+      const batch = new MessageBatch<{ n: number }>((m) => sent.push(m), 1);
+      batch.add({ n: 1 });
+      vi.runOnlyPendingTimers(); // nothing but the hold is pending, so this ends it
+      expect(sent).toEqual([{ n: 1 }]);
+      batch.add({ n: 2 });
+      vi.advanceTimersByTime(0);
+      batch.add({ n: 3 }); // a later turn, within the hold
+      expect(sent).toEqual([{ n: 1 }]);
+      vi.advanceTimersByTime(1);
+      expect(sent).toEqual([{ n: 1 }, [{ n: 2 }, { n: 3 }]]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('hands each batched message to the receiver in order', () => {

@@ -8,10 +8,20 @@
 export class MessageBatch<T extends object> {
   private queued: T[] = [];
 
-  constructor(private readonly post: (message: T | T[]) => void) {}
+  /**
+   * `holdMs` > 0 keeps messages up to that long, so that traffic arriving one message per loop
+   * turn still travels in lists (the registrar's REGISTERs: a millisecond is nothing to a phone).
+   */
+  constructor(
+    private readonly post: (message: T | T[]) => void,
+    private readonly holdMs = 0,
+  ) {}
 
   add(message: T): void {
-    if (this.queued.length === 0) setImmediate(this.flush);
+    if (this.queued.length === 0) {
+      if (this.holdMs > 0) setTimeout(this.flush, this.holdMs);
+      else setImmediate(this.flush);
+    }
     this.queued.push(message);
   }
 

@@ -31,8 +31,10 @@ export interface SipRequestRouterDeps {
   identity: LocalIdentity;
   directory: ExtensionDirectory;
   auth: RequestAuthenticator;
-  /** Where extensions are registered (a replica of the registrar thread's location service). */
+  /** Where extensions are registered. */
   registrar: BindingLookup;
+  /** REGISTERs, to the RegisterHandler (unless the transport sent them to the registrar's thread). */
+  register(req: SipRequest, tx: ServerTransaction, inbound: InboundMessage): void;
   logger: Logger;
   userAgent: string;
   /** Every call is made of Legs: the caller's, and Atende's own apps or the callee's. */
@@ -54,8 +56,8 @@ function sipUri(value: string): SipUri | undefined {
 }
 
 /**
- * The PBX's SIP front: decides what each new request means (REGISTER is handled on the
- * registrar's own thread, see pbx/registration); INVITE from an extension to another extension becomes a
+ * The PBX's SIP front: decides what each new request means. REGISTER goes to the registrar
+ * (pbx/registration); INVITE from an extension to another extension becomes a
  * B2BUA call forked to every registered device; OPTIONS is answered (phones and trunks
  * ping with it); requests inside a call go to the B2BUA.
  */
@@ -114,8 +116,7 @@ export class SipRequestRouter {
         );
         return;
       case 'REGISTER':
-        // The transport hands every REGISTER to the registrar's thread before parsing it.
-        tx.respond(createResponse(req, 500, 'Server Internal Error', { headers: [{ name: 'Warning', value: `399 ${this.deps.identity.domain} "registrar not reached"` }] }));
+        this.deps.register(req, tx, inbound);
         return;
       case 'INVITE':
         await this.invite(req, tx);

@@ -40,6 +40,7 @@ describe('loadRuntimeConfig', () => {
       httpBind: '0.0.0.0',
       rtpPorts: { min: 20000, max: 29999 },
       mediaTimeoutSeconds: 60,
+      registrarThread: false,
       adminPassword: undefined,
       logLevel: 'info',
       databaseUrl: undefined,
@@ -60,6 +61,7 @@ describe('loadRuntimeConfig', () => {
       ATENDE_RTP_PORTS: '30000 - 30099',
       ATENDE_MEDIA_TIMEOUT: '30',
       ATENDE_MEDIA_WORKERS: '2',
+      ATENDE_REGISTRAR_THREAD: 'on',
       ATENDE_ADMIN_PASSWORD: 'correct horse',
       ATENDE_LOG_LEVEL: 'debug',
       ATENDE_DATABASE_URL: 'postgres://atende:pw@db:5432/atende',
@@ -81,6 +83,7 @@ describe('loadRuntimeConfig', () => {
       rtpPorts: { min: 30000, max: 30099 },
       mediaTimeoutSeconds: 30,
       mediaWorkers: 2,
+      registrarThread: true,
       adminPassword: 'correct horse',
       logLevel: 'debug',
       databaseUrl: 'postgres://atende:pw@db:5432/atende',
@@ -135,6 +138,13 @@ describe('loadRuntimeConfig', () => {
     expect(loadRuntimeConfig({ ATENDE_MEDIA_TIMEOUT: '0' }).mediaTimeoutSeconds).toBe(0);
     expect(loadRuntimeConfig({ ATENDE_MEDIA_WORKERS: '3' }).mediaWorkers).toBe(3);
     expect(loadRuntimeConfig({}).mediaWorkers).toBeUndefined();
+  });
+
+  it('puts the registrar on its own thread only when asked, and names a bad value', () => {
+    expect(loadRuntimeConfig({}).registrarThread).toBe(false);
+    expect(loadRuntimeConfig({ ATENDE_REGISTRAR_THREAD: 'on' }).registrarThread).toBe(true);
+    expect(loadRuntimeConfig({ ATENDE_REGISTRAR_THREAD: 'OFF' }).registrarThread).toBe(false);
+    expect(() => loadRuntimeConfig({ ATENDE_REGISTRAR_THREAD: 'yes' })).toThrow(/ATENDE_REGISTRAR_THREAD.*must be on or off, got "yes"/s);
   });
 
   it('rejects malformed port ranges and a half TLS setup', () => {

@@ -73,6 +73,7 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv, file?: string): Runtim
     httpBind: c.httpBind ?? c.sipBind,
     rtpPorts: c.rtpPorts,
     mediaWorkers: c.mediaWorkers,
+    registrarThread: c.registrarThread,
     mediaTimeoutSeconds: c.mediaTimeoutSeconds,
     adminPassword: c.adminPassword,
     logLevel: c.logLevel,

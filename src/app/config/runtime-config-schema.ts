@@ -87,6 +87,17 @@ export const runtimeConfigSchema = z
         return n;
       })
       .optional(),
+    registrarThread: z
+      .union([z.boolean(), z.string()])
+      .transform((v, ctx) => {
+        if (typeof v === 'boolean') return v;
+        const t = v.trim().toLowerCase();
+        if (t === 'on' || t === 'true') return true;
+        if (t === 'off' || t === 'false') return false;
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be on or off, got "${v}"` });
+        return z.NEVER;
+      })
+      .default('off'),
     adminPassword: z.string().min(8, 'must have at least 8 characters').optional(),
     logLevel: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {

@@ -16,6 +16,8 @@ export interface RuntimeConfig {
   rtpPorts: { min: number; max: number };
   /** A call whose far end sends no RTP this long (and is not on hold) is hung up; 0: never. */
   mediaTimeoutSeconds: number;
+  /** REGISTERs handled on a thread of their own (ATENDE_REGISTRAR_THREAD=on); default off. */
+  registrarThread: boolean;
   /** Media worker threads; undefined: one per CPU. */
   mediaWorkers: number | undefined;
   /** Used on first start only; otherwise a random one is printed once. */
@@ -40,6 +42,7 @@ export const RUNTIME_CONFIG_ENV = {
   ATENDE_HTTP_BIND: 'httpBind',
   ATENDE_RTP_PORTS: 'rtpPorts',
   ATENDE_MEDIA_WORKERS: 'mediaWorkers',
+  ATENDE_REGISTRAR_THREAD: 'registrarThread',
   ATENDE_MEDIA_TIMEOUT: 'mediaTimeoutSeconds',
   ATENDE_ADMIN_PASSWORD: 'adminPassword',
   ATENDE_LOG_LEVEL: 'logLevel',

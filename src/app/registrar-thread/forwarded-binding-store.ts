@@ -1,20 +1,17 @@
 import { copyBinding, type Binding, type BindingStore } from '../../sip/registrar/index.js';
 
-export interface BindingWrites {
-  save(binding: Binding): void;
-  remove(aor: string, contact: string): void;
-}
-
 /**
- * The registrar thread's BindingStore: the rows read at start come with the thread, and every
- * write goes to the main thread, whose database store queues it (write-behind, as in-process).
+ * The registrar thread's BindingStore: the rows read at start come with the thread, and removals
+ * go to the main thread, whose database store queues them (write-behind, as in-process). Saves
+ * are not sent: every saved binding is in the AOR's next reported list, and the main thread
+ * saves what changed there (one message per registration instead of two).
  */
 export class ForwardedBindingStore implements BindingStore {
   private initial: Binding[] | undefined;
 
   constructor(
     initial: readonly Binding[],
-    private readonly writes: BindingWrites,
+    private readonly removed: (aor: string, contact: string) => void,
   ) {
     this.initial = initial.map(copyBinding);
   }
@@ -26,11 +23,9 @@ export class ForwardedBindingStore implements BindingStore {
     return rows;
   }
 
-  async save(b: Binding): Promise<void> {
-    this.writes.save(b);
-  }
+  async save(_b: Binding): Promise<void> {}
 
   async remove(aor: string, contact: string): Promise<void> {
-    this.writes.remove(aor, contact);
+    this.removed(aor, contact);
   }
 }

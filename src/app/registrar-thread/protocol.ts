@@ -49,17 +49,19 @@ export type RegistrarCommand =
   | { kind: 'flow-closed'; connectionId: string }
   | { kind: 'directory'; directory: DirectorySnapshot }
   | { kind: 'settings'; settings: RegistrarSettings }
-  /** Stop taking REGISTERs (503) and say 'closed'. */
+  /** Stop taking REGISTERs (later ones are dropped: the process is going down) and say 'closed'. */
   | { kind: 'close' };
 
 export type RegistrarEvent =
   /** Every binding is known to the main thread (the state loaded at start has been sent). */
   | { kind: 'ready' }
   | { kind: 'send'; bytes: Uint8Array; target: SendTarget; local?: TransportAddress }
-  /** The AOR's bindings are now these (sent before any response that reports them). */
+  /**
+   * The AOR's bindings are now these (sent before every response that reports them); the main
+   * thread saves those that changed to the database, which it owns.
+   */
   | { kind: 'bindings'; aor: string; bindings: Binding[] }
-  /** Write-behind to the database (the main thread owns the connection). */
-  | { kind: 'store-save'; binding: Binding }
+  /** A binding removed: the main thread deletes its row. */
   | { kind: 'store-remove'; aor: string; contact: string }
   | { kind: 'auth-failed'; address: string; detail: { reason: string; username?: string; method?: string } }
   | { kind: 'scanner'; address: string; userAgent: string }

@@ -4,7 +4,7 @@ const LF = 0x0a;
 
 /**
  * Whether a message, still unparsed, is a REGISTER request: its request line starts with the
- * method (case-sensitive, RFC 3261 7.1), after any CRLFs a sender put before it (7.5).
+ * method (case-sensitive, RFC 3261 7.1), after the CRLFs a sender may put before it (7.5).
  */
 export function isRegisterRequest(data: Uint8Array): boolean {
   let at = 0;

@@ -56,10 +56,7 @@ export class RegistrarRuntime {
     this.algorithms = start.settings.algorithms;
     this.scanners = new ScannerDetector(start.settings.scannerUserAgents);
     this.directory.restore(start.directory);
-    const store = new ForwardedBindingStore(start.bindings, {
-      save: (binding) => this.emit({ kind: 'store-save', binding }),
-      remove: (aor, contact) => this.emit({ kind: 'store-remove', aor, contact }),
-    });
+    const store = new ForwardedBindingStore(start.bindings, (aor, contact) => this.emit({ kind: 'store-remove', aor, contact }));
     this.location = new LocationService({ clock, store, logger: logger.child({ component: 'registrar' }) });
     this.location.onChange((change) => this.markChanged(change.binding.aor));
     const sender = new ThreadSender((out) => this.send(out));

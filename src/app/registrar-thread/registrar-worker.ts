@@ -13,7 +13,8 @@ const port = parentPort;
 if (!port) throw new Error('registrar-worker.ts must run in a worker thread');
 const start = workerData as RegistrarStart;
 
-const outbox = new MessageBatch<RegistrarEvent>((msg) => port.postMessage(msg));
+// Held up to 1 ms, like the main thread's side (see HOLD_MS in registrar-thread.ts).
+const outbox = new MessageBatch<RegistrarEvent>((msg) => port.postMessage(msg), 1);
 const emit = (event: RegistrarEvent): void => outbox.add(event);
 // Log lines go to the main thread's logger, which owns the destination.
 const logger = pino({ level: start.logLevel, base: undefined }, { write: (line: string) => emit({ kind: 'log', line }) });

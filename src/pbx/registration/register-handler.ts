@@ -43,7 +43,7 @@ export class RegisterHandler {
   constructor(private readonly deps: RegisterHandlerDeps) {}
 
   /**
-   * Answers a REGISTER that carries no credentials with its 401 statelessly, before any
+   * Answers a REGISTER that carries no credentials with its 401 statelessly, before a
    * transaction exists (RFC 3261 8.2.7; Kamailio's auth_challenge does the same): half of
    * all registration traffic then costs no transaction state or timers, and a retransmission
    * simply gets a fresh challenge. Returns false when the request needs the stateful path.
@@ -74,7 +74,7 @@ export class RegisterHandler {
 
   private async handle(req: SipRequest, tx: ServerTransaction, inbound: InboundMessage): Promise<void> {
     if (req.method !== 'REGISTER') {
-      // Only REGISTERs reach this thread; a CANCEL of one is answered as for any non-INVITE.
+      // Only REGISTERs come here; a CANCEL of one is answered as for every non-INVITE.
       tx.respond(createResponse(req, 481, 'Call/Transaction Does Not Exist'));
       return;
     }

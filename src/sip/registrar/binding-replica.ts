@@ -46,6 +46,11 @@ export class BindingReplica implements BindingLookup {
     return out;
   }
 
+  /** The AOR's bindings as last replaced, expired ones included. */
+  bindingsOf(aor: string): readonly Binding[] {
+    return this.byAor.get(aor) ?? [];
+  }
+
   /** Every binding held, expired ones not yet dropped by the location service included. */
   all(): Binding[] {
     return [...this.byAor.values()].flat();

@@ -5,7 +5,7 @@ import { ManualClock } from '../../core/clock.js';
 import { createResponse, getHeader, isParseError, parseMessage, type SipMessage, type SipRequest } from '../message/index.js';
 import { TransportError } from './transport-error.js';
 import { TransportLayer, type TransportLayerOptions } from './transport-layer.js';
-import type { InboundMessage } from './types.js';
+import type { InboundMessage, RawInbound } from './types.js';
 
 function requestText(via: string, opts: { body?: string; method?: string; callId?: string } = {}): string {
   const method = opts.method ?? 'OPTIONS';
@@ -189,6 +189,31 @@ describe('UDP', () => {
     expect(seen).toEqual(['udp 127.0.0.1']);
     expect(inbound).toHaveLength(0);
     expect(layer.stats).toMatchObject({ received: 0, dropped: 1, sent: 0 });
+  });
+
+  it('hands what the divert hook takes to it, unparsed, and the rest to onMessage', async () => {
+    const diverted: Array<{ text: string; raw: Omit<RawInbound, 'data'> }> = [];
+    const { layer, inbound, nextInbound } = harness({
+      divert: ({ data, ...raw }) => {
+        if (!data.toString('latin1').startsWith('REGISTER')) return false;
+        diverted.push({ text: data.toString('utf8'), raw });
+        return true;
+      },
+    });
+    const local = await layer.listenUdp('127.0.0.1', 0);
+    const client = await udpClient();
+    const register = requestText('SIP/2.0/UDP 127.0.0.1;rport;branch=z9hG4bKdv1', { method: 'REGISTER', callId: 'reg' });
+    client.socket.send(register, local.port, '127.0.0.1');
+    client.socket.send(requestText('SIP/2.0/UDP 127.0.0.1;rport;branch=z9hG4bKdv2', { callId: 'opt' }), local.port, '127.0.0.1');
+    await nextInbound();
+    // Datagrams on loopback arrive in order: the REGISTER was offered before the OPTIONS.
+    expect(diverted).toEqual([
+      { text: register, raw: { source: { protocol: 'udp', address: '127.0.0.1', port: client.port }, local, warningHost: '127.0.0.1' } },
+    ]);
+    expect(inbound.map((m) => getHeader(m.message, 'Call-ID'))).toEqual(['opt']);
+    const reply = parse(await client.next());
+    expect(getHeader(reply, 'Call-ID')).toBe('opt');
+    expect(layer.stats).toMatchObject({ received: 2, parseErrors: 0, dropped: 0 });
   });
 
   it('sends requests between two layers and rejects sends after close', async () => {
