@@ -261,4 +261,15 @@ describe('RegistrarRuntime commands', () => {
     expect(await h.receive(registerText({ contacts: ['<sip:1001@192.168.1.20:5060>'] }))).toEqual([]);
     expect(h.events.length).toBe(before);
   });
+
+  it('reports how many REGISTERs it took since the last report, and nothing when none', async () => {
+    const h = setup();
+    await h.runtime.start();
+    h.runtime.reportTaken();
+    expect(h.events.some((e) => e.kind === 'taken')).toBe(false);
+    for (const branch of ['z9hG4bK-t1', 'z9hG4bK-t2', 'z9hG4bK-t3']) await h.receive(userRegister({ branch }));
+    h.runtime.reportTaken();
+    h.runtime.reportTaken();
+    expect(h.events.filter((e) => e.kind === 'taken')).toEqual([{ kind: 'taken', count: 3 }]);
+  });
 });

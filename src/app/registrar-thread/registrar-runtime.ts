@@ -47,6 +47,7 @@ export class RegistrarRuntime {
   private closed = false;
   /** REGISTERs handed over so far (the idle collector's activity). */
   handled = 0;
+  private reported = 0;
 
   constructor(private readonly options: RegistrarRuntimeOptions) {
     const { start, clock, random, logger } = options;
@@ -109,6 +110,13 @@ export class RegistrarRuntime {
         this.close();
         return;
     }
+  }
+
+  /** Says how many REGISTERs were taken since the last call (the worker calls it after each message). */
+  reportTaken(): void {
+    if (this.handled === this.reported) return;
+    this.emit({ kind: 'taken', count: this.handled - this.reported });
+    this.reported = this.handled;
   }
 
   private receive(raw: HandedInbound): void {

@@ -23,6 +23,8 @@ export interface RegistrarThreadDeps {
   sendPrepared(prepared: PreparedResponse): Promise<void>;
   /** The database store its binding writes are queued on. */
   store: BindingStore;
+  /** REGISTERs handed over and not yet taken up beyond which new ones are dropped; default 2,000. */
+  maxQueued?: number;
   edge: {
     authFailed(address: string, detail: { reason: string; username?: string; method?: string }): void;
     inspectRequest(request: { address: string; userAgent?: string }): unknown;
@@ -52,6 +54,8 @@ const YOUNG_GENERATION_MB = 48;
  * registration at 4,000/s fell from ~470 to ~330 µs (bench/register-cpu.ts, SIP run 12).
  */
 const HOLD_MS = 1;
+/** ~0.4 s of the thread's work at 5,000/s: answers later than SIP's T1 (500 ms) are retransmitted anyway. */
+const DEFAULT_MAX_QUEUED = 2000;
 
 const LEVELS: Record<number, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = {
   10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal',
@@ -64,6 +68,10 @@ export class RegistrarThread {
   private worker: Worker | undefined;
   /** Threads started after one died. */
   restarts = 0;
+  /** REGISTERs dropped because the thread was that far behind. */
+  dropped = 0;
+  /** Handed over, not yet reported taken. */
+  private queued = 0;
   private alive = false;
   private closing: Promise<void> | undefined;
   private markClosed: (() => void) | undefined;
@@ -119,6 +127,7 @@ export class RegistrarThread {
   private replace(code: number): void {
     this.deps.logger.error({ code }, 'registrar thread exited; starting another');
     this.restarts++;
+    this.queued = 0;
     this.startData = { ...this.startData, bindings: this.bindings.all() };
     this.spawn().catch((err: unknown) => this.deps.logger.fatal({ err }, 'registrar thread could not be restarted: REGISTERs go unanswered'));
   }
@@ -126,6 +135,13 @@ export class RegistrarThread {
   /** The transport's divert hook: takes every REGISTER. */
   divert(raw: RawInbound): boolean {
     if (this.closing !== undefined || !isRegisterRequest(raw.data)) return false;
+    if (this.queued >= (this.deps.maxQueued ?? DEFAULT_MAX_QUEUED)) {
+      // The thread is behind by more than its answers are worth (a phone retransmits after T1):
+      // dropped here, as a full socket buffer drops them when REGISTERs share the main thread.
+      if (this.dropped++ % 1000 === 0) this.deps.logger.warn({ dropped: this.dropped, queued: this.queued }, 'registrar thread behind: REGISTERs dropped');
+      return true;
+    }
+    this.queued++;
     // An exact-size copy: a datagram's or a stream's buffer may be a view of a larger one.
     this.outbox.add({ kind: 'inbound', raw: { ...raw, data: new Uint8Array(raw.data) } });
     return true;
@@ -175,6 +191,9 @@ export class RegistrarThread {
         return;
       case 'auth-failed':
         this.deps.edge.authFailed(event.address, event.detail);
+        return;
+      case 'taken':
+        this.queued = Math.max(0, this.queued - event.count);
         return;
       case 'scanner':
         this.deps.edge.inspectRequest({ address: event.address, userAgent: event.userAgent });

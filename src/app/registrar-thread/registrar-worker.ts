@@ -20,7 +20,10 @@ const emit = (event: RegistrarEvent): void => outbox.add(event);
 const logger = pino({ level: start.logLevel, base: undefined }, { write: (line: string) => emit({ kind: 'log', line }) });
 const runtime = new RegistrarRuntime({ start, clock: systemClock, random: cryptoRandom, logger, emit });
 
-port.on('message', (message: RegistrarCommand | RegistrarCommand[]) => forEachBatched(message, (command) => runtime.handle(command)));
+port.on('message', (message: RegistrarCommand | RegistrarCommand[]) => {
+  forEachBatched(message, (command) => runtime.handle(command));
+  runtime.reportTaken();
+});
 // Refreshed bindings replace older ones that have reached the old generation: collect when quiet.
 new IdleCollector({ clock: systemClock, activity: () => runtime.handled, collect: fullCollection(), busy: () => false }).start();
 await runtime.start();
