@@ -18,7 +18,7 @@ import { getHeader } from '../sip/message/index.js';
 import type { BindingLookup } from '../sip/registrar/index.js';
 import { DEFAULT_TIMERS, TransactionLayer, type ServerTransaction, type TimerConfig } from '../sip/transaction/index.js';
 import type { SessionTimerConfig } from '../sip/dialog/index.js';
-import { loadOrCreateCertificate, TransportLayer, type TransportAddress, type TransportProtocol } from '../sip/transport/index.js';
+import { loadOrCreateCertificate, TransportLayer, type RawInbound, type TransportAddress, type TransportProtocol } from '../sip/transport/index.js';
 import { DEFAULT_SECURITY_SETTINGS, openDatabase, type Store } from '../store/index.js';
 import type { LogLevel } from '../core/logger.js';
 import type { RuntimeConfig } from './config/index.js';
@@ -114,8 +114,9 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       ...(config.publicHost ? { publicHost: config.publicHost } : {}),
       acceptSource: (source) => edge.acceptSource(source.address),
       onConnectionClosed: (connectionId) => registrar?.flowClosed(connectionId),
-      // With the registrar on its own thread, every REGISTER goes there unparsed.
-      divert: (raw) => registrar?.divert(raw) ?? false,
+      // With the registrar on its own thread, every REGISTER goes there unparsed (no hook otherwise:
+      // it would cost every message an object).
+      ...(config.registrarThread ? { divert: (raw: RawInbound) => registrar?.divert(raw) ?? false } : {}),
       onMessage: (inbound) => {
         const msg = inbound.message;
         if (msg.type === 'request' && edge.inspectRequest({ address: inbound.source.address, userAgent: getHeader(msg, 'User-Agent') }) === 'drop') return;
