@@ -2,6 +2,7 @@ import { serializeMessage, type SipMessage } from '../../sip/message/index.js';
 import {
   isReliableProtocol,
   prepareResponse,
+  sendResponseWith,
   TransportError,
   type InboundMessage,
   type MessageSender,
@@ -30,10 +31,8 @@ export class ThreadSender implements MessageSender {
     this.post({ bytes: new Uint8Array(serializeMessage(message)), target });
   }
 
-  async sendResponse(message: SipMessage, inbound?: InboundMessage): Promise<void> {
-    const prepared = this.prepareResponse(message, inbound);
-    if (prepared instanceof TransportError) throw prepared;
-    await this.sendPrepared(prepared);
+  sendResponse(message: SipMessage, inbound?: InboundMessage): Promise<void> {
+    return sendResponseWith(this, message, inbound);
   }
 
   prepareResponse(message: SipMessage, inbound?: InboundMessage): PreparedResponse | TransportError {

@@ -9,6 +9,7 @@ export { loadOrCreateCertificate } from './tls-certificate.js';
 export type { CertificatePair } from './tls-certificate.js';
 export { routeResponse, prepareResponse, protocolOfViaTransport, viaTransportOf, defaultPort } from './response-routing.js';
 export { readInbound } from './inbound-message.js';
+export { sendResponseWith } from './send-response.js';
 export type { InboundResult } from './inbound-message.js';
 export type { ResponseRoute } from './response-routing.js';
 export { StreamFramer, defaultStreamFramerLimits } from './stream-framer.js';

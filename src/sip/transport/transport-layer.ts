@@ -20,6 +20,7 @@ import { ConnectionDialer } from './connection-dialer.js';
 import { listenTcp, type StreamContext } from './tcp-transport.js';
 import { listenTls, type TlsClientOptions, type TlsServerCredentials } from './tls-transport.js';
 import { TransportError } from './transport-error.js';
+import { sendResponseWith } from './send-response.js';
 import {
   isReliableProtocol,
   type InboundMessage,
@@ -210,10 +211,8 @@ export class TransportLayer implements MessageSender {
     await this.sendCounted(serializeMessage(message), target);
   }
 
-  async sendResponse(message: SipMessage, inbound?: InboundMessage): Promise<void> {
-    const prepared = this.prepareResponse(message, inbound);
-    if (prepared instanceof TransportError) throw prepared;
-    await this.sendPrepared(prepared);
+  sendResponse(message: SipMessage, inbound?: InboundMessage): Promise<void> {
+    return sendResponseWith(this, message, inbound);
   }
 
   prepareResponse(message: SipMessage, inbound?: InboundMessage): PreparedResponse | TransportError {
