@@ -143,16 +143,9 @@ export class RegistrarRuntime {
     this.transactions.receive(inbound);
   }
 
-  /** Bindings reachable only over the closed connection go; others forget it. */
+  /** Bindings reachable only over the closed connection go; others forget it (both reported as changes). */
   private flowClosed(connectionId: string): void {
-    const aors = new Set(this.location.listAll().filter((b) => b.connectionId === connectionId).map((b) => b.aor));
-    this.location
-      .removeFlow(connectionId)
-      .then(() => {
-        for (const aor of aors) this.changed.add(aor);
-        this.reportChanges();
-      })
-      .catch((err: unknown) => this.options.logger.warn({ err }, 'flow removal failed'));
+    this.location.removeFlow(connectionId).catch((err: unknown) => this.options.logger.warn({ err }, 'flow removal failed'));
   }
 
   private applySettings(settings: RegistrarSettings): void {

@@ -200,6 +200,11 @@ describe('LocationService: flows (RFC 5626) and connection loss', () => {
     expect(h.service.lookup('1001').map((b) => b.contact).sort()).toEqual(['sip:1001@10.0.0.7;transport=tcp', 'sip:1001@203.0.113.7:5060']);
     expect(h.store.size).toBe(2);
     expect(h.changes.filter((c) => c.kind === 'removed').map((c) => (c.kind === 'removed' ? c.cause : ''))).toEqual(['flow-closed', 'flow-closed']);
+    // The binding that only forgot its connection is reported as updated, without it.
+    const forgot = h.changes.filter((c) => c.kind === 'updated' && c.previous.connectionId === 'c1');
+    expect(forgot).toHaveLength(1);
+    expect(forgot[0]?.binding).toMatchObject({ contact: 'sip:1001@10.0.0.7;transport=tcp' });
+    expect(forgot[0]?.binding.connectionId).toBeUndefined();
     expect(await h.service.removeFlow('unknown')).toBe(0);
   });
 });

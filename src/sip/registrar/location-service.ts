@@ -229,16 +229,23 @@ export class LocationService implements BindingLookup {
     for (const aor of aors) {
       removed += await this.serialized(aor, async () => {
         const list = this.byAor.get(aor) ?? [];
-        const gone = list.filter((b) => b.connectionId === connectionId && isConnectionBound(b));
-        const kept = list.map((b) => {
-          if (b.connectionId !== connectionId || isConnectionBound(b)) return b;
-          const { connectionId: _closed, ...rest } = b;
-          return rest;
-        });
-        const survivors = kept.filter((b) => !gone.includes(b));
+        const gone: Binding[] = [];
+        const forgot: Array<{ binding: Binding; previous: Binding }> = [];
+        const survivors: Binding[] = [];
+        for (const b of list) {
+          if (b.connectionId !== connectionId) survivors.push(b);
+          else if (isConnectionBound(b)) gone.push(b);
+          else {
+            const { connectionId: _closed, ...rest } = b;
+            survivors.push(rest);
+            forgot.push({ binding: rest, previous: b });
+          }
+        }
         await this.tryStore(gone.map((b) => () => this.store.remove(b.aor, b.contact)));
         this.setList(aor, survivors);
         for (const binding of gone) this.emit({ kind: 'removed', binding, cause: 'flow-closed' });
+        // Reachable still, by its address: an update, so a copy of the bindings learns it too.
+        for (const { binding, previous } of forgot) this.emit({ kind: 'updated', binding, previous });
         return gone.length;
       });
     }
