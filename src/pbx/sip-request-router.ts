@@ -4,7 +4,6 @@ import {
   getHeader,
   getHeaderValues,
   isParseError,
-  parseNameAddr,
   parseUri,
   toTag,
   type SipRequest,
@@ -14,17 +13,16 @@ import type { LocalIdentity } from '../sip/identity/index.js';
 import type { BindingLookup } from '../sip/registrar/index.js';
 import { contactTarget } from '../sip/registrar/index.js';
 import type { ServerTransaction } from '../sip/transaction/index.js';
-import type { InboundMessage, MessageSender } from '../sip/transport/types.js';
+import type { InboundMessage } from '../sip/transport/types.js';
 import { ALLOWED_METHODS, isHangupError, type ForkTarget, type InboundLeg, type LegDeps, type LegRegistry } from '../call/index.js';
 import { dialExtension } from './dial/dial-extension.js';
 import { recordingPath } from './dial/recording-path.js';
 import { isServiceCode, runServiceCode } from './features/service-codes.js';
 import type { PromptLibrary } from './features/prompt-library.js';
 import type { ExtensionDirectory } from './extension-directory.js';
+import { SUPPORTED_OPTION_TAGS } from './option-tags.js';
 import type { RequestAuthenticator } from './request-authenticator.js';
 
-/** Option tags we implement; a Require naming anything else gets 420 (RFC 3261 8.2.2.3). */
-const SUPPORTED_OPTION_TAGS = new Set(['outbound', 'path', '100rel', 'timer']);
 const KNOWN_METHODS = new Set(['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'REGISTER', 'UPDATE', 'INFO', 'MESSAGE', 'NOTIFY', 'SUBSCRIBE', 'PRACK', 'REFER', 'PUBLISH']);
 
 export interface SipRequestRouterDeps {
@@ -83,6 +81,11 @@ export class SipRequestRouter {
     if (this.deps.calls.legs.handleRequest(req, tx, cancelled)) return;
     if (!tx) return; // an ACK for nothing we know: dropped (RFC 3261 17.2.3)
     const method = req.method;
+    if (method === 'REGISTER') {
+      // The registrar applies RFC 3261 10.3 itself (the same rules on its own thread).
+      this.deps.register(req, tx, inbound);
+      return;
+    }
     if (method === 'CANCEL') {
       tx.respond(createResponse(req, 481, 'Call/Transaction Does Not Exist'));
       return;
@@ -93,7 +96,7 @@ export class SipRequestRouter {
       return;
     }
     const maxForwards = Number(getHeader(req, 'Max-Forwards') ?? '70');
-    if (Number.isFinite(maxForwards) && maxForwards <= 0 && method !== 'OPTIONS' && method !== 'REGISTER') {
+    if (Number.isFinite(maxForwards) && maxForwards <= 0 && method !== 'OPTIONS') {
       tx.respond(createResponse(req, 483, 'Too Many Hops'));
       return;
     }
@@ -109,14 +112,11 @@ export class SipRequestRouter {
             headers: [
               { name: 'Allow', value: `${ALLOWED_METHODS}, REGISTER` },
               { name: 'Accept', value: 'application/sdp' },
-              { name: 'Supported', value: 'outbound, path, 100rel, timer' },
+              { name: 'Supported', value: [...SUPPORTED_OPTION_TAGS].join(', ') },
               { name: 'User-Agent', value: this.deps.userAgent },
             ],
           }),
         );
-        return;
-      case 'REGISTER':
-        this.deps.register(req, tx, inbound);
         return;
       case 'INVITE':
         await this.invite(req, tx);

@@ -14,10 +14,9 @@ import type { LocalIdentity } from '../../sip/identity/index.js';
 import type { LocationService } from '../../sip/registrar/index.js';
 import type { ServerTransaction } from '../../sip/transaction/index.js';
 import type { InboundMessage, MessageSender } from '../../sip/transport/types.js';
+import { SUPPORTED_OPTION_TAGS } from '../option-tags.js';
 import type { RequestAuthenticator } from '../request-authenticator.js';
 
-/** Option tags a REGISTER may require (RFC 5626 outbound, RFC 3327 Path); others get 420. */
-const SUPPORTED_OPTION_TAGS = new Set(['outbound', 'path', '100rel', 'timer']);
 
 export interface RegisterHandlerDeps {
   /** For the stateless challenge of REGISTERs without credentials. */
@@ -63,7 +62,7 @@ export class RegisterHandler {
     return true;
   }
 
-  /** The transaction layer's onRequest for REGISTER. Never throws. */
+  /** A REGISTER with its transaction (ACKs have none and are dropped). Never throws. */
   onRequest(req: SipRequest, tx: ServerTransaction | undefined, inbound: InboundMessage): void {
     if (!tx) return; // an ACK: never part of a REGISTER exchange
     this.handle(req, tx, inbound).catch((err: unknown) => {
@@ -73,11 +72,6 @@ export class RegisterHandler {
   }
 
   private async handle(req: SipRequest, tx: ServerTransaction, inbound: InboundMessage): Promise<void> {
-    if (req.method !== 'REGISTER') {
-      // Only REGISTERs come here; a CANCEL of one is answered as for every non-INVITE.
-      tx.respond(createResponse(req, 481, 'Call/Transaction Does Not Exist'));
-      return;
-    }
     if (toTag(req) !== undefined) {
       // 12.2.2: a request for a dialog we do not have.
       tx.respond(createResponse(req, 481, 'Call/Transaction Does Not Exist'));

@@ -1,0 +1,6 @@
+/**
+ * The SIP option tags Atende implements (RFC 5626 outbound, RFC 3327 path, RFC 3262 100rel,
+ * RFC 4028 timer), in the order our Supported header lists them. A Require naming anything else
+ * gets 420 Bad Extension (RFC 3261 8.2.2.3).
+ */
+export const SUPPORTED_OPTION_TAGS: ReadonlySet<string> = new Set(['outbound', 'path', '100rel', 'timer']);
