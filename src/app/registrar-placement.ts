@@ -10,19 +10,20 @@
  * runs calls.
  */
 import type { Clock } from '../core/clock.js';
-import type { Logger } from '../core/logger.js';
-import { RegisterHandler, RequestAuthenticator, type DirectorySnapshot, type ExtensionDirectory } from '../pbx/index.js';
+import type { Logger, LogLevel } from '../core/logger.js';
+import { RegisterHandler, type ExtensionDirectory, type RequestAuthenticator } from '../pbx/index.js';
 import type { EdgePolicy } from '../sbc/index.js';
-import type { DigestAuthenticator } from '../sip/auth/index.js';
 import type { LocalIdentity } from '../sip/identity/index.js';
 import { createResponse, getHeader, type SipRequest } from '../sip/message/index.js';
 import { LocationService, type BindingLookup } from '../sip/registrar/index.js';
-import type { ServerTransaction } from '../sip/transaction/index.js';
+import type { ServerTransaction, TimerConfig } from '../sip/transaction/index.js';
 import type { InboundMessage, RawInbound, TransportLayer } from '../sip/transport/index.js';
-import type { DigestAlgorithm } from '../store/index.js';
 import type { DatabaseBindingStore } from './database-binding-store.js';
 import type { RegistrarSettings, RegistrarStart } from './registrar-thread/protocol.js';
 import { RegistrarThread } from './registrar-thread/registrar-thread.js';
+
+/** The transport's limit (TransportLayer's default), applied again where the thread parses. */
+const MAX_MESSAGE_BYTES = 65_535;
 
 export interface Registrar {
   /** The registered bindings, for call routing. */
@@ -35,26 +36,42 @@ export interface Registrar {
   onRegister(req: SipRequest, tx: ServerTransaction | undefined, inbound: InboundMessage): void;
   flowClosed(connectionId: string): void;
   /** Provisioning changed (extensions, domain, algorithms, scanner list, listening ports). */
-  update(directory: DirectorySnapshot, settings: RegistrarSettings): void;
+  update(): void;
   close(): Promise<void>;
 }
 
 export interface RegistrarOptions {
   onThread: boolean;
-  /** What the thread starts with (its settings and directory are also the main thread's view). */
-  start: RegistrarStart;
   clock: Clock;
   logger: Logger;
   transport: TransportLayer;
   store: DatabaseBindingStore;
   edge: EdgePolicy;
-  /** The main thread's own objects, used when REGISTERs are handled here. */
-  local: { identity: LocalIdentity; directory: ExtensionDirectory; digest: DigestAuthenticator; algorithms: () => readonly DigestAlgorithm[] };
+  /** The main thread's own: read directly here, copied to the thread at start and on update(). */
+  identity: LocalIdentity;
+  directory: ExtensionDirectory;
+  /** The main thread's digest checks (shared with INVITEs when REGISTERs are handled here). */
+  auth: RequestAuthenticator;
+  /** What the thread needs to know of provisioning, as it is now. */
+  settings: () => RegistrarSettings;
+  /** The digest secret, shared with the thread so nonces minted by either verify on both. */
+  secret: Buffer;
+  timers?: Partial<TimerConfig>;
+  logLevel: LogLevel;
 }
 
 export async function startRegistrar(o: RegistrarOptions): Promise<Registrar> {
   if (o.onThread) {
-    const thread = await RegistrarThread.start(o.start, {
+    const start: RegistrarStart = {
+      settings: o.settings(),
+      directory: o.directory.snapshot(),
+      secret: o.secret,
+      bindings: await o.store.load(),
+      ...(o.timers ? { timers: o.timers } : {}),
+      maxMessageBytes: MAX_MESSAGE_BYTES,
+      logLevel: o.logLevel,
+    };
+    const thread = await RegistrarThread.start(start, {
       clock: o.clock, logger: o.logger, sendPrepared: (p) => o.transport.sendPrepared(p), store: o.store, edge: o.edge,
     });
     return {
@@ -67,9 +84,9 @@ export async function startRegistrar(o: RegistrarOptions): Promise<Registrar> {
         tx?.respond(createResponse(req, 500, 'Server Internal Error'));
       },
       flowClosed: (id) => thread.flowClosed(id),
-      update: (directory, settings) => {
-        thread.updateDirectory(directory);
-        thread.updateSettings(settings);
+      update: () => {
+        thread.updateDirectory(o.directory.snapshot());
+        thread.updateSettings(o.settings());
       },
       close: () => thread.close(),
     };
@@ -77,9 +94,8 @@ export async function startRegistrar(o: RegistrarOptions): Promise<Registrar> {
   const logger = o.logger.child({ component: 'registrar' });
   const location = new LocationService({ clock: o.clock, store: o.store, logger });
   await location.start();
-  const auth = new RequestAuthenticator(o.local.digest, o.local.directory, () => o.local.identity.domain, o.edge, o.local.algorithms);
   const handler = new RegisterHandler({
-    sender: o.transport, identity: () => o.local.identity, directory: o.local.directory, auth, registrar: location, logger: o.logger,
+    sender: o.transport, identity: () => o.identity, directory: o.directory, auth: o.auth, registrar: location, logger: o.logger,
   });
   return {
     bindings: location,
@@ -89,7 +105,7 @@ export async function startRegistrar(o: RegistrarOptions): Promise<Registrar> {
     flowClosed: (id) => {
       location.removeFlow(id).catch((err: unknown) => logger.warn({ err }, 'flow removal failed'));
     },
-    // The main thread's directory and identity are the ones the handler reads.
+    // The handler reads the main thread's directory and identity themselves.
     update: () => undefined,
     close: async () => location.close(),
   };

@@ -159,19 +159,12 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       algorithms: digestAlgorithms,
       scannerUserAgents,
     });
+    const auth = new RequestAuthenticator(digest, directory, () => identity.domain, edge, () => digestAlgorithms);
     const registrars = await startRegistrar({
       onThread: config.registrarThread,
-      start: {
-        settings: registrarSettings(),
-        directory: directory.snapshot(),
-        secret: digestSecret,
-        bindings: config.registrarThread ? await bindingStore.load() : [],
-        ...(opts.sipTimers ? { timers: opts.sipTimers } : {}),
-        maxMessageBytes: 65_535,
-        logLevel: logger.level as LogLevel,
-      },
-      clock, logger: sipLogger, transport, store: bindingStore, edge,
-      local: { identity, directory, digest, algorithms: () => digestAlgorithms },
+      clock, logger: sipLogger, transport, store: bindingStore, edge, identity, directory, auth,
+      settings: registrarSettings, secret: digestSecret, logLevel: logger.level as LogLevel,
+      ...(opts.sipTimers ? { timers: opts.sipTimers } : {}),
     });
     registrar = registrars;
     cleanups.push(() => registrars.close());
@@ -252,7 +245,6 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       },
       prompts: new PromptLibrary(opts.promptsDir ?? fileURLToPath(new URL('../../prompts/', import.meta.url))),
     };
-    const auth = new RequestAuthenticator(digest, directory, () => identity.domain, edge, () => digestAlgorithms);
     const requestRouter = new SipRequestRouter({
       identity, directory, auth, registrar: registrars.bindings, register: (req, tx, inbound) => registrars.onRegister(req, tx, inbound),
       logger: sipLogger, userAgent: USER_AGENT, calls: applications,
@@ -289,7 +281,7 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       identity.addPort(httpsPort);
       identitySettings.ports.push(httpsPort);
     }
-    registrars.update(directory.snapshot(), registrarSettings());
+    registrars.update();
 
     const reloadConfiguration = async (): Promise<void> => {
       await directory.reload();
@@ -298,7 +290,7 @@ export async function startServer(config: RuntimeConfig, opts: StartOptions): Pr
       edge.update(sec);
       digestAlgorithms = sec.digestAlgorithms ?? ['MD5'];
       scannerUserAgents = sec.scannerUserAgents ?? [...defaultScannerUserAgents];
-      registrars.update(directory.snapshot(), registrarSettings());
+      registrars.update();
       // A ban lifted from the CLI is gone from the store. One made here a moment ago may not be
       // written yet: only bans written before the store was read are compared.
       const written = new Set(persistedBans);
