@@ -4,7 +4,8 @@
 // WebSocket binding that goes when its connection closes.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAtende, type TestAtende } from '../support/atende.js';
+import { applyProvisioning } from '../../src/app/provisioning/index.js';
+import { provisioningYaml, startAtende, type StartAtendeOptions, type TestAtende } from '../support/atende.js';
 import { makePeerDir, removePeerDirs, stopAllPeers } from '../support/peers/peer-process.js';
 import { describeSippResult, runSipp } from '../support/peers/sipp.js';
 import { numberedUsers, writeSippCsv } from '../support/peers/sipp-csv.js';
@@ -16,14 +17,15 @@ defineRegistrarSuite('registrar on its own thread', { ATENDE_REGISTRAR_THREAD: '
 describe('registrar on its own thread, against peers', () => {
   let atende: TestAtende;
   let work: string;
+  // 10.0.0.0/8 is trusted instead of 127.0.0.1, so failures from here count toward a ban.
+  const options: StartAtendeOptions = {
+    extensionCount: 1100, trusted: ['10.0.0.0/8'], env: { ATENDE_REGISTRAR_THREAD: 'on' },
+    security: { bans: { failures: 3, windowSeconds: 60, banSeconds: 60 }, flood: { requests: 100_000, windowSeconds: 1 } },
+  };
 
   beforeAll(async () => {
     work = await makePeerDir('interop-registrar-thread');
-    // 10.0.0.0/8 is trusted instead of 127.0.0.1, so failures from here count toward a ban.
-    atende = await startAtende({
-      extensionCount: 1100, trusted: ['10.0.0.0/8'], env: { ATENDE_REGISTRAR_THREAD: 'on' },
-      security: { bans: { failures: 3, windowSeconds: 60, banSeconds: 60 }, flood: { requests: 100_000, windowSeconds: 1 } },
-    });
+    atende = await startAtende(options);
   });
   afterAll(async () => {
     await atende?.stop();
@@ -50,6 +52,19 @@ describe('registrar on its own thread, against peers', () => {
     expect(atende.server.registrar.lookup('2001')[0]?.source.protocol).toBe('ws');
     await ws.close();
     await eventually(() => atende.server.registrar.lookup('2001').length === 0, 3000, 'WS binding gone with its flow');
+  });
+
+  it('lets an extension provisioned while running register: the thread gets the new directory', async () => {
+    const yaml = provisioningYaml({ ...options, extensions: [{ number: '3001', password: 'pw-3001' }] });
+    await applyProvisioning(atende.server.store, yaml, { actor: 'test', source: 'test' });
+    await atende.server.reloadConfiguration();
+    const phone = await SipTestClient.open({ transport: 'udp', serverPort: atende.sipPort, user: '3001', password: 'pw-3001' });
+    try {
+      expect((await phone.register({ expires: 600 })).status).toBe(200);
+      expect(atende.server.registrar.lookup('3001')).toHaveLength(1);
+    } finally {
+      await phone.close();
+    }
   });
 
   it('bans a source after repeated wrong passwords (the thread reports them to the edge)', async () => {
