@@ -73,6 +73,7 @@ export async function startRegistrar(o: RegistrarOptions): Promise<Registrar> {
     };
     const thread = await RegistrarThread.start(start, {
       clock: o.clock, logger: o.logger, sendPrepared: (p) => o.transport.sendPrepared(p), store: o.store, edge: o.edge,
+      rejected: (answered) => o.transport.countDivertedRejection(answered),
     });
     return {
       bindings: thread.bindings,

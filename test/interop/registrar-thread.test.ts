@@ -2,9 +2,12 @@
 // (ATENDE_REGISTRAR_THREAD=on), then what only the thread has to carry back to the main thread:
 // SIPp's 1,000 registrations, wrong passwords feeding the main thread's ban list, and a
 // WebSocket binding that goes when its connection closes.
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyProvisioning } from '../../src/app/provisioning/index.js';
+import type { SipResponse } from '../../src/sip/message/index.js';
 import { provisioningYaml, startAtende, type StartAtendeOptions, type TestAtende } from '../support/atende.js';
 import { makePeerDir, removePeerDirs, stopAllPeers } from '../support/peers/peer-process.js';
 import { describeSippResult, runSipp } from '../support/peers/sipp.js';
@@ -64,6 +67,22 @@ describe('registrar on its own thread, against peers', () => {
       expect(atende.server.registrar.lookup('3001')).toHaveLength(1);
     } finally {
       await phone.close();
+    }
+  });
+
+  it('answers a REGISTER the thread cannot parse with a 400, counted by the transport as a parse error', async () => {
+    const raw = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../fixtures/sip/torture/negative-content-length-register.sip'));
+    const before = atende.server.transport.stats;
+    const c = await SipTestClient.open({ transport: 'udp', serverPort: atende.sipPort, user: '1001', password: 'pw-1001' });
+    try {
+      await c.send(raw);
+      const answer = await c.waitFor((m) => m.type === 'response', 2000, 'answer to the broken REGISTER');
+      expect((answer.message as SipResponse).status).toBe(400);
+      await eventually(() => atende.server.transport.stats.parseErrors === before.parseErrors + 1, 2000, 'parse error counted');
+      expect(atende.server.transport.stats.received).toBe(before.received);
+      expect(atende.server.transport.stats.dropped).toBe(before.dropped);
+    } finally {
+      await c.close();
     }
   });
 

@@ -65,6 +65,8 @@ export type RegistrarEvent =
   | { kind: 'store-remove'; aor: string; contact: string }
   | { kind: 'auth-failed'; address: string; detail: { reason: string; username?: string; method?: string } }
   | { kind: 'scanner'; address: string; userAgent: string }
+  /** A REGISTER the thread could not parse: answered 400 when it could be, otherwise dropped. */
+  | { kind: 'rejected'; answered: boolean }
   /** REGISTERs taken off the thread's queue since the last report (the main thread's back-pressure). */
   | { kind: 'taken'; count: number }
   /** One line of the thread's JSON log. */

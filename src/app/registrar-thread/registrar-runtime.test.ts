@@ -139,16 +139,24 @@ describe('RegistrarRuntime REGISTER', () => {
     expect(await h.receive(text)).toEqual([{ kind: 'scanner', address: '192.168.1.20', userAgent: 'friendly-scanner' }]);
   });
 
-  it('answers an unparseable REGISTER with a 400 naming the warning host, and nothing else', async () => {
+  it('answers an unparseable REGISTER with a 400 naming the warning host, and reports it answered', async () => {
     const h = setup();
     await h.runtime.start();
     const text = userRegister({ branch: 'z9hG4bK-broken' }).replace('Content-Length: 0', 'Content-Length: abc');
     const events = await h.receive(text);
-    expect(events.map((e) => e.kind)).toEqual(['send']);
+    expect(events.map((e) => e.kind)).toEqual(['rejected', 'send']);
+    expect(events[0]).toEqual({ kind: 'rejected', answered: true });
     const response = onlyResponse(events);
     expect(response.status).toBe(400);
     expect(getHeader(response, 'Warning')).toMatch(/^399 127\.0\.0\.1 ".+"$/);
     expect(sends(events)[0]!.target).toEqual(SOURCE);
+  });
+
+  it('drops a REGISTER too broken to answer (no Via) and reports it unanswered', async () => {
+    const h = setup();
+    await h.runtime.start();
+    const text = userRegister({ branch: 'z9hG4bK-novia' }).replace(/^Via: .*\r\n/m, '');
+    expect(await h.receive(text)).toEqual([{ kind: 'rejected', answered: false }]);
   });
 
   it('answers a retransmission within Timer J with the same 200 and reports no change again', async () => {

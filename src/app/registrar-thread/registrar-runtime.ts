@@ -124,6 +124,7 @@ export class RegistrarRuntime {
     const data = Buffer.from(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength);
     const result = readInbound(data, raw.source, raw.warningHost, { maxMessageBytes: this.maxMessageBytes });
     if (result.kind === 'rejected') {
+      this.emit({ kind: 'rejected', answered: result.response !== undefined });
       if (!result.response) return;
       const target: SendTarget = { ...raw.source };
       if (raw.connectionId !== undefined) target.connectionId = raw.connectionId;

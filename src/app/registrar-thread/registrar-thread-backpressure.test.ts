@@ -18,6 +18,7 @@ describe('RegistrarThread back-pressure', () => {
       sendPrepared: async (p) => void sent.push(p),
       store: new MemoryBindingStore(),
       maxQueued: 3,
+      rejected: () => undefined,
       edge: { authFailed: () => undefined, inspectRequest: () => 'accept' },
     });
     try {

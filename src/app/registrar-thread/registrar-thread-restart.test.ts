@@ -19,6 +19,7 @@ describe('RegistrarThread after its thread dies', () => {
       logger: silentLogger(),
       sendPrepared: async (p) => void sent.push(p),
       store: new MemoryBindingStore(),
+      rejected: () => undefined,
       edge: { authFailed: () => undefined, inspectRequest: () => 'accept' },
     });
     const hand = (text: string): boolean => thread.divert({ data: Buffer.from(text), source: SOURCE, local: LOCAL, warningHost: '127.0.0.1' });

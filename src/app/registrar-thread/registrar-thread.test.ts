@@ -17,6 +17,7 @@ interface Sent {
 const sent: Sent[] = [];
 const authFailures: Array<{ address: string; reason: string }> = [];
 const inspected: Array<{ address: string; userAgent?: string }> = [];
+const rejections: boolean[] = [];
 /** Counts saves: the main thread saves only the bindings a report changed. */
 class CountingStore extends MemoryBindingStore {
   readonly saves: string[] = [];
@@ -57,6 +58,7 @@ beforeAll(async () => {
       sent.push({ prepared, response: parseResponse(prepared.bytes), replicaAtSend: running().bindings.lookup('1001').map((b) => b.contact) });
     },
     store,
+    rejected: (answered) => rejections.push(answered),
     edge: {
       authFailed: (address, detail) => authFailures.push({ address, reason: detail.reason }),
       inspectRequest: (request) => inspected.push(request),
@@ -124,6 +126,13 @@ describe('RegistrarThread', () => {
     const scanner = userRegister({ branch: 'z9hG4bK-tscan' }).replace('User-Agent: Linphone/5.2.0', 'User-Agent: friendly-scanner');
     expect(running().divert(raw(scanner))).toBe(true);
     await vi.waitFor(() => expect(inspected).toEqual([{ address: '192.168.1.20', userAgent: 'friendly-scanner' }]), { timeout: 5_000, interval: 5 });
+  });
+
+  it('reports a REGISTER it could not parse, answered 400, for the transport to count', async () => {
+    const broken = userRegister({ branch: 'z9hG4bK-tbroken' }).replace('Content-Length: 0', 'Content-Length: abc');
+    const { response } = await answerTo(broken);
+    expect(response.status).toBe(400);
+    expect(rejections).toEqual([true]);
   });
 
   it('closes once, and takes no REGISTER afterwards', async () => {

@@ -25,6 +25,8 @@ export interface RegistrarThreadDeps {
   store: BindingStore;
   /** REGISTERs handed over and not yet taken up beyond which new ones are dropped; default 2,000. */
   maxQueued?: number;
+  /** A REGISTER handed over that the thread could not parse (the transport counts it). */
+  rejected(answered: boolean): void;
   edge: {
     authFailed(address: string, detail: { reason: string; username?: string; method?: string }): void;
     inspectRequest(request: { address: string; userAgent?: string }): unknown;
@@ -194,6 +196,9 @@ export class RegistrarThread {
         return;
       case 'taken':
         this.queued = Math.max(0, this.queued - event.count);
+        return;
+      case 'rejected':
+        this.deps.rejected(event.answered);
         return;
       case 'scanner':
         this.deps.edge.inspectRequest({ address: event.address, userAgent: event.userAgent });

@@ -214,6 +214,11 @@ describe('UDP', () => {
     const reply = parse(await client.next());
     expect(getHeader(reply, 'Call-ID')).toBe('opt');
     expect(layer.stats).toMatchObject({ received: 2, parseErrors: 0, dropped: 0 });
+    // The taker could not parse it: a parse error instead of a received message, as if parsed here.
+    layer.countDivertedRejection(true);
+    expect(layer.stats).toMatchObject({ received: 1, parseErrors: 1, dropped: 0 });
+    layer.countDivertedRejection(false);
+    expect(layer.stats).toMatchObject({ received: 0, parseErrors: 2, dropped: 1 });
   });
 
   it('sends requests between two layers and rejects sends after close', async () => {

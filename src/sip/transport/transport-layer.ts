@@ -361,6 +361,16 @@ export class TransportLayer implements MessageSender {
     return true;
   }
 
+  /**
+   * A diverted message that its taker could not parse: a parse error (dropped when it could not
+   * be answered), as if parsed here, and no longer counted as received.
+   */
+  countDivertedRejection(answered: boolean): void {
+    this.counters.received--;
+    this.counters.parseErrors++;
+    if (!answered) this.counters.dropped++;
+  }
+
   private onFramingError(connection: Connection, reason: string, head?: Buffer): void {
     this.counters.parseErrors++;
     this.logger.debug({ connectionId: connection.id, reason }, 'SIP stream framing error');
