@@ -25,7 +25,8 @@ export class MessageBatch<T extends object> {
     this.queued.push(message);
   }
 
-  private readonly flush = (): void => {
+  /** Posts what is queued now (also called at the turn's end or after the hold). */
+  readonly flush = (): void => {
     const queued = this.queued;
     this.queued = [];
     if (queued.length === 1) this.post(queued[0]!);
