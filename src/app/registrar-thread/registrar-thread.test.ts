@@ -83,6 +83,8 @@ describe('RegistrarThread', () => {
     expect(getHeader(response, 'WWW-Authenticate')).toMatch(/^Digest realm="atende\.local"/);
     expect(prepared.target).toEqual(SOURCE);
     expect(prepared.local).toEqual(LOCAL);
+    // An answer to REGISTER: it may leave with the turn's others.
+    expect(prepared.bulk).toBe(true);
   });
 
   it('has the binding in the replica and the store by the time the 200 is sent', async () => {

@@ -180,7 +180,10 @@ export class RegistrarThread {
     switch (event.kind) {
       case 'send': {
         const bytes = Buffer.from(event.bytes.buffer, event.bytes.byteOffset, event.bytes.byteLength);
-        const prepared: PreparedResponse = event.local ? { bytes, target: event.target, local: event.local } : { bytes, target: event.target };
+        // Everything the thread sends answers a REGISTER: bulk, as on the main thread.
+        const prepared: PreparedResponse = event.local
+          ? { bytes, target: event.target, local: event.local, bulk: true }
+          : { bytes, target: event.target, bulk: true };
         this.deps.sendPrepared(prepared).catch((err: unknown) => this.deps.logger.debug({ err, target: event.target }, 'registrar response not sent'));
         return;
       }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Via } from '../message/types.js';
-import { routeResponse } from './response-routing.js';
+import { parseMessage } from '../message/index.js';
+import type { SipResponse } from '../message/types.js';
+import { prepareResponse, routeResponse } from './response-routing.js';
 
 function via(transport: string, host: string, port: number | undefined, params: Via['params'] = {}): Via {
   const v: Via = { protocol: 'SIP/2.0', transport, host, params: { branch: 'z9hG4bKabc', ...params } };
@@ -79,5 +81,32 @@ describe('routeResponse', () => {
       target: { protocol: 'wss', address: '203.0.113.9', port: 51000, connectionId: 'wss-9' },
     });
     expect(routeResponse(via('SCTP', 'h', 5060)).ok).toBe(false);
+  });
+});
+
+describe('prepareResponse', () => {
+  function answer(method: string): SipResponse {
+    const text = [
+      'SIP/2.0 200 OK',
+      'Via: SIP/2.0/UDP 10.0.0.5:5062;branch=z9hG4bKprep;rport=40123;received=198.51.100.7',
+      'From: <sip:1001@atende.local>;tag=a',
+      'To: <sip:1001@atende.local>;tag=b',
+      'Call-ID: prep',
+      `CSeq: 1 ${method}`,
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n');
+    return parseMessage(Buffer.from(text)) as SipResponse;
+  }
+
+  it('marks answers to REGISTER bulk (they may wait for the turn end), and no others', () => {
+    const local = { protocol: 'udp', address: '127.0.0.1', port: 5060 } as const;
+    const register = prepareResponse(answer('REGISTER'), { message: answer('REGISTER'), source: local, local, receivedAt: 0 });
+    expect(register).toMatchObject({ target: { protocol: 'udp', address: '198.51.100.7', port: 40123 }, local, bulk: true });
+    for (const method of ['INVITE', 'BYE', 'OPTIONS']) {
+      const prepared = prepareResponse(answer(method));
+      expect(typeof prepared === 'string' ? prepared : prepared.bulk, method).toBeUndefined();
+    }
   });
 });

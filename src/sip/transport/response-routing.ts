@@ -1,7 +1,7 @@
 /**
  * Where a response goes, from its top Via (RFC 3261 18.2.2, RFC 3581 section 4). Pure.
  */
-import { serializeMessage, topVia } from '../message/index.js';
+import { cseq, serializeMessage, topVia } from '../message/index.js';
 import type { SipMessage, Via } from '../message/types.js';
 import type { InboundMessage, PreparedResponse, SendTarget, TransportProtocol } from './types.js';
 
@@ -97,5 +97,8 @@ export function prepareResponse(message: SipMessage, inbound?: InboundMessage): 
   const route = routeResponse(via, inbound?.connectionId);
   if (!route.ok) return route.reason;
   const bytes = serializeMessage(message);
-  return inbound === undefined ? { bytes, target: route.target } : { bytes, target: route.target, local: inbound.local };
+  const { target } = route;
+  const bulk = cseq(message)?.method === 'REGISTER';
+  if (inbound === undefined) return bulk ? { bytes, target, bulk } : { bytes, target };
+  return bulk ? { bytes, target, local: inbound.local, bulk } : { bytes, target, local: inbound.local };
 }

@@ -223,7 +223,7 @@ export class TransportLayer implements MessageSender {
   }
 
   async sendPrepared(prepared: PreparedResponse): Promise<void> {
-    await this.sendCounted(prepared.bytes, prepared.target, prepared.local);
+    await this.sendCounted(prepared.bytes, prepared.target, prepared.local, prepared.bulk === true);
   }
 
   /** Closes every socket, server and connection and clears every timer; safe to call twice. */
@@ -379,10 +379,10 @@ export class TransportLayer implements MessageSender {
     closeBrokenStream(connection, response && serializeMessage(response), this.counters);
   }
 
-  private async sendCounted(data: Buffer, target: SendTarget, localHint?: TransportAddress): Promise<void> {
+  private async sendCounted(data: Buffer, target: SendTarget, localHint?: TransportAddress, bulk = false): Promise<void> {
     try {
       if (this.closed) throw new TransportError('Transport layer closed');
-      await this.sendBytes(data, target, localHint);
+      await this.sendBytes(data, target, localHint, bulk);
       this.counters.sent++;
       if (this.logger.isLevelEnabled('trace')) this.logger.trace({ target, sip: data.toString('utf8') }, 'SIP out');
     } catch (err) {
@@ -391,12 +391,12 @@ export class TransportLayer implements MessageSender {
     }
   }
 
-  private async sendBytes(data: Buffer, target: SendTarget, localHint?: TransportAddress): Promise<void> {
+  private async sendBytes(data: Buffer, target: SendTarget, localHint?: TransportAddress, bulk = false): Promise<void> {
     if (target.protocol === 'udp') {
       const address = unbracketHost(target.address);
       const endpoint = pickUdpEndpoint(this.udp, address, localHint);
       if (!endpoint) throw new TransportError('Not listening on udp');
-      await endpoint.send(data, address, target.port);
+      await endpoint.send(data, address, target.port, bulk);
       return;
     }
     const connection = await this.dialer.connectionFor(target);

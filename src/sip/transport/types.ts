@@ -49,6 +49,11 @@ export interface PreparedResponse {
   readonly target: SendTarget;
   /** The socket the request came in on (symmetric response). */
   readonly local?: TransportAddress;
+  /**
+   * May wait for the end of the loop turn, to leave with the turn's other bulk datagrams: an
+   * answer to REGISTER, which a phone waits on for nothing but itself. Calls' messages go at once.
+   */
+  readonly bulk?: boolean;
 }
 
 /** What the transaction layer needs from the transport layer. */

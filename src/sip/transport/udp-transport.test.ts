@@ -34,11 +34,11 @@ afterEach(() => {
 });
 
 describe('UdpEndpoint', () => {
-  it('sends the datagrams of one loop turn together at its end, in order', async () => {
+  it('sends bulk datagrams together at the end of their loop turn, in order', async () => {
     const peer = await receiver();
     const e = await endpoint();
     const socketSend = vi.spyOn(Socket.prototype, 'send');
-    const sent = ['one', 'two', 'three'].map((text) => e.send(Buffer.from(text), '127.0.0.1', peer.port));
+    const sent = ['one', 'two', 'three'].map((text) => e.send(Buffer.from(text), '127.0.0.1', peer.port, true));
     // Nothing has reached the socket yet: the burst leaves when the turn ends.
     expect(socketSend).not.toHaveBeenCalled();
     await Promise.all(sent);
@@ -46,21 +46,32 @@ describe('UdpEndpoint', () => {
     expect(await peer.next(3)).toEqual(['one', 'two', 'three']);
   });
 
+  it('sends other datagrams at once, after the bulk ones queued before them', async () => {
+    const peer = await receiver();
+    const e = await endpoint();
+    const socketSend = vi.spyOn(Socket.prototype, 'send');
+    const bulk = e.send(Buffer.from('200 to a REGISTER'), '127.0.0.1', peer.port, true);
+    const invite = e.send(Buffer.from('INVITE'), '127.0.0.1', peer.port);
+    expect(socketSend).toHaveBeenCalledTimes(2);
+    await Promise.all([bulk, invite]);
+    expect(await peer.next(2)).toEqual(['200 to a REGISTER', 'INVITE']);
+  });
+
   it('sends what is queued when closed in the same turn, and refuses sends afterwards', async () => {
     const peer = await receiver();
     const e = await endpoint();
-    const last = e.send(Buffer.from('BYE before going'), '127.0.0.1', peer.port);
+    const last = e.send(Buffer.from('200 before going'), '127.0.0.1', peer.port, true);
     e.close();
     await last;
-    expect(await peer.next(1)).toEqual(['BYE before going']);
+    expect(await peer.next(1)).toEqual(['200 before going']);
     await expect(e.send(Buffer.from('late'), '127.0.0.1', peer.port)).rejects.toBeInstanceOf(TransportError);
   });
 
   it('rejects a queued datagram the socket refuses, without holding up the others', async () => {
     const peer = await receiver();
     const e = await endpoint();
-    const bad = e.send(Buffer.from('to port zero'), '127.0.0.1', 0);
-    const good = e.send(Buffer.from('fine'), '127.0.0.1', peer.port);
+    const bad = e.send(Buffer.from('to port zero'), '127.0.0.1', 0, true);
+    const good = e.send(Buffer.from('fine'), '127.0.0.1', peer.port, true);
     await expect(bad).rejects.toBeInstanceOf(TransportError);
     await good;
     expect(await peer.next(1)).toEqual(['fine']);
