@@ -21,9 +21,9 @@ interface Peer {
 // Each ladder starts below what the peer has always cleared here, so a first step that fails
 // says something went wrong rather than where the limit is.
 const peers: Peer[] = [
-  { name: 'Kamailio, same job (SAME_JOB=1)', flag: '--kamailio', env: { SAME_JOB: '1' }, rates: [4000, 5000, 6000, 7000, 8000, 9000, 10000] },
-  { name: 'Atende', flag: '--atende', env: {}, rates: [2500, 3000, 3500, 4000, 4500, 5000, 5500, 6000, 6500, 7000] },
-  { name: 'Kamailio, lean', flag: '--kamailio', env: {}, rates: [6000, 8000, 10000, 12000, 13000, 14000, 15000, 16000] },
+  { name: 'Kamailio, same job (SAME_JOB=1)', flag: '--kamailio', env: { SAME_JOB: '1' }, rates: [4000, 6000, 8000, 9000, 10000, 11000, 12000, 13000] },
+  { name: 'Atende', flag: '--atende', env: {}, rates: [3000, 4000, 5000, 5500, 6000, 6500, 7000, 7500, 8000] },
+  { name: 'Kamailio, lean', flag: '--kamailio', env: {}, rates: [6000, 8000, 10000, 12000, 13000, 14000, 15000, 16000, 17000, 18000] },
 ];
 
 interface Outcome { peer: Peer; best?: number; achieved?: number; steps: string[] }

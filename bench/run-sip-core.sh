@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p bench/out
 npm run build >/dev/null
+# REGISTER: Atende, Kamailio doing the same job and the lean Kamailio, one after the other.
+npx tsx bench/register-side-by-side.ts | tee bench/out/register.log
 for peer in atende kamailio; do
-  npx tsx bench/register-rate.ts --$peer --rates 1000,2000,2500,3000,3500,4000,5000,6000,7000 | tee bench/out/register-$peer.log
   npx tsx bench/call-rate.ts --$peer --rates 200,400,500,600,800,1000,1200 | tee bench/out/call-$peer.log
 done
 node --expose-gc --import tsx bench/binding-memory.ts 20000 | tee bench/out/binding-memory.log

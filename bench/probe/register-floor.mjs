@@ -10,6 +10,10 @@ const socket = process.env.FLOOR_BUFFERS ? createSocket({ type: 'udp4', recvBuff
 const copied = /^(via|v|from|f|to|t|call-id|i|cseq):/i;
 
 const burnNs = BigInt(Math.round(Number(process.env.FLOOR_BURN_US ?? 0) * 1000));
+const outbox = [];
+function flush() {
+  for (const [data, port, address] of outbox.splice(0)) socket.send(data, port, address);
+}
 socket.on('message', (bytes, from) => {
   // FLOOR_BURN_US stands for the work of a real registrar: the answer leaves that much later.
   if (burnNs > 0n) { const end = process.hrtime.bigint() + burnNs; while (process.hrtime.bigint() < end); }
@@ -26,7 +30,11 @@ socket.on('message', (bytes, from) => {
     ? `SIP/2.0 200 OK\r\n${head}Expires: 3600\r\nContent-Length: 0\r\n\r\n`
     : `SIP/2.0 401 Unauthorized\r\n${head}WWW-Authenticate: Digest realm="atende.local", nonce="floor0123456789", algorithm=MD5\r\nContent-Length: 0\r\n\r\n`;
   const data = Buffer.from(answer, "latin1");
-  if (process.env.FLOOR_CALLBACK) void new Promise((resolve, reject) => socket.send(data, from.port, from.address, (err) => (err ? reject(err) : resolve())));
+  if (process.env.FLOOR_BATCH) {
+    // Answers leave together once this loop turn's datagrams are handled: one wake-up of the peer per burst.
+    if (outbox.length === 0) setImmediate(flush);
+    outbox.push([data, from.port, from.address]);
+  } else if (process.env.FLOOR_CALLBACK) void new Promise((resolve, reject) => socket.send(data, from.port, from.address, (err) => (err ? reject(err) : resolve())));
   else socket.send(data, from.port, from.address);
 });
 socket.bind(port, '127.0.0.1', () => console.log(`register floor on 127.0.0.1:${port}, pid ${process.pid}`));
