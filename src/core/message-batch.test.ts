@@ -19,6 +19,19 @@ describe('MessageBatch', () => {
     expect(sent).toEqual([[{ n: 1 }, { n: 2 }, { n: 3 }], { n: 4 }]);
   });
 
+  it('posts what is queued at once when flushed, and nothing more at the turn end or when empty', async () => {
+    const sent: unknown[] = [];
+    const batch = new MessageBatch<{ n: number }>((m) => sent.push(m));
+    batch.flush();
+    batch.add({ n: 1 });
+    batch.add({ n: 2 });
+    batch.flush();
+    expect(sent).toEqual([[{ n: 1 }, { n: 2 }]]);
+    await new Promise((resolve) => setImmediate(resolve));
+    batch.flush();
+    expect(sent).toEqual([[{ n: 1 }, { n: 2 }]]);
+  });
+
   it('with a hold, keeps messages of several turns together until the hold ends', () => {
     vi.useFakeTimers();
     try {

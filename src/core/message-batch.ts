@@ -27,6 +27,8 @@ export class MessageBatch<T extends object> {
 
   /** Posts what is queued now (also called at the turn's end or after the hold). */
   readonly flush = (): void => {
+    // Called before every datagram that is not bulk: nothing to post is the common case.
+    if (this.queued.length === 0) return;
     const queued = this.queued;
     this.queued = [];
     if (queued.length === 1) this.post(queued[0]!);

@@ -127,7 +127,7 @@ export class UdpEndpoint {
     }
   }
 
-  /** Sends what is queued (a BYE on the way out), then closes. */
+  /** Sends the bulk datagrams still queued (answers to REGISTER), then closes. */
   close(): void {
     if (this.closed) return;
     this.outbox.flush();
