@@ -2,7 +2,7 @@
 export * from './types.js';
 export { TransportError } from './transport-error.js';
 export { TransportLayer } from './transport-layer.js';
-export type { TransportLayerOptions, TransportStats } from './transport-layer.js';
+export type { TransportLayerOptions } from './transport-layer.js';
 export type { TlsClientOptions, TlsServerCredentials } from './tls-transport.js';
 export type { WebSocketMountOptions } from './websocket-transport.js';
 export { loadOrCreateCertificate } from './tls-certificate.js';

@@ -30,6 +30,7 @@ import {
   type SendTarget,
   type TransportAddress,
   type TransportProtocol,
+  type TransportStats,
 } from './types.js';
 import { isUdpKeepAlive, pickUdpEndpoint, UdpEndpoint } from './udp-transport.js';
 import { WebSocketEndpoint, type WebSocketMountOptions } from './websocket-transport.js';
@@ -58,19 +59,6 @@ export interface TransportLayerOptions {
   /** Outgoing TCP/TLS connect (and handshake) timeout. Default 10 s. */
   connectTimeoutMs?: number;
   tlsClient?: TlsClientOptions;
-}
-
-export interface TransportStats {
-  /** Messages passed to onMessage. */
-  received: number;
-  /** Inbound messages or streams that could not be parsed or framed. */
-  parseErrors: number;
-  /** Inbound input discarded without an answer (refused sources, unanswerable parse errors). */
-  dropped: number;
-  sent: number;
-  sendErrors: number;
-  /** Stream connections open now. */
-  connections: number;
 }
 
 interface StreamListener {
@@ -361,10 +349,7 @@ export class TransportLayer implements MessageSender {
     return true;
   }
 
-  /**
-   * A diverted message that its taker could not parse: a parse error (dropped when it could not
-   * be answered), as if parsed here, and no longer counted as received.
-   */
+  /** A diverted message its taker could not parse: a parse error (dropped if unanswered), not received. */
   countDivertedRejection(answered: boolean): void {
     this.counters.received--;
     this.counters.parseErrors++;

@@ -73,3 +73,17 @@ export interface MessageSender {
 export function isReliableProtocol(protocol: TransportProtocol): boolean {
   return protocol !== 'udp';
 }
+
+/** What the transport layer has seen and done since it started. */
+export interface TransportStats {
+  /** Messages passed to onMessage. */
+  received: number;
+  /** Inbound messages or streams that could not be parsed or framed. */
+  parseErrors: number;
+  /** Inbound input discarded without an answer (refused sources, unanswerable parse errors). */
+  dropped: number;
+  sent: number;
+  sendErrors: number;
+  /** Stream connections open now. */
+  connections: number;
+}
