@@ -13,7 +13,7 @@ import { threadEntry } from '../../core/thread-entry.js';
 import type { DirectorySnapshot } from '../../pbx/index.js';
 import { BindingReplica, type Binding, type BindingStore } from '../../sip/registrar/index.js';
 import type { PreparedResponse, RawInbound } from '../../sip/transport/index.js';
-import type { RegistrarCommand, RegistrarEvent, RegistrarSettings, RegistrarStart } from './protocol.js';
+import { THREAD_MESSAGE_HOLD_MS, type RegistrarCommand, type RegistrarEvent, type RegistrarSettings, type RegistrarStart } from './protocol.js';
 import { isRegisterRequest } from './register-request-line.js';
 
 /** What the registrar thread's reports go to on the main thread. */
@@ -33,6 +33,8 @@ export interface RegistrarThreadDeps {
   };
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** The bindings of `next` that are new or differ from the one with the same contact in `previous`. */
 function changedBindings(previous: readonly Binding[], next: readonly Binding[]): Binding[] {
   return next.filter((b) => {
@@ -50,12 +52,6 @@ function changedBindings(previous: readonly Binding[], next: readonly Binding[])
 
 /** A young generation like the main thread's: each registration's garbage dies there (4,500/s clean with 48 MB, not with V8's default). */
 const YOUNG_GENERATION_MB = 48;
-/**
- * Messages between the threads wait up to 1 ms for company. Sent once per loop turn, REGISTERs
- * arriving one per turn cost both threads a wake-up each way; held 1 ms, the server's CPU per
- * registration at 4,000/s fell from ~470 to ~330 µs (bench/register-cpu.ts, SIP run 12).
- */
-const HOLD_MS = 1;
 /** ~0.4 s of the thread's work at 5,000/s: answers later than SIP's T1 (500 ms) are retransmitted anyway. */
 const DEFAULT_MAX_QUEUED = 2000;
 
@@ -84,7 +80,7 @@ export class RegistrarThread {
     private readonly deps: RegistrarThreadDeps,
   ) {
     this.bindings = new BindingReplica(deps.clock);
-    this.outbox = new MessageBatch((msg) => this.worker?.postMessage(msg), HOLD_MS);
+    this.outbox = new MessageBatch((msg) => this.worker?.postMessage(msg), THREAD_MESSAGE_HOLD_MS);
   }
 
   /** Starts the thread; resolves once it has reported every binding it loaded. */
@@ -180,10 +176,9 @@ export class RegistrarThread {
     switch (event.kind) {
       case 'send': {
         const bytes = Buffer.from(event.bytes.buffer, event.bytes.byteOffset, event.bytes.byteLength);
-        // Everything the thread sends answers a REGISTER: bulk, as on the main thread.
-        const prepared: PreparedResponse = event.local
-          ? { bytes, target: event.target, local: event.local, bulk: true }
-          : { bytes, target: event.target, bulk: true };
+        const prepared: Mutable<PreparedResponse> = { bytes, target: event.target };
+        if (event.local) prepared.local = event.local;
+        if (event.bulk === true) prepared.bulk = true;
         this.deps.sendPrepared(prepared).catch((err: unknown) => this.deps.logger.debug({ err, target: event.target }, 'registrar response not sent'));
         return;
       }

@@ -6,15 +6,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { pino } from 'pino';
 import { cryptoRandom, fullCollection, IdleCollector, systemClock } from '../../core/index.js';
 import { forEachBatched, MessageBatch } from '../../core/message-batch.js';
-import type { RegistrarCommand, RegistrarEvent, RegistrarStart } from './protocol.js';
+import { THREAD_MESSAGE_HOLD_MS, type RegistrarCommand, type RegistrarEvent, type RegistrarStart } from './protocol.js';
 import { RegistrarRuntime } from './registrar-runtime.js';
 
 const port = parentPort;
 if (!port) throw new Error('registrar-worker.ts must run in a worker thread');
 const start = workerData as RegistrarStart;
 
-// Held up to 1 ms, like the main thread's side (see HOLD_MS in registrar-thread.ts).
-const outbox = new MessageBatch<RegistrarEvent>((msg) => port.postMessage(msg), 1);
+const outbox = new MessageBatch<RegistrarEvent>((msg) => port.postMessage(msg), THREAD_MESSAGE_HOLD_MS);
 const emit = (event: RegistrarEvent): void => outbox.add(event);
 // Log lines go to the main thread's logger, which owns the destination.
 const logger = pino({ level: start.logLevel, base: undefined }, { write: (line: string) => emit({ kind: 'log', line }) });

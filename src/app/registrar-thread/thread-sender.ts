@@ -17,6 +17,7 @@ export interface OutboundBytes {
   bytes: Uint8Array;
   target: SendTarget;
   local?: TransportAddress;
+  bulk?: boolean;
 }
 
 /**
@@ -43,6 +44,7 @@ export class ThreadSender implements MessageSender {
   async sendPrepared(prepared: PreparedResponse): Promise<void> {
     const out: OutboundBytes = { bytes: new Uint8Array(prepared.bytes), target: prepared.target };
     if (prepared.local) out.local = prepared.local;
+    if (prepared.bulk === true) out.bulk = true;
     this.post(out);
   }
 
