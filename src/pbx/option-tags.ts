@@ -4,3 +4,6 @@
  * gets 420 Bad Extension (RFC 3261 8.2.2.3).
  */
 export const SUPPORTED_OPTION_TAGS: ReadonlySet<string> = new Set(['outbound', 'path', '100rel', 'timer']);
+
+/** The Supported header's value, written once (OPTIONS keep-alives ask for it all the time). */
+export const SUPPORTED_HEADER_VALUE = [...SUPPORTED_OPTION_TAGS].join(', ');

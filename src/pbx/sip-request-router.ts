@@ -20,7 +20,7 @@ import { recordingPath } from './dial/recording-path.js';
 import { isServiceCode, runServiceCode } from './features/service-codes.js';
 import type { PromptLibrary } from './features/prompt-library.js';
 import type { ExtensionDirectory } from './extension-directory.js';
-import { SUPPORTED_OPTION_TAGS } from './option-tags.js';
+import { SUPPORTED_HEADER_VALUE, SUPPORTED_OPTION_TAGS } from './option-tags.js';
 import type { RequestAuthenticator } from './request-authenticator.js';
 
 const KNOWN_METHODS = new Set(['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'REGISTER', 'UPDATE', 'INFO', 'MESSAGE', 'NOTIFY', 'SUBSCRIBE', 'PRACK', 'REFER', 'PUBLISH']);
@@ -112,7 +112,7 @@ export class SipRequestRouter {
             headers: [
               { name: 'Allow', value: `${ALLOWED_METHODS}, REGISTER` },
               { name: 'Accept', value: 'application/sdp' },
-              { name: 'Supported', value: [...SUPPORTED_OPTION_TAGS].join(', ') },
+              { name: 'Supported', value: SUPPORTED_HEADER_VALUE },
               { name: 'User-Agent', value: this.deps.userAgent },
             ],
           }),

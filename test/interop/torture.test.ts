@@ -82,7 +82,10 @@ describe('torture suite', () => {
       const c = await open(transport);
       const req = c.request('OPTIONS', { uri: `sip:${atende.domain}` });
       await c.send(req);
-      expect((await c.waitForResponse(req)).status).toBe(200);
+      const options = await c.waitForResponse(req);
+      expect(options.status).toBe(200);
+      // RFC 3261 11.2: what we implement, for a peer to know before it asks.
+      expect(getHeader(options, 'Supported')).toBe('outbound, path, 100rel, timer');
       expect((await c.register({ expires: 300 })).status).toBe(200);
       expect((await c.register({ expires: 0 })).status).toBe(200);
     }
