@@ -17,7 +17,6 @@ import type { InboundMessage, MessageSender } from '../../sip/transport/types.js
 import { SUPPORTED_OPTION_TAGS } from '../option-tags.js';
 import type { RequestAuthenticator } from '../request-authenticator.js';
 
-
 export interface RegisterHandlerDeps {
   /** For the stateless challenge of REGISTERs without credentials. */
   sender: MessageSender;
