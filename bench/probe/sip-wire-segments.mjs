@@ -1,9 +1,10 @@
 // Where an INVITE->200 goes, per call, from a capture of the server's SIP port kept by
 // `ATENDE_BENCH_KEEP_PCAP=1 npx tsx bench/call-rate.ts --atende --wire ...`:
 //   node bench/probe/sip-wire-segments.mjs /tmp/wire-...-step-250.pcap SERVER_PORT
-// Segments: the caller's authenticated INVITE in -> our 100 Trying -> our INVITE to the callee
-// -> the callee's 180 and 200 in -> our 200 out. The callee leg has its own Call-ID (topology
-// hiding), so it is matched to the caller's call by the caller's number in From, in order.
+// Segments: the caller's authenticated INVITE in -> our INVITE to the callee (our 100 Trying,
+// when one went) -> the callee's 180 and 200 in -> our 200 out. The callee leg has its own
+// Call-ID (topology hiding), so it is matched to the caller's call by the caller's number in
+// From, in order.
 import { readFileSync } from 'node:fs';
 
 const pcap = readFileSync(process.argv[2]);
@@ -64,9 +65,15 @@ const show = (name, values) => {
 };
 console.log(`${calls.length} calls`);
 show('INVITE in -> 200 out', calls.map((c) => c.answerOut - c.inviteIn));
-show('  INVITE in -> our 100 Trying', calls.map((c) => c.tryingOut - c.inviteIn));
-show('  100 Trying -> INVITE to callee', calls.map((c) => c.inviteOut - c.tryingOut));
+show('  INVITE in -> INVITE to callee', calls.map((c) => c.inviteOut - c.inviteIn));
+// The INVITE transaction sends 100 Trying only when nothing else went within 200 ms (Timer
+// "Trying"), so it is seldom on the wire.
+if (calls.some((c) => c.tryingOut !== undefined)) {
+  show('    INVITE in -> our 100 Trying', calls.map((c) => c.tryingOut - c.inviteIn));
+  show('    100 Trying -> INVITE to callee', calls.map((c) => c.inviteOut - c.tryingOut));
+}
 show('  callee: INVITE -> its 180', calls.map((c) => c.ringingIn - c.inviteOut));
 show('  callee: INVITE -> its 200', calls.map((c) => c.answerIn - c.inviteOut));
 show('  callee 200 -> our 200', calls.map((c) => c.answerOut - c.answerIn));
+show('the server\'s own (both of ours)', calls.map((c) => c.inviteOut - c.inviteIn + c.answerOut - c.answerIn));
 show('first INVITE -> 407 (challenge)', challenge);
