@@ -3,8 +3,11 @@
 // rate, from SIPp's message trace (authenticated INVITE sent -> its 200 received, microseconds).
 //   npx tsx bench/call-rate.ts --kamailio
 //   npx tsx bench/call-rate.ts --target 127.0.0.1:5060 [--hold-ms 0] [--rates 100,200,...] [--step-seconds 5] [--wire]
+//     [--latency-runs N]
 // --wire: the latency steps are also measured on the wire (sip-wire-latency.ts), which leaves out
 // how late SIPp read the 200.
+// --latency-runs N: the 250/s latency step N times, with every run's p95 and their median (one
+// run's p95 moves with how busy the host is; issue 2's target is p95 < 5 ms there).
 // Callee: user 1001, a registered SIPp answering through -oocsf; callers 1002..1101 call 1001.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -82,8 +85,17 @@ await withTarget(args, async (target, kamailio) => {
   console.log(`RESULT: ${best.rate} call setups/s clean (achieved ${best.achievedRate.toFixed(0)}/s);`
     + ` INVITE->200 at ${half.rate}/s: p50 ${half.p50} ms, p95 ${half.p95} ms${onWire(half)}`);
   // The issue's latency target is stated at half of 500 setups/s: measure there too.
-  const atGoal = await step(250, args.stepSeconds, true);
-  printStep(atGoal);
-  console.log(`RESULT: INVITE->200 at ${atGoal.rate}/s: p50 ${atGoal.p50} ms, p95 ${atGoal.p95} ms${onWire(atGoal)}`);
+  const p95s: number[] = [];
+  for (let run = 0; run < args.latencyRuns; run++) {
+    const atGoal = await step(250, args.stepSeconds, true);
+    printStep(atGoal);
+    console.log(`RESULT: INVITE->200 at ${atGoal.rate}/s: p50 ${atGoal.p50} ms, p95 ${atGoal.p95} ms${onWire(atGoal)}`);
+    if (atGoal.p95 !== undefined) p95s.push(atGoal.p95);
+  }
+  if (p95s.length > 1) {
+    const sorted = [...p95s].sort((a, b) => a - b);
+    console.log(`RESULT: INVITE->200 p95 at 250/s over ${p95s.length} runs: ${p95s.join(', ')} ms;`
+      + ` median ${percentile(sorted, 50)} ms, under the 5 ms target in ${p95s.filter((p) => p < 5).length}`);
+  }
   await callee.stop();
 });

@@ -26,6 +26,8 @@ export interface BenchArgs {
   pid?: number;
   /** Also measure latency on the wire (tcpdump on lo; call-rate). */
   wire: boolean;
+  /** How many times call-rate measures INVITE->200 at 250/s; one run's p95 moves with the machine. */
+  latencyRuns: number;
 }
 
 export function benchArgs(defaultRates: number[], defaultUsers: number): BenchArgs {
@@ -41,6 +43,7 @@ export function benchArgs(defaultRates: number[], defaultUsers: number): BenchAr
       pid: { type: 'string' },
       'hold-ms': { type: 'string', default: '0' },
       wire: { type: 'boolean', default: false },
+      'latency-runs': { type: 'string', default: '1' },
     },
   });
   if (values.target === undefined && values.kamailio !== true && values.atende !== true) {
@@ -58,6 +61,7 @@ export function benchArgs(defaultRates: number[], defaultUsers: number): BenchAr
     maxFailure: 0.001,
     holdMs: Number(values['hold-ms']),
     wire: values.wire === true,
+    latencyRuns: Math.max(1, Number(values['latency-runs']) || 1),
     ...(values.pid !== undefined ? { pid: Number(values.pid) } : {}),
   };
 }
