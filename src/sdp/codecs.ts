@@ -59,19 +59,35 @@ export function staticPayloadType(pt: number): { name: string; clockRate: number
   return STATIC_PAYLOAD_TYPES.get(pt);
 }
 
-/** Which of our codecs an rtpmap names (case-insensitive name and exact clock), if any. */
-export function audioCodecOf(encodingName: string, clockRate: number): AudioCodecName | undefined {
-  const lower = encodingName.toLowerCase();
+/**
+ * Our codecs by encoding name, as we write it and in lower case. Negotiation looks up every
+ * offered payload against each of ours, dozens of times a call: a name spelt our way is found
+ * without making a lower-case copy, and ours are lower-cased once, here.
+ */
+const CODECS_BY_ENCODING: ReadonlyMap<string, readonly AudioCodecSpec[]> = (() => {
+  const byEncoding = new Map<string, AudioCodecSpec[]>();
   for (const name of AUDIO_CODEC_NAMES) {
     const spec = AUDIO_CODECS[name];
-    if (spec.encodingName.toLowerCase() === lower && spec.clockRate === clockRate) return name;
+    for (const key of new Set([spec.encodingName, spec.encodingName.toLowerCase()])) {
+      const specs = byEncoding.get(key) ?? [];
+      specs.push(spec);
+      byEncoding.set(key, specs);
+    }
   }
+  return byEncoding;
+})();
+
+/** Which of our codecs an rtpmap names (case-insensitive name and exact clock), if any. */
+export function audioCodecOf(encodingName: string, clockRate: number): AudioCodecName | undefined {
+  const specs = CODECS_BY_ENCODING.get(encodingName) ?? CODECS_BY_ENCODING.get(encodingName.toLowerCase());
+  if (specs === undefined) return undefined;
+  for (const spec of specs) if (spec.clockRate === clockRate) return spec.name;
   return undefined;
 }
 
 /** Whether an rtpmap encoding is RFC 4733 telephone-event. */
 export function isTelephoneEvent(encodingName: string): boolean {
-  return encodingName.toLowerCase() === 'telephone-event';
+  return encodingName === 'telephone-event' || encodingName.toLowerCase() === 'telephone-event';
 }
 
 /** Splits an a=fmtp value into parameters ("minptime=10;useinbandfec=1", "0-16"). */
