@@ -8,3 +8,4 @@ export * from './exposed-gc.js';
 export * from './idle-collector.js';
 export * from './young-generation-trim.js';
 export * from './literal-lookup.js';
+export * from './ipv6-text.js';

@@ -1,3 +1,5 @@
+import { formatIpv6Groups } from '../core/ipv6-text.js';
+
 /**
  * IPv4 and IPv6 addresses and CIDR blocks, as 32- or 128-bit integers. An IPv4-mapped IPv6
  * address (::ffff:1.2.3.4, what a dual-stack socket reports for IPv4 peers) is the IPv4
@@ -101,25 +103,7 @@ export function formatIpAddress(address: IpAddress): string {
   }
   const groups: number[] = [];
   for (let s = 112n; s >= 0n; s -= 16n) groups.push(Number((address.value >> s) & 0xffffn));
-  // RFC 5952 section 4.2: compress the longest run of two or more zero groups, the first on a tie.
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+  return formatIpv6Groups(groups);
 }
 
 /** Canonical spelling of an address string, or undefined when it is not an address. */
