@@ -1,9 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { KeyObject } from 'node:crypto';
 import { certificatePublicKey } from './certificate.js';
 import { HandshakeType, serializeHandshake } from './handshake-fragment.js';
 import { AlertDescription } from './handshake-host.js';
-import type { FlightItem, HandshakeHost, HandshakeRole } from './handshake-host.js';
+import type { FlightItem, HandshakeHost } from './handshake-host.js';
+import { HandshakeSide } from './handshake-side.js';
 import {
   CipherSuite,
   ExtensionType,
@@ -39,22 +39,14 @@ export type ClientHandshakeState =
   | 'failed';
 
 /** The client side of the DTLS 1.2 full handshake (RFC 6347 4.2.4 flights 1, 3, 5). */
-export class ClientHandshake implements HandshakeRole {
+export class ClientHandshake extends HandshakeSide<ClientHandshakeState> {
   state: ClientHandshakeState = 'awaiting-server-hello';
-  private transcript: Buffer[] = [];
-  private readonly clientRandom: Buffer;
-  private serverRandom: Buffer = Buffer.alloc(0);
-  private sendSeq = 0;
-  private extendedMasterSecret = false;
-  private srtpProfile = 0;
-  private peerCertificate = Buffer.alloc(0);
-  private peerKey: KeyObject | undefined;
   private preMaster: Buffer | undefined;
   private ephemeralPublic: Buffer = Buffer.alloc(0);
   private certificateRequested = false;
-  private master: Buffer = Buffer.alloc(0);
 
-  constructor(private readonly host: HandshakeHost) {
+  constructor(host: HandshakeHost) {
+    super(host);
     this.clientRandom = host.randomBytes(32);
   }
 
@@ -83,12 +75,6 @@ export class ClientHandshake implements HandshakeRole {
     // RFC 6347 4.2.1: the hello before a HelloVerifyRequest is not part of the transcript.
     this.transcript = [];
     this.host.sendFlight([this.outgoing(HandshakeType.clientHello, body, 0)], false);
-  }
-
-  private outgoing(msgType: number, body: Buffer, epoch: number): FlightItem {
-    const messageSeq = this.sendSeq++;
-    this.transcript.push(serializeHandshake(msgType, messageSeq, body));
-    return { kind: 'handshake', msgType, messageSeq, body, epoch };
   }
 
   handleMessage(msgType: number, messageSeq: number, body: Buffer, epoch: number): void {
@@ -208,18 +194,6 @@ export class ClientHandshake implements HandshakeRole {
     if (body.length !== expected.length || !timingSafeEqual(body, expected)) {
       return this.fail(AlertDescription.decryptError, 'server Finished does not verify');
     }
-    this.state = 'done';
-    this.host.complete({
-      masterSecret: this.master,
-      clientRandom: this.clientRandom,
-      serverRandom: this.serverRandom,
-      srtpProfile: this.srtpProfile,
-      peerCertificate: this.peerCertificate,
-    });
-  }
-
-  private fail(alert: number, reason: string): void {
-    this.state = 'failed';
-    this.host.fail(alert, reason);
+    this.succeed();
   }
 }

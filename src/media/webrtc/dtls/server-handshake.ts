@@ -1,9 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { certificatePublicKey } from './certificate.js';
-import type { KeyObject } from 'node:crypto';
 import { HandshakeType, serializeHandshake } from './handshake-fragment.js';
 import { AlertDescription } from './handshake-host.js';
-import type { FlightItem, HandshakeHost, HandshakeRole } from './handshake-host.js';
+import type { FlightItem, HandshakeHost } from './handshake-host.js';
+import { HandshakeSide } from './handshake-side.js';
 import {
   CipherSuite,
   ExtensionType,
@@ -43,24 +43,17 @@ export type ServerHandshakeState =
   | 'failed';
 
 /** The server side of the DTLS 1.2 full handshake with mutual authentication (RFC 6347 4.2.4 flights 2, 4, 6). */
-export class ServerHandshake implements HandshakeRole {
+export class ServerHandshake extends HandshakeSide<ServerHandshakeState> {
   state: ServerHandshakeState = 'awaiting-client-hello';
-  private readonly transcript: Buffer[] = [];
-  private clientRandom: Buffer = Buffer.alloc(0);
-  private serverRandom: Buffer = Buffer.alloc(0);
   private ephemeral: EphemeralKey | undefined;
-  private extendedMasterSecret = false;
-  private srtpProfile = 0;
-  private peerCertificate = Buffer.alloc(0);
-  private peerKey: KeyObject | undefined;
-  private master: Buffer = Buffer.alloc(0);
-  private sendSeq = 0;
 
   constructor(
-    private readonly host: HandshakeHost,
+    host: HandshakeHost,
     /** Secret for stateless cookies (RFC 6347 4.2.1), kept by the caller so it can rotate. */
     private readonly cookieSecret: Buffer,
-  ) {}
+  ) {
+    super(host);
+  }
 
   start(): void {
     // The server waits for a ClientHello.
@@ -184,12 +177,6 @@ export class ServerHandshake implements HandshakeRole {
     return bodies.map(([msgType, body]) => this.outgoing(msgType, body, 0));
   }
 
-  private outgoing(msgType: number, body: Buffer, epoch: number): FlightItem {
-    const messageSeq = this.sendSeq++;
-    this.transcript.push(serializeHandshake(msgType, messageSeq, body));
-    return { kind: 'handshake', msgType, messageSeq, body, epoch };
-  }
-
   private onCertificate(body: Buffer, full: Buffer): void {
     const chain = parseCertificate(body);
     if (!chain) return this.fail(AlertDescription.decodeError, 'malformed Certificate');
@@ -238,18 +225,6 @@ export class ServerHandshake implements HandshakeRole {
     const serverVerify = verifyData(this.master, 'server', transcriptHash(this.transcript));
     const finished = this.outgoing(HandshakeType.finished, serverVerify, 1);
     this.host.sendFlight([{ kind: 'change-cipher-spec', epoch: 0 }, finished], true);
-    this.state = 'done';
-    this.host.complete({
-      masterSecret: this.master,
-      clientRandom: this.clientRandom,
-      serverRandom: this.serverRandom,
-      srtpProfile: this.srtpProfile,
-      peerCertificate: this.peerCertificate,
-    });
-  }
-
-  private fail(alert: number, reason: string): void {
-    this.state = 'failed';
-    this.host.fail(alert, reason);
+    this.succeed();
   }
 }
