@@ -8,7 +8,7 @@ import type { LogLevel } from '../../core/logger.js';
 import type { DirectorySnapshot } from '../../pbx/index.js';
 import type { Binding } from '../../sip/registrar/index.js';
 import type { TimerConfig } from '../../sip/transaction/index.js';
-import type { RawInbound, SendTarget, TransportAddress } from '../../sip/transport/index.js';
+import type { PreparedResponse, RawInbound, SendTarget, TransportAddress } from '../../sip/transport/index.js';
 import type { DigestAlgorithm } from '../../store/index.js';
 
 /** Who "us" is, as plain data (LocalIdentity's constructor arguments). */
@@ -45,6 +45,12 @@ export interface RegistrarStart {
 export type HandedInbound = Omit<RawInbound, 'data'> & { data: Uint8Array };
 
 /**
+ * A message for the main thread to send, as the transport prepared it (its socket, `bulk`) but
+ * with exact-size bytes, so posting copies no pooled buffer.
+ */
+export type OutboundBytes = Omit<PreparedResponse, 'bytes'> & { bytes: Uint8Array };
+
+/**
  * Messages between the threads, both ways, wait up to this long for company. Sent once per loop
  * turn, REGISTERs arriving one per turn cost both threads a wake-up each way; held 1 ms, the
  * server's CPU per registration at 4,000/s fell from ~470 to ~330 µs (bench/register-cpu.ts, SIP run 12).
@@ -62,8 +68,8 @@ export type RegistrarCommand =
 export type RegistrarEvent =
   /** Every binding is known to the main thread (the state loaded at start has been sent). */
   | { kind: 'ready' }
-  /** `bulk` as prepareResponse decided it there (answers to REGISTER). */
-  | { kind: 'send'; bytes: Uint8Array; target: SendTarget; local?: TransportAddress; bulk?: boolean }
+  /** `local` and `bulk` as prepareResponse decided them there (answers to REGISTER are bulk). */
+  | ({ kind: 'send' } & OutboundBytes)
   /**
    * The AOR's bindings are now these (sent before every response that reports them); the main
    * thread saves those that changed to the database, which it owns.

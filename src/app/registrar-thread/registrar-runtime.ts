@@ -17,8 +17,8 @@ import { TransactionLayer } from '../../sip/transaction/index.js';
 import { readInbound, TransportError, type InboundMessage, type SendTarget } from '../../sip/transport/index.js';
 import type { DigestAlgorithm } from '../../store/index.js';
 import { ForwardedBindingStore } from './forwarded-binding-store.js';
-import type { HandedInbound, IdentitySettings, RegistrarCommand, RegistrarEvent, RegistrarSettings, RegistrarStart } from './protocol.js';
-import { ThreadSender, type OutboundBytes } from './thread-sender.js';
+import type { HandedInbound, IdentitySettings, OutboundBytes, RegistrarCommand, RegistrarEvent, RegistrarSettings, RegistrarStart } from './protocol.js';
+import { ThreadSender } from './thread-sender.js';
 
 export interface RegistrarRuntimeOptions {
   start: RegistrarStart;

@@ -33,8 +33,6 @@ export interface RegistrarThreadDeps {
   };
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
 /** The bindings of `next` that are new or differ from the one with the same contact in `previous`. */
 function changedBindings(previous: readonly Binding[], next: readonly Binding[]): Binding[] {
   return next.filter((b) => {
@@ -175,10 +173,8 @@ export class RegistrarThread {
   private onEvent(event: RegistrarEvent): void {
     switch (event.kind) {
       case 'send': {
-        const bytes = Buffer.from(event.bytes.buffer, event.bytes.byteOffset, event.bytes.byteLength);
-        const prepared: Mutable<PreparedResponse> = { bytes, target: event.target };
-        if (event.local) prepared.local = event.local;
-        if (event.bulk === true) prepared.bulk = true;
+        const { kind: _send, bytes: posted, ...routing } = event;
+        const prepared: PreparedResponse = { ...routing, bytes: Buffer.from(posted.buffer, posted.byteOffset, posted.byteLength) };
         this.deps.sendPrepared(prepared).catch((err: unknown) => this.deps.logger.debug({ err, target: event.target }, 'registrar response not sent'));
         return;
       }

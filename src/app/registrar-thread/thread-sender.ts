@@ -8,17 +8,9 @@ import {
   type MessageSender,
   type PreparedResponse,
   type SendTarget,
-  type TransportAddress,
   type TransportProtocol,
 } from '../../sip/transport/index.js';
-
-/** One message for the main thread to send: exact-size bytes, so posting copies no pooled buffer. */
-export interface OutboundBytes {
-  bytes: Uint8Array;
-  target: SendTarget;
-  local?: TransportAddress;
-  bulk?: boolean;
-}
+import type { OutboundBytes } from './protocol.js';
 
 /**
  * The registrar thread's transport: it owns no socket, so what it sends is serialized here and
@@ -42,10 +34,7 @@ export class ThreadSender implements MessageSender {
   }
 
   async sendPrepared(prepared: PreparedResponse): Promise<void> {
-    const out: OutboundBytes = { bytes: new Uint8Array(prepared.bytes), target: prepared.target };
-    if (prepared.local) out.local = prepared.local;
-    if (prepared.bulk === true) out.bulk = true;
-    this.post(out);
+    this.post({ ...prepared, bytes: new Uint8Array(prepared.bytes) });
   }
 
   isReliable(protocol: TransportProtocol): boolean {

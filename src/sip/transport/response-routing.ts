@@ -96,9 +96,8 @@ export function prepareResponse(message: SipMessage, inbound?: InboundMessage): 
   if (!via) return 'Response has no usable Via';
   const route = routeResponse(via, inbound?.connectionId);
   if (!route.ok) return route.reason;
-  const bytes = serializeMessage(message);
-  const { target } = route;
-  const bulk = cseq(message)?.method === 'REGISTER';
-  if (inbound === undefined) return bulk ? { bytes, target, bulk } : { bytes, target };
-  return bulk ? { bytes, target, local: inbound.local, bulk } : { bytes, target, local: inbound.local };
+  const prepared: { -readonly [K in keyof PreparedResponse]: PreparedResponse[K] } = { bytes: serializeMessage(message), target: route.target };
+  if (inbound !== undefined) prepared.local = inbound.local;
+  if (cseq(message)?.method === 'REGISTER') prepared.bulk = true;
+  return prepared;
 }
