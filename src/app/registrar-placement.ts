@@ -22,9 +22,6 @@ import type { DatabaseBindingStore } from './database-binding-store.js';
 import type { RegistrarSettings, RegistrarStart } from './registrar-thread/protocol.js';
 import { RegistrarThread } from './registrar-thread/registrar-thread.js';
 
-/** The transport's limit (TransportLayer's default), applied again where the thread parses. */
-const MAX_MESSAGE_BYTES = 65_535;
-
 export interface Registrar {
   /** The registered bindings, for call routing. */
   readonly bindings: BindingLookup;
@@ -68,7 +65,7 @@ export async function startRegistrar(o: RegistrarOptions): Promise<Registrar> {
       secret: o.secret,
       bindings: await o.store.load(),
       ...(o.timers ? { timers: o.timers } : {}),
-      maxMessageBytes: MAX_MESSAGE_BYTES,
+      maxMessageBytes: o.transport.maxMessageBytes,
       logLevel: o.logLevel,
     };
     const thread = await RegistrarThread.start(start, {

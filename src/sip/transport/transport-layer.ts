@@ -71,7 +71,8 @@ export class TransportLayer implements MessageSender {
   private readonly clock: Clock;
   private readonly random: RandomSource;
   private readonly logger: Logger;
-  private readonly maxMessageBytes: number;
+  /** The largest message taken in (bytes); whoever parses a diverted message applies it too. */
+  readonly maxMessageBytes: number;
   private readonly table: ConnectionTable;
   private readonly udp: UdpEndpoint[] = [];
   private readonly streamListeners: StreamListener[] = [];
